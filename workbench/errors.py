@@ -1,0 +1,35 @@
+"""Errors the workbench raises on bad input.
+
+Every message names the file (and line, cell or row when known), says what is
+wrong and how to fix it. Nothing is written to the store when one is raised.
+"""
+
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """Base class of every error a user can act on."""
+
+
+class CorpusError(WorkbenchError):
+    """A transcript or corpus file cannot be read or parsed."""
+
+
+class AttributesError(WorkbenchError):
+    """An attributes sheet is invalid (all problems listed at once)."""
+
+
+class CodebookError(WorkbenchError):
+    """A codebook file is invalid: duplicate, cycle, unknown parent, bad colour…"""
+
+
+class CodingError(WorkbenchError):
+    """A coding cannot be placed: outside its document, quote absent or ambiguous."""
+
+
+class StoreError(WorkbenchError):
+    """The project store cannot be opened, migrated or written."""
+
+
+class NotFoundError(WorkbenchError):
+    """A document, code, case or coding named by the user does not exist."""

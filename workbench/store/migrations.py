@@ -1,0 +1,84 @@
+"""Numbered schema migrations.
+
+A new store is created from `schema.metadata` and stamped with the latest
+version; an older store gets each missing migration applied in order, inside
+one transaction, so a project made today opens after an upgrade. A table of
+numbered steps is all we need: one linear history, no branches, and the same
+Python code runs on SQLite and PostgreSQL (Alembic would add a config tree and
+autogeneration we would not use).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, inspect, select
+
+from workbench.errors import StoreError
+from workbench.store import schema
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _noop(_conn: Connection) -> None:
+    """Version 1 is the base schema, created from `schema.metadata`."""
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "base schema: documents, turns, cases, codes, codings, memos, events", _noop),
+]
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1].version
+
+
+def current_version(conn: Connection) -> int | None:
+    """The store's schema version, or None for an empty database."""
+    if not inspect(conn).has_table("schema_migrations"):
+        return None
+    version = conn.execute(select(schema.schema_migrations.c.version).order_by(
+        schema.schema_migrations.c.version.desc()).limit(1)).scalar()
+    return int(version) if version is not None else None
+
+
+def _stamp(conn: Connection, migration: Migration) -> None:
+    conn.execute(schema.schema_migrations.insert().values(
+        version=migration.version,
+        description=migration.description,
+        applied_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    ))
+
+
+def create_or_migrate(conn: Connection, *, where: str) -> list[int]:
+    """Create a new store or bring an old one to the latest version.
+
+    Returns the versions applied. Raises StoreError for a store written by a
+    newer workbench (opening it could corrupt it).
+    """
+    version = current_version(conn)
+    if version is None:
+        schema.metadata.create_all(conn)
+        for migration in MIGRATIONS:
+            _stamp(conn, migration)
+        return [m.version for m in MIGRATIONS]
+    if version > latest_version():
+        raise StoreError(
+            f"{where}: this project uses schema version {version}, but this workbench "
+            f"only knows versions up to {latest_version()}. Upgrade the workbench "
+            "(pip install -U workbench) before opening it."
+        )
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version > version:
+            migration.apply(conn)
+            _stamp(conn, migration)
+            applied.append(migration.version)
+    return applied

@@ -1,0 +1,61 @@
+"""Undoing a transaction from the audit log, itself recorded as a new transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Table, select
+
+from workbench.errors import StoreError
+from workbench.store import schema as s
+from workbench.store.store import Writer, row_of
+
+TABLES: dict[str, Table] = {t.name: t for t in s.metadata.sorted_tables}
+
+
+def _load(value: str | None) -> dict[str, Any] | None:
+    return None if value is None else json.loads(value)
+
+
+def _comparable(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return json.loads(json.dumps(row, ensure_ascii=False, default=str))
+
+
+def revert_txn(w: Writer, txn: str) -> int:
+    """Undo every change of transaction `txn`, newest first; returns how many.
+
+    Refuses (and changes nothing) when a later change touched the same rows,
+    because undoing then would silently drop that later work.
+    """
+    conn = w.conn
+    events = conn.execute(select(s.events).where(s.events.c.txn == txn)
+                          .order_by(s.events.c.id.desc())).mappings().all()
+    if not events:
+        raise StoreError(f"no change with transaction id {txn}.")
+    if events[0]["reverted_by"]:
+        raise StoreError(f"change {txn} was already undone.")
+    undone = 0
+    for event in events:
+        table = TABLES.get(event["entity"])
+        if table is None or event["entity"] == "codebook_versions":
+            continue
+        before, after = _load(event["before"]), _load(event["after"])
+        current = _comparable(row_of(conn, table, event["entity_id"]))
+        if current != after:
+            raise StoreError(
+                f"cannot undo {event['action']} of {event['entity']} #{event['entity_id']}: "
+                "it was changed again later. Undo the later changes first.")
+        if before is not None and after is not None:
+            conn.execute(table.update().where(table.c.id == event["entity_id"]).values(**before))
+        elif after is not None:
+            conn.execute(table.delete().where(table.c.id == event["entity_id"]))
+        elif before is not None:
+            conn.execute(table.insert().values(**before))
+        w.log(f"undo-{event['action']}", event["entity"], event["entity_id"],
+              before=after, after=before)
+        undone += 1
+    conn.execute(s.events.update().where(s.events.c.txn == txn).values(reverted_by=w.txn))
+    return undone

@@ -1,0 +1,194 @@
+"""The tables of a project store, written once for SQLite and PostgreSQL.
+
+Offsets (`start`, `end`) are Unicode code points into `documents.text`, which is
+NFC with `\\n` line ends; `end` is exclusive.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", Text, nullable=False),
+    Column("applied_at", String(32), nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("length", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("language", String(16)),
+    Column("source", Text),
+    Column("encoding", String(32)),
+    Column("imported_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+
+document_attributes = Table(
+    "document_attributes",
+    metadata,
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("value", Text),
+    Column("type", String(16), nullable=False),
+)
+
+turns = Table(
+    "turns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("speaker", String(255)),
+    Column("role", String(32)),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("t_start", Float),
+    Column("t_end", Float),
+    Column("section", Text),
+    Column("overlap", Integer),
+    UniqueConstraint("document_id", "idx"),
+)
+Index("ix_turns_doc_start", turns.c.document_id, turns.c.start)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+)
+
+attributes = Table(
+    "attributes",
+    metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("value", Text),
+    Column("type", String(16), nullable=False),
+)
+Index("ix_attributes_key_value", attributes.c.key, attributes.c.value)
+
+document_cases = Table(
+    "document_cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("speaker", String(255)),
+    UniqueConstraint("document_id", "case_id", "speaker"),
+)
+
+codebook_versions = Table(
+    "codebook_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", String(32), nullable=False),
+    Column("source", Text),
+    Column("sha256", String(64), nullable=False),
+    Column("name", Text),
+    Column("snapshot", Text, nullable=False),
+    Column("changes", Text, nullable=False),
+)
+
+codes = Table(
+    "codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(255), nullable=False, unique=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("parent_id", ForeignKey("codes.id", ondelete="RESTRICT")),
+    Column("name", Text, nullable=False),
+    Column("description", Text),
+    Column("inclusion", Text),
+    Column("exclusion", Text),
+    Column("example", Text),
+    Column("color", String(9)),
+    Column("rules", Text),
+    Column("position", Integer, nullable=False, default=0),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+coders = Table(
+    "coders",
+    metadata,
+    Column("name", String(128), primary_key=True),
+    Column("role", String(16), nullable=False),
+)
+
+codings = Table(
+    "codings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("code_id", ForeignKey("codes.id", ondelete="RESTRICT"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("quote", Text, nullable=False),
+    Column("coder", String(128), nullable=False),
+    Column("origin", String(128), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("memo", Text),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+Index("ix_codings_code", codings.c.code_id, codings.c.document_id)
+Index("ix_codings_doc_start", codings.c.document_id, codings.c.start)
+
+memos = Table(
+    "memos",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("target_type", String(16), nullable=False),
+    Column("target_id", Integer),
+    Column("author", String(128), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+Index("ix_memos_target", memos.c.target_type, memos.c.target_id)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("txn", String(36), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", Integer),
+    Column("before", Text),
+    Column("after", Text),
+    Column("reverted_by", String(36)),
+)
+Index("ix_events_txn", events.c.txn)
