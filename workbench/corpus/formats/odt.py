@@ -1,0 +1,186 @@
+"""OpenDocument .odt transcripts (LibreOffice), read with zipfile and defusedxml.
+
+- ``text:p`` and ``text:h`` in document order, inside lists, sections and
+  tables too; spans and links are read through, ``text:s`` gives its spaces,
+  ``text:tab`` a tab, ``text:line-break`` a new line; XML whitespace is folded
+  as the OpenDocument standard says. Notes, annotations, frames and tables of
+  contents are left out.
+- ``text:h`` headings become ``Turn.section``.
+- As in Word files, a bold start of paragraph ending with ':' (or followed by
+  ':') names a speaker (bold is read from the automatic text styles), and
+  table rows are read as for .docx.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from workbench.corpus.lines import LineCollector, bold_label
+from workbench.corpus.model import ParsedDocument
+from workbench.corpus.turns import ProgressFn
+from workbench.errors import CorpusError
+
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+_INLINE = {_TEXT + n for n in ("span", "a", "meta", "ruby", "ruby-base")}
+_ROW_GROUPS = {_TABLE + n for n in ("table-header-rows", "table-rows", "table-row-group")}
+_CONTAINERS = {_TEXT + n for n in ("list", "list-item", "list-header", "section")}
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _fold(s: str | None) -> str:
+    return _XML_SPACE.sub(" ", s) if s else ""
+
+
+def _special(child: Any) -> str | None:
+    """The text of an empty inline element (spaces, tab, line break), else None."""
+    tag = child.tag
+    if tag == _TEXT + "s":
+        count = child.get(_TEXT + "c", "1")
+        return " " * (int(count) if count.isdigit() else 1)
+    if tag == _TEXT + "tab":
+        return "\t"
+    if tag == _TEXT + "line-break":
+        return "\n"
+    return None
+
+
+def _inline(el: Any, out: list[str]) -> None:
+    out.append(_fold(el.text))
+    for child in el:
+        special = _special(child)
+        if special is not None:
+            out.append(special)
+        elif child.tag in _INLINE:
+            _inline(child, out)
+        out.append(_fold(child.tail))
+
+
+def _paragraph_text(el: Any) -> str:
+    out: list[str] = []
+    _inline(el, out)
+    return "".join(out).strip(" ")
+
+
+def _pieces(el: Any, bold_styles: set[str]) -> list[tuple[str, bool]]:
+    """The paragraph as (text, bold) runs: spans carry a style, loose text does not."""
+    pieces = [(_fold(el.text), False)]
+    for child in el:
+        out: list[str] = []
+        special = _special(child)
+        if special is not None:
+            out.append(special)
+        elif child.tag in _INLINE:
+            _inline(child, out)
+        pieces.append(("".join(out), child.get(_TEXT + "style-name") in bold_styles))
+        pieces.append((_fold(child.tail), False))
+    return pieces
+
+
+def _bold_styles(root: Any) -> set[str]:
+    names = set()
+    for style in root.iter(_STYLE + "style"):
+        props = style.find(_STYLE + "text-properties")
+        if props is None:
+            continue
+        weight = props.get(_FO + "font-weight", "")
+        if weight == "bold" or (weight.isdigit() and int(weight) >= 600):
+            names.add(style.get(_STYLE + "name"))
+    return names
+
+
+def _rows(el: Any) -> list[Any]:
+    """The rows of a table, not those of tables nested in its cells."""
+    rows = []
+    for child in el:
+        if child.tag == _TABLE + "table-row":
+            rows.append(child)
+        elif child.tag in _ROW_GROUPS:
+            rows.extend(_rows(child))
+    return rows
+
+
+class _Reader:
+    def __init__(self, bold_styles: set[str]) -> None:
+        self.lines = LineCollector()
+        self.bold_styles = bold_styles
+
+    def block(self, el: Any) -> None:
+        tag = el.tag
+        if tag == _TEXT + "h":
+            self.lines.add(_paragraph_text(el), heading=True)
+        elif tag == _TEXT + "p":
+            found = bold_label(_pieces(el, self.bold_styles))
+            if found is not None:
+                self.lines.add_bold_label(found[0], alone=found[1])
+            self.lines.add(_paragraph_text(el))
+        elif tag == _TABLE + "table":
+            self.table(el)
+        elif tag in _CONTAINERS:
+            for child in el:
+                self.block(child)
+
+    def table(self, el: Any) -> None:
+        for row in _rows(el):
+            cells = []
+            for cell in row.findall(_TABLE + "table-cell"):
+                paragraphs = [p for p in cell.iter() if p.tag in {_TEXT + "p", _TEXT + "h"}]
+                cells.append("\n".join(_paragraph_text(p) for p in paragraphs))
+            self.lines.add_row(cells)
+
+
+def _content(path: Path) -> bytes:
+    source = path.name
+    if not path.exists():
+        raise CorpusError(f"{source}: file not found ({path}); check the path and try again.")
+    todo = "open it in LibreOffice, save it again as .odt and import it again"
+    if not zipfile.is_zipfile(path):
+        raise CorpusError(
+            f"{source}: is not a valid OpenDocument .odt file (it is not a zip archive); {todo}."
+        )
+    try:
+        with zipfile.ZipFile(path) as z:
+            return z.read("content.xml")
+    except KeyError as exc:
+        raise CorpusError(
+            f"{source}: is not a valid OpenDocument .odt file (it has no content.xml); {todo}."
+        ) from exc
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise CorpusError(f"{source}: is a damaged .odt file ({exc}); {todo}.") from exc
+
+
+def read_odt(
+    path: Path,
+    *,
+    pattern: str | None = None,
+    roles: dict[str, str] | None = None,
+    progress: bool | ProgressFn | None = None,
+) -> ParsedDocument:
+    """Read an OpenDocument .odt transcript."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    data = _content(path)
+    try:
+        root = fromstring(data)
+    except (ParseError, DefusedXmlException) as exc:
+        raise CorpusError(
+            f"{path.name}: the text of this .odt file is not valid XML ({exc}); open it in "
+            "LibreOffice, save it again as .odt and import it again."
+        ) from exc
+    body = root.find(f"{_OFFICE}body/{_OFFICE}text")
+    if body is None:
+        raise CorpusError(
+            f"{path.name}: is not an OpenDocument text (no office:text body; perhaps a "
+            "spreadsheet or presentation); save the transcript as a Writer .odt file."
+        )
+    reader = _Reader(_bold_styles(root))
+    for el in body:
+        reader.block(el)
+    return reader.lines.parse(source=path.name, pattern=pattern, roles=roles, progress=progress)

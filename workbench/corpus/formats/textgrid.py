@@ -1,0 +1,191 @@
+"""Praat TextGrid files (long or short text format; UTF-8, UTF-16 or 8-bit).
+
+Both text formats hold the same sequence of values, so the file is read as a
+stream of tokens (quoted strings with ``""`` escapes, numbers, ``<exists>``)
+and the labels of the long format (``xmin =``, ``item [1]:``) are skipped.
+
+- Each IntervalTier is one speaker; its non-empty intervals become turns,
+  ordered by start time across tiers (ties: tier order).
+- Decision on labels: an ``(ENQ)``-style suffix (``(ENQ)``, ``(Enq.)``, a
+  trailing ``enq``) is removed from the speaker label, and that speaker's role
+  is "interviewer" ("Sonia Branca-Rosoff (ENQ)" → "Sonia Branca-Rosoff"), so
+  the label is the person's name, can be matched with an attributes sheet and
+  is the same across files whatever the suffix spelling. The tier name as
+  written is kept in ``ParsedDocument.speakers[label]["tier"]``. If removing
+  the suffix would merge two tiers, the tier names are kept as they are.
+  Other speakers are "respondent"; `roles` overrides.
+- Turns of different tiers that overlap in time share a ``Turn.overlap``
+  group number.
+- Point tiers (TextTier) hold no speech and are skipped with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.corpus.builder import TranscriptBuilder
+from workbench.corpus.encoding import decode_bytes
+from workbench.corpus.files import read_bytes
+from workbench.corpus.model import ParsedDocument
+from workbench.corpus.normalise import collapse_spaces
+from workbench.corpus.roles import infer_role, split_interviewer_suffix
+from workbench.errors import CorpusError
+
+_TOKEN = re.compile(
+    r'"((?:[^"]|"")*)"'  # a string, "" is a quote
+    r"|\[\s*\d*\s*\]"  # item [1], intervals [3]: skipped
+    r"|<(exists|absent)>"
+    r"|([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)"
+)
+
+
+@dataclass
+class Tier:
+    """One tier: its name, class and ``(xmin, xmax, text)`` items (points have xmin == xmax)."""
+
+    name: str
+    kind: str
+    items: list[tuple[float, float, str]]
+
+
+class _Tokens:
+    def __init__(self, text: str, source: str) -> None:
+        self.values: list[str | float] = []
+        for m in _TOKEN.finditer(text):
+            if m.group(1) is not None:
+                self.values.append(m.group(1).replace('""', '"'))
+            elif m.group(2) is not None:
+                self.values.append("<" + m.group(2) + ">")
+            elif m.group(3) is not None:
+                self.values.append(float(m.group(3)))
+        self.pos = 0
+        self.source = source
+
+    def _bad(self, expected: str) -> CorpusError:
+        return CorpusError(
+            f"{self.source}: is not a valid TextGrid (expected {expected} at value "
+            f"{self.pos + 1}); open it in Praat, save it as a text file and import it again."
+        )
+
+    def string(self) -> str:
+        if self.pos >= len(self.values) or not isinstance(self.values[self.pos], str):
+            raise self._bad("a quoted string")
+        self.pos += 1
+        return str(self.values[self.pos - 1])
+
+    def number(self) -> float:
+        if self.pos >= len(self.values) or not isinstance(self.values[self.pos], float):
+            raise self._bad("a number")
+        self.pos += 1
+        return float(self.values[self.pos - 1])
+
+
+def parse_textgrid(text: str, *, source: str) -> list[Tier]:
+    """The tiers of a TextGrid in long or short text format."""
+    tokens = _Tokens(text, source)
+    if tokens.string() != "ooTextFile" or tokens.string() != "TextGrid":
+        raise CorpusError(
+            f"{source}: is not a Praat TextGrid text file (it must start with File type = "
+            '"ooTextFile" and Object class = "TextGrid"); save it from Praat as a text file.'
+        )
+    tokens.number()
+    tokens.number()
+    if tokens.pos < len(tokens.values) and tokens.values[tokens.pos] in ("<exists>", "<absent>"):
+        if tokens.values[tokens.pos] == "<absent>":
+            return []
+        tokens.pos += 1
+    tiers = []
+    for _ in range(int(tokens.number())):
+        kind, name = tokens.string(), tokens.string()
+        tokens.number()
+        tokens.number()
+        items = []
+        for _ in range(int(tokens.number())):
+            if kind == "IntervalTier":
+                start, end = tokens.number(), tokens.number()
+            else:
+                start = end = tokens.number()
+            items.append((start, end, tokens.string()))
+        tiers.append(Tier(name, kind, items))
+    return tiers
+
+
+def _labels(names: list[str]) -> list[tuple[str, bool]]:
+    """(label, interviewer mark) per tier; suffixes kept if stripping merges two tiers."""
+    stripped = [split_interviewer_suffix(collapse_spaces(n)) for n in names]
+    for k, (label, enq) in enumerate(stripped):
+        clash = any(
+            j != k and other == label and collapse_spaces(names[j]) != collapse_spaces(names[k])
+            for j, (other, _) in enumerate(stripped)
+        )
+        if clash:
+            stripped[k] = (collapse_spaces(names[k]) or f"tier {k + 1}", enq)
+        elif not label:
+            stripped[k] = (f"tier {k + 1}", enq)
+    return stripped
+
+
+@dataclass
+class _Interval:
+    start: float
+    end: float
+    tier: int
+    text: str
+
+
+def _overlaps(intervals: list[_Interval]) -> list[int | None]:
+    """Overlap group per interval (sorted by start): None when it overlaps nothing."""
+    groups: list[int | None] = [None] * len(intervals)
+    group, reach, first = 0, float("-inf"), 0
+    for k, iv in enumerate(intervals):
+        if iv.start < reach and k > 0:
+            if groups[first] is None:
+                group += 1
+                groups[first] = group
+            groups[k] = groups[first]
+            reach = max(reach, iv.end)
+        else:
+            first, reach = k, iv.end
+    return groups
+
+
+def read_textgrid(path: Path, *, roles: dict[str, str] | None = None) -> ParsedDocument:
+    """Read a Praat TextGrid: one speaker per interval tier, turns in time order."""
+    source = path.name
+    data = read_bytes(path)
+    if data.startswith(b"ooBinaryFile"):
+        raise CorpusError(
+            f"{source}: is a binary TextGrid; open it in Praat, save it as a text file "
+            "(Save as text file…) and import it again."
+        )
+    text, encoding, warnings = decode_bytes(data, source=source)
+    tiers = parse_textgrid(text, source=source)
+    interval_tiers = [t for t in tiers if t.kind == "IntervalTier"]
+    for tier in tiers:
+        if tier.kind != "IntervalTier":
+            warnings.append(f"{source}: point tier '{tier.name}' holds no speech; it is skipped.")
+    labels = _labels([t.name for t in interval_tiers])
+    intervals = [
+        _Interval(start, end, k, words)
+        for k, tier in enumerate(interval_tiers)
+        for start, end, words in tier.items
+        if words.strip()
+    ]
+    intervals.sort(key=lambda iv: (iv.start, iv.tier))
+    if not intervals:
+        raise CorpusError(
+            f"{source}: this TextGrid has no interval with text; check that the transcription "
+            "was saved in it."
+        )
+    builder = TranscriptBuilder()
+    speakers: dict[str, dict[str, str]] = {}
+    role_of = [infer_role(label, roles=roles, interviewer_mark=enq) for label, enq in labels]
+    for iv, group in zip(intervals, _overlaps(intervals), strict=True):
+        label = labels[iv.tier][0]
+        turn = builder.add(label, iv.text, t_start=iv.start, t_end=iv.end, overlap=group,
+                           role=role_of[iv.tier])
+        if turn is not None:
+            speakers.setdefault(label, {"tier": interval_tiers[iv.tier].name})
+    return builder.document(encoding=encoding, warnings=warnings, speakers=speakers)

@@ -1,0 +1,178 @@
+"""Transcriber .trs files (XML, usually ISO-8859-1, ``<!DOCTYPE Trans SYSTEM "trans-14.dtd">``).
+
+Parsed with defusedxml: the DTD is never fetched and entity tricks are refused.
+
+- ``<Speakers>``: each ``<Speaker id name …>`` gives a label (its name; its id
+  if the name is empty or used twice) and its other attributes (type,
+  dialect, accent, scope …) go to ``ParsedDocument.speakers`` for the
+  speakers that speak.
+- Each ``<Turn>`` with words becomes a turn, timed by its startTime/endTime
+  (``<Sync>`` only cuts lines inside a turn and adds nothing to the text).
+- Overlapping speech ``speaker="spk1 spk2"`` with ``<Who nb="1"/>``,
+  ``<Who nb="2"/>``: one turn per Who segment with words, all with the
+  turn's timing and the same ``Turn.overlap`` group number.
+- Decision on ``<Event>``/``<Comment>``: what stands for something heard is
+  kept in the utterance as ``[desc]`` markup, like the ``[rire]`` of typed
+  transcripts (analyses of words can ignore bracketed markup): noise events
+  (instantaneous or at their beginning), instantaneous pronunciation events
+  (``[pi]``: unintelligible) and comments. Events that qualify neighbouring
+  words (extent previous/next/end, lexical, language, named entities) are
+  dropped. A segment with only markup and no words gives no turn.
+- ``<Section topic="toN">`` is resolved through ``<Topics>`` to its desc and
+  stored as ``Turn.section``.
+- Roles: Transcriber files do not say who interviews, so the role is None
+  unless `roles` names the speaker or the label is a role label (Enquêteur …).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from workbench.corpus.builder import TranscriptBuilder
+from workbench.corpus.encoding import decode_bytes
+from workbench.corpus.files import read_bytes
+from workbench.corpus.model import ParsedDocument
+from workbench.corpus.roles import infer_role
+from workbench.errors import CorpusError
+
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']""")
+_MARKUP = re.compile(r"\[[^\]]*\]")
+
+
+def _parse(data: bytes, source: str) -> tuple[Any, str]:
+    """The XML root and the encoding of the file."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    m = _DECLARED.match(data[:300])
+    encoding = m.group(1).decode("ascii") if m else "utf-8"
+    try:
+        return fromstring(data), encoding
+    except DefusedXmlException as exc:
+        raise CorpusError(
+            f"{source}: contains XML entity declarations, refused for safety ({exc}); "
+            "save it again from Transcriber and import it again."
+        ) from exc
+    except ParseError:
+        pass
+    # Perhaps the declared encoding is wrong or missing: decode the bytes ourselves.
+    text, encoding, _ = decode_bytes(data, source=source)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        return fromstring(text), encoding
+    except (ParseError, DefusedXmlException) as exc:
+        line = getattr(exc, "position", (None,))[0]
+        where = f", line {line}" if line else ""
+        raise CorpusError(
+            f"{source}{where}: is not valid Transcriber XML ({exc}); open it in Transcriber "
+            "or a text editor, correct it and import it again."
+        ) from exc
+
+
+def _speakers(root: Any) -> dict[str, tuple[str, dict[str, str]]]:
+    """Speaker id -> (label, facts)."""
+    table: dict[str, tuple[str, dict[str, str]]] = {}
+    names = [(s.get("name") or "").strip() for s in root.iter("Speaker")]
+    for speaker, name in zip(root.iter("Speaker"), names, strict=True):
+        sid = speaker.get("id") or ""
+        label = name if name and names.count(name) == 1 else (f"{name} ({sid})" if name else sid)
+        facts = {k: v for k, v in speaker.attrib.items() if v and k != "name"}
+        if name:
+            facts["name"] = name
+        table[sid] = (label, facts)
+    return table
+
+
+def _markup(el: Any) -> str:
+    desc = (el.get("desc") or "").strip()
+    if not desc:
+        return ""
+    if el.tag == "Comment":
+        return f" [{desc}] "
+    kind, extent = el.get("type", ""), el.get("extent", "instantaneous")
+    if kind == "noise" and extent in ("instantaneous", "begin"):
+        return f" [{desc}] "
+    if kind == "pronounce" and extent == "instantaneous":
+        return f" [{desc}] "
+    return ""
+
+
+def turn_segments(turn: Any) -> list[tuple[int, str]]:
+    """The ``(Who nb, text)`` segments of a ``<Turn>`` element (nb 1 when there is no Who)."""
+    segments: dict[int, list[str]] = {1: [turn.text or ""]}
+    nb = 1
+    for child in turn:
+        if child.tag == "Who":
+            try:
+                nb = int(child.get("nb") or 1)
+            except ValueError:
+                nb = 1
+            segments.setdefault(nb, [])
+        elif child.tag in ("Event", "Comment"):
+            segments[nb].append(_markup(child))
+        segments[nb].append(child.tail or "")
+    return [(k, "".join(parts)) for k, parts in segments.items()]
+
+
+def has_words(text: str) -> bool:
+    """True if `text` says something besides ``[markup]``."""
+    return bool(_MARKUP.sub("", text).strip())
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def read_transcriber(path: Path, *, roles: dict[str, str] | None = None) -> ParsedDocument:
+    """Read a Transcriber .trs file."""
+    source = path.name
+    root, encoding = _parse(read_bytes(path), source)
+    if root.tag != "Trans":
+        raise CorpusError(
+            f"{source}: is not a Transcriber file (its root element is <{root.tag}>, not "
+            "<Trans>); export the transcription from Transcriber as .trs."
+        )
+    topics = {t.get("id"): (t.get("desc") or t.get("id")) for t in root.iter("Topic")}
+    speakers = _speakers(root)
+    builder = TranscriptBuilder()
+    used: dict[str, dict[str, str]] = {}
+    unknown: set[str] = set()
+    group = 0
+    for section in root.iter("Section"):
+        topic = section.get("topic")
+        name = topics.get(topic, topic) if topic else None
+        for turn in section.iter("Turn"):
+            ids = (turn.get("speaker") or "").split()
+            t0, t1 = _float(turn.get("startTime")), _float(turn.get("endTime"))
+            spoken = [(nb, text) for nb, text in turn_segments(turn) if has_words(text)]
+            overlap = None
+            if len(spoken) > 1:
+                group += 1
+                overlap = group
+            for nb, text in spoken:
+                sid = ids[nb - 1] if 0 < nb <= len(ids) else None
+                label = None
+                if sid is not None:
+                    if sid not in speakers:
+                        unknown.add(sid)
+                    label, facts = speakers.get(sid, (sid, {"id": sid}))
+                    used[label] = facts
+                role = infer_role(label, roles=roles, default=None)
+                builder.add(label, text, t_start=t0, t_end=t1, section=name, overlap=overlap,
+                            role=role)
+    if not builder.turns:
+        raise CorpusError(
+            f"{source}: this Transcriber file has no turn with words; check that the "
+            "transcription was saved."
+        )
+    warnings = [
+        f"{source}: speaker id '{sid}' is used in turns but not declared in <Speakers>; "
+        "it is kept as the speaker label."
+        for sid in sorted(unknown)
+    ]
+    return builder.document(encoding=encoding, warnings=warnings, speakers=used)

@@ -1,0 +1,94 @@
+"""`read_document`: one entry point for every transcript format, chosen by suffix."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from workbench.corpus.model import ParsedDocument
+from workbench.corpus.roles import INTERVIEWER, RESPONDENT
+from workbench.corpus.turns import ProgressFn
+from workbench.errors import CorpusError
+
+# suffix -> (module in workbench.corpus.formats, function, takes a speaker pattern)
+_READERS: dict[str, tuple[str, str, bool]] = {
+    ".txt": ("text", "read_text", True),
+    ".md": ("text", "read_text", True),
+    ".docx": ("docx", "read_docx", True),
+    ".odt": ("odt", "read_odt", True),
+    ".pdf": ("pdf", "read_pdf", True),
+    ".vtt": ("subtitles", "read_subtitles", False),
+    ".srt": ("subtitles", "read_subtitles", False),
+    ".trs": ("transcriber", "read_transcriber", False),
+    ".textgrid": ("textgrid", "read_textgrid", False),
+}
+SUPPORTED: tuple[str, ...] = tuple(_READERS)
+
+
+def _check_roles(roles: dict[str, str] | None, source: str) -> None:
+    bad = sorted({v for v in (roles or {}).values() if v not in (INTERVIEWER, RESPONDENT)})
+    if bad:
+        raise CorpusError(
+            f"{source}: unknown role(s) {', '.join(map(repr, bad))} in roles; use "
+            f"'{INTERVIEWER}' or '{RESPONDENT}'."
+        )
+
+
+def turn_summary(doc: ParsedDocument) -> str | None:
+    """"N of M lines start with a speaker label" for text-like documents, else None."""
+    if doc.matched_lines is None or doc.total_lines is None:
+        return None
+    return f"{doc.matched_lines} of {doc.total_lines} lines start with a speaker label"
+
+
+def read_document(
+    path: str | Path,
+    *,
+    pattern: str | None = None,
+    roles: dict[str, str] | None = None,
+    progress: bool | ProgressFn | None = None,
+) -> ParsedDocument:
+    """Read a transcript of any supported format into a ParsedDocument.
+
+    Args:
+        path: the file; its suffix (case-insensitive) chooses the reader:
+            .txt .md .docx .odt .pdf .vtt .srt .trs .textgrid.
+        pattern: a regex for speaker labels with a named group ``speaker`` (and
+            optionally ``time``), replacing the default recognition; only for
+            running text (.txt .md .docx .odt .pdf).
+        roles: speaker label -> "interviewer" | "respondent", overriding inference.
+        progress: a callable ``(done, total)`` or True for a tqdm bar on large texts.
+
+    Raises:
+        CorpusError: unsupported suffix, unreadable or invalid file (the
+            message names the file, the problem and what to do).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in _READERS:
+        raise CorpusError(
+            f"{path.name}: unsupported file type '{suffix or '(no suffix)'}'; the supported "
+            f"types are {', '.join(SUPPORTED)}. Save the transcript in one of them "
+            "(e.g. as .docx or .txt) and import it again."
+        )
+    _check_roles(roles, path.name)
+    module_name, function, takes_pattern = _READERS[suffix]
+    module = importlib.import_module(f"workbench.corpus.formats.{module_name}")
+    reader = getattr(module, function)
+    if takes_pattern:
+        doc: ParsedDocument = reader(path, pattern=pattern, roles=roles, progress=progress)
+    else:
+        doc = reader(path, roles=roles)
+        if pattern:
+            doc.warnings.append(
+                f"{path.name}: the speaker pattern is ignored: {suffix} files name their "
+                "speakers themselves."
+            )
+    if doc.matched_lines == 0 and doc.total_lines:
+        blocks = "one block" if len(doc.turns) <= 1 else "one block per section"
+        doc.warnings.append(
+            f"{path.name}: no speaker label recognised: imported as {blocks} without speaker. "
+            "If speakers are marked, write labels like 'Enquêteur : …' / 'Fatima : …' at line "
+            "start, or give their regular expression (pattern=, with a group 'speaker')."
+        )
+    return doc
