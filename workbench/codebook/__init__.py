@@ -1,0 +1,34 @@
+"""Codebooks: the hierarchy of codes, its validation, and YAML/Excel files."""
+
+from pathlib import Path
+
+from workbench.codebook.model import Code, Codebook
+from workbench.codebook.xlsx_io import read_xlsx, write_xlsx
+from workbench.codebook.yaml_io import read_yaml, write_yaml
+from workbench.errors import CodebookError
+
+__all__ = ["Code", "Codebook", "read_codebook", "write_codebook"]
+
+
+def read_codebook(path: str | Path) -> Codebook:
+    """Read a codebook from .yaml/.yml or .xlsx, validated."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise CodebookError(f"{path}: no such codebook file.")
+    if suffix in {".yaml", ".yml"}:
+        return read_yaml(path)
+    if suffix == ".xlsx":
+        return read_xlsx(path)
+    raise CodebookError(f"{path}: unknown codebook format '{suffix}'; use .yaml or .xlsx "
+                        "(REFI-QDA .qdc arrives with the exchange exports).")
+
+
+def write_codebook(book: Codebook, path: str | Path) -> Path:
+    """Write a codebook as .yaml/.yml or .xlsx, chosen by the suffix."""
+    path = Path(path)
+    if path.suffix.lower() in {".yaml", ".yml"}:
+        return write_yaml(book, path)
+    if path.suffix.lower() == ".xlsx":
+        return write_xlsx(book, path)
+    raise CodebookError(f"{path}: write codebooks as .yaml or .xlsx.")

@@ -1,0 +1,152 @@
+"""Read and write codebooks as Excel workbooks (for the COPIL and report writers).
+
+One sheet `codes`, one row per code in tree order, French headers; rules are
+kept as YAML text in their cell so the round trip YAML → Excel → YAML is lossless.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from workbench.codebook.model import Code, Codebook
+from workbench.errors import CodebookError
+
+# (attribute, French header written, other accepted headers)
+COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("id", "identifiant", ("id", "code_id")),
+    ("parent", "parent", ("parent_id",)),
+    ("level", "niveau", ("level",)),
+    ("name", "nom", ("name", "code")),
+    ("definition", "définition", ("definition", "description")),
+    ("inclusion", "critères d'inclusion", ("inclusion",)),
+    ("exclusion", "critères d'exclusion", ("exclusion",)),
+    ("example", "exemple", ("example",)),
+    ("color", "couleur", ("color", "colour")),
+    ("rules", "règles", ("rules",)),
+    ("replaces", "remplace", ("replaces",)),
+    ("guid", "guid", ()),
+]
+
+
+def _key(header: str) -> str:
+    plain = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode()
+    return plain.strip().lower().replace("’", "'")
+
+
+_HEADERS = {_key(h): attr for attr, h, others in COLUMNS for h in (h, *others)}
+
+
+def write_xlsx(book: Codebook, path: str | Path) -> Path:
+    """Write the codebook as one styled sheet, codes in tree order."""
+    path = Path(path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "codes"
+    ws.append([h for _, h, _ in COLUMNS])
+    for code in book.ordered():
+        row: list[Any] = []
+        for attr, _, _ in COLUMNS:
+            if attr == "level":
+                row.append(book.depth(code.id) + 1)
+            elif attr == "rules":
+                row.append(_dump(code.rules) if code.rules else None)
+            elif attr == "replaces":
+                row.append("; ".join(code.replaces) or None)
+            else:
+                row.append(getattr(code, attr) or None)
+        ws.append(row)
+        if code.color:
+            cell = ws.cell(row=ws.max_row, column=9)
+            cell.fill = PatternFill("solid", fgColor=_rrggbb(code.color))
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="305496")
+    widths = [22, 18, 7, 32, 50, 40, 40, 40, 10, 40, 14, 38]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, even for text starting with '='
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    info = wb.create_sheet("grille")
+    for key, value in (("nom", book.name), ("description", book.description),
+                       ("langue", book.language)):
+        info.append([key, value])
+    wb.save(path)
+    return path
+
+
+def _rrggbb(color: str) -> str:
+    hexa = color.lstrip("#")
+    return (hexa * 2 if len(hexa) == 1 else "".join(c * 2 for c in hexa) if len(hexa) == 3
+            else hexa).upper()
+
+
+def _dump(rules: list[dict[str, Any]]) -> str:
+    return yaml.safe_dump(rules, allow_unicode=True, sort_keys=False, width=1000).strip()
+
+
+def read_xlsx(path: str | Path) -> Codebook:
+    """Parse and validate an Excel codebook; errors name the file, row and column."""
+    path = Path(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise CodebookError(
+            f"{path}: not a readable Excel .xlsx workbook ({exc.__class__.__name__}).") from exc
+    ws = wb["codes"] if "codes" in wb.sheetnames else wb.worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    if not rows:
+        raise CodebookError(f"{path}: the sheet '{ws.title}' is empty.")
+    header = [_HEADERS.get(_key(str(h or ""))) for h in rows[0]]
+    for required in ("id", "name"):
+        if required not in header:
+            raise CodebookError(
+                f"{path}: sheet '{ws.title}' needs a column "
+                f"'{dict((a, h) for a, h, _ in COLUMNS)[required]}' in its first row.")
+    codes: list[Code] = []
+    problems: list[str] = []
+    for number, values in enumerate(rows[1:], start=2):
+        cells = {attr: v for attr, v in zip(header, values, strict=False) if attr}
+        if all(v in (None, "") for v in cells.values()):
+            continue
+        where = f"{path.name} row {number}"
+        rules_text = cells.get("rules")
+        rules: list[dict[str, Any]] = []
+        if rules_text:
+            try:
+                rules = yaml.safe_load(str(rules_text)) or []
+            except yaml.YAMLError as exc:
+                col = get_column_letter(header.index("rules") + 1)
+                problems.append(f"{where}, cell {col}{number}: rules are not valid YAML ({exc})")
+        replaces = [r.strip() for r in str(cells.get("replaces") or "").split(";") if r.strip()]
+        codes.append(Code(
+            id=_str(cells.get("id")), name=_str(cells.get("name")),
+            parent=_str(cells.get("parent")) or None,
+            definition=_str(cells.get("definition")), inclusion=_str(cells.get("inclusion")),
+            exclusion=_str(cells.get("exclusion")), example=_str(cells.get("example")),
+            color=_str(cells.get("color")) or None, rules=rules,
+            guid=_str(cells.get("guid")) or None, replaces=replaces, where=where,
+        ))
+    if problems:
+        raise CodebookError(f"{path}:\n  - " + "\n  - ".join(problems))
+    head: dict[str, str] = {}
+    if "grille" in wb.sheetnames:
+        head = {str(k): _str(v) for k, v, *_ in wb["grille"].iter_rows(values_only=True) if k}
+    wb.close()
+    return Codebook(codes, name=head.get("nom", ""), description=head.get("description", ""),
+                    language=head.get("langue", "fr") or "fr", source=str(path)).validate()
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value).strip()

@@ -1,0 +1,122 @@
+"""Read and write codebooks as YAML (nested `children:` or flat `parent:`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workbench.codebook.model import FIELDS, Code, Codebook, slug
+from workbench.errors import CodebookError
+
+_KNOWN = {"id", "name", "parent", "color", "rules", "guid", "replaces", "children", *FIELDS}
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line each mapping starts on."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def read_yaml(path: str | Path) -> Codebook:
+    """Parse and validate a YAML codebook; errors name the file and line."""
+    path = Path(path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LineLoader)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodebookError(f"{path}: cannot read the codebook ({exc}).") from exc
+    except yaml.YAMLError as exc:
+        raise CodebookError(
+            f"{path}: not valid YAML ({exc}); check the indentation there.") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
+        raise CodebookError(f"{path}: a codebook needs a top-level `codes:` list.")
+    head = data.get("codebook") or {}
+    codes: list[Code] = []
+    problems: list[str] = []
+    _collect(data["codes"], None, codes, problems, path.name)
+    if problems:
+        raise CodebookError(f"{path}:\n  - " + "\n  - ".join(problems))
+    book = Codebook(codes, name=str(head.get("name", "")),
+                    description=str(head.get("description", "") or ""),
+                    language=str(head.get("language", "fr")), source=str(path))
+    return book.validate()
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _collect(items: list[Any], parent: str | None, out: list[Code],
+             problems: list[str], fname: str) -> None:
+    for item in items:
+        if not isinstance(item, dict):
+            problems.append(f"a code must be a mapping with at least `name:` (got {item!r})")
+            continue
+        line = item.pop("__line__", "?")
+        where = f"{fname} line {line}"
+        unknown = set(item) - _KNOWN
+        if unknown:
+            problems.append(f"{where}: unknown field(s) {sorted(unknown)}; "
+                            f"known fields are {sorted(_KNOWN - {'children'})}")
+        name = _text(item.get("name"))
+        code_id = _text(item.get("id")) or (f"{parent}.{slug(name)}" if parent else slug(name))
+        rules = item.get("rules") or []
+        for rule in rules if isinstance(rules, list) else []:
+            if isinstance(rule, dict):
+                rule.pop("__line__", None)
+        if not isinstance(rules, list):
+            problems.append(f"{where}: `rules` must be a list")
+            rules = []
+        code = Code(
+            id=code_id, name=name,
+            parent=_text(item.get("parent")) or parent,
+            **{f: _text(item.get(f)) for f in FIELDS},
+            color=_text(item.get("color")) or None,
+            rules=rules, guid=_text(item.get("guid")) or None,
+            replaces=[str(r) for r in item.get("replaces") or []],
+            where=where,
+        )
+        out.append(code)
+        children = item.get("children") or []
+        if not isinstance(children, list):
+            problems.append(f"{where}: `children` must be a list of codes")
+            continue
+        _collect(children, code.id, out, problems, fname)
+
+
+def codebook_to_data(book: Codebook) -> dict[str, Any]:
+    """The nested structure written to YAML (empty fields left out)."""
+
+    def node(code: Code) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": code.id, "name": code.name}
+        for f in FIELDS:
+            if getattr(code, f):
+                out[f] = getattr(code, f)
+        if code.color:
+            out["color"] = code.color
+        if code.guid:
+            out["guid"] = code.guid
+        if code.rules:
+            out["rules"] = code.rules
+        if code.replaces:
+            out["replaces"] = code.replaces
+        children = book.children(code.id)
+        if children:
+            out["children"] = [node(c) for c in children]
+        return out
+
+    head = {"name": book.name, "description": book.description, "language": book.language}
+    return {"codebook": head, "codes": [node(c) for c in book.children(None)]}
+
+
+def write_yaml(book: Codebook, path: str | Path) -> Path:
+    """Write a human-editable, diff-friendly YAML codebook."""
+    path = Path(path)
+    text = yaml.safe_dump(codebook_to_data(book), allow_unicode=True, sort_keys=False,
+                          width=100, default_flow_style=False)
+    path.write_text(text, encoding="utf-8")
+    return path
