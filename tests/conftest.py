@@ -1,0 +1,72 @@
+"""Shared fixtures: a small real project on disk (SQLite file, real files, real codebook)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+CODEBOOK_YAML = (ROOT / "tests" / "data" / "mini_grille.yaml").read_text(encoding="utf-8")
+
+E01 = """\
+Enquêtrice : Bonjour, pouvez-vous vous présenter ?
+Fatima : Je suis née à Tiznit, je vis à Gennevilliers depuis 1988.
+Enquêtrice : Qu'est-ce qui vous relie au village ?
+Fatima : Le village, c'est ma mère, c'est l'odeur de la terre après la pluie.
+On envoie de l'argent pour le puits et l'école du douar.
+Enquêtrice : Et les femmes dans l'association ?
+Fatima : Les femmes font tout le travail mais ne sont pas au bureau.
+"""
+
+E02 = """\
+Enquêteur : Tu peux te présenter ?
+Youssef : Je suis né à Marseille, mes parents viennent de Taroudannt.
+Enquêteur : Tu vas souvent au bled ?
+Youssef : Chaque été. Le puits du village, c'est mon père qui l'a financé.
+Youssef : Et l'école aussi, avec l'association.
+"""
+
+ATTRIBUTES_CSV = """\
+cas;type;document;locuteur;genre;age;region_residence
+Fatima Aït Lahcen;personne;E01_fatima;Fatima;F;58;Île-de-France
+Youssef Bennani;personne;E02_youssef;Youssef;H;24;PACA
+"""
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "E01_fatima.txt").write_text(E01, encoding="utf-8")
+    (folder / "E02_youssef.txt").write_text(E02, encoding="utf-8")
+    (folder / "attributes.csv").write_text(ATTRIBUTES_CSV, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def codebook_file(tmp_path: Path) -> Path:
+    path = tmp_path / "grille.yaml"
+    path.write_text(CODEBOOK_YAML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path, corpus_dir: Path, codebook_file: Path) -> Project:
+    """A project with the mini codebook and two imported interviews with attributes."""
+    p = Project.create(tmp_path / "projet", coder="claire")
+    p.load_codebook(codebook_file)
+    p.import_corpus(corpus_dir, attributes=corpus_dir / "attributes.csv", progress=False)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real material not found at {SHARED_DATA} (../shared/data)")
+    return SHARED_DATA

@@ -1,0 +1,1 @@
+"""Coding: anchoring spans, the codings and codes in the store, extracts."""

@@ -1,0 +1,125 @@
+"""Codings in the store: create, remove, recode, memo — each change audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from workbench.coding.anchor import context, find_quote
+from workbench.errors import CodingError, NotFoundError
+from workbench.store import Writer, row_of
+from workbench.store import schema as s
+
+STATUSES = ("suggested", "accepted", "rejected")
+
+
+@dataclass
+class NewCoding:
+    """A coding to create; offsets are code points, `end` exclusive."""
+
+    document_id: int
+    code_id: int
+    start: int
+    end: int
+    coder: str
+    origin: str = "manual"
+    status: str = "accepted"
+    memo: str | None = None
+
+
+def add_codings(w: Writer, items: list[NewCoding], *, texts: dict[int, str],
+                names: dict[int, str]) -> list[int]:
+    """Insert codings in one statement after checking each lies inside its document."""
+    problems = []
+    rows: list[dict[str, Any]] = []
+    for item in items:
+        text = texts[item.document_id]
+        if not (0 <= item.start < item.end <= len(text)):
+            problems.append(
+                f"document '{names[item.document_id]}': span {item.start}–{item.end} is outside "
+                f"the text (0–{len(text)}) or empty")
+            continue
+        if item.status not in STATUSES:
+            problems.append(f"status '{item.status}' is not one of {', '.join(STATUSES)}")
+            continue
+        rows.append({
+            "document_id": item.document_id, "code_id": item.code_id, "start": item.start,
+            "end": item.end, "quote": text[item.start:item.end], "coder": item.coder,
+            "origin": item.origin, "status": item.status, "memo": item.memo,
+            "created_at": w.at, "updated_at": w.at,
+        })
+    if problems:
+        raise CodingError("nothing was coded:\n  - " + "\n  - ".join(problems))
+    if not rows:
+        return []
+    ids = list(w.conn.execute(s.codings.insert().returning(s.codings.c.id,
+                                                           sort_by_parameter_order=True),
+                              rows).scalars())
+    for row_id, row in zip(ids, rows, strict=True):
+        w.log("create", "codings", row_id, after={"id": row_id, **row})
+    return ids
+
+
+def locate_quote(text: str, quote: str, *, document: str) -> tuple[int, int]:
+    """The single place of `quote` in `text`; an error listing candidates otherwise."""
+    try:
+        hits = find_quote(text, quote)
+    except ValueError:
+        raise CodingError(f"document '{document}': the quote is empty.") from None
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise CodingError(
+            f"document '{document}': quote not found: \"{quote[:80]}\". Copy it exactly from "
+            "the text (spaces and line breaks may differ, words and punctuation may not).")
+    listed = "\n  - ".join(f"at {a}: {context(text, a, b)}" for a, b in hits[:10])
+    raise CodingError(
+        f"document '{document}': the quote occurs {len(hits)} times; give a longer quote or "
+        f"code by offsets:\n  - {listed}")
+
+
+def get_coding(w: Writer, coding_id: int) -> dict[str, Any]:
+    row = row_of(w.conn, s.codings, coding_id)
+    if row is None:
+        raise NotFoundError(f"no coding with id {coding_id}.")
+    return row
+
+
+def update_coding(w: Writer, coding_id: int, **values: Any) -> dict[str, Any]:
+    """Change a coding's code, status, memo or coder; returns the new row."""
+    before = get_coding(w, coding_id)
+    if "status" in values and values["status"] not in STATUSES:
+        raise CodingError(f"status '{values['status']}' is not one of {', '.join(STATUSES)}.")
+    w.conn.execute(s.codings.update().where(s.codings.c.id == coding_id)
+                   .values(**values, updated_at=w.at))
+    after = get_coding(w, coding_id)
+    w.log("update", "codings", coding_id, before=before, after=after)
+    return after
+
+
+def delete_coding(w: Writer, coding_id: int) -> None:
+    """Remove a coding; the event keeps the whole row so it can be restored."""
+    before = get_coding(w, coding_id)
+    w.conn.execute(s.codings.delete().where(s.codings.c.id == coding_id))
+    w.log("delete", "codings", coding_id, before=before)
+
+
+def add_memo(w: Writer, target_type: str, target_id: int | None, text: str) -> int:
+    """A memo on a document, code, coding, case or the project (target_id None)."""
+    if target_type not in {"document", "code", "coding", "case", "project"}:
+        raise CodingError(f"memos attach to document, code, coding, case or project, "
+                          f"not '{target_type}'.")
+    if not text.strip():
+        raise CodingError("a memo needs some text.")
+    row = {"target_type": target_type, "target_id": target_id, "author": w.actor,
+           "text": text, "created_at": w.at, "updated_at": w.at}
+    memo_id = w.conn.execute(s.memos.insert().values(**row).returning(s.memos.c.id)).scalar_one()
+    w.log("create", "memos", memo_id, after={"id": memo_id, **row})
+    return memo_id
+
+
+def codings_of(w: Writer, code_id: int) -> list[int]:
+    return list(w.conn.execute(select(s.codings.c.id).where(s.codings.c.code_id == code_id))
+                .scalars())

@@ -1,0 +1,1 @@
+"""Writers of what leaves the workbench: tables, annexes, exchange files."""

@@ -1,0 +1,177 @@
+"""Writing parsed documents and attribute sheets into the store.
+
+Reading and parsing happen first, outside any transaction; the store is then
+written in one transaction, so a bad file or sheet leaves nothing half-imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from workbench.coding.anchor import reanchor
+from workbench.corpus.model import ParsedDocument
+from workbench.errors import CodingError
+from workbench.store import Writer, row_of
+from workbench.store import schema as s
+
+KINDS = ("interview", "focus_group", "notes", "report")
+
+
+@dataclass
+class ImportResult:
+    """What one import did to one document."""
+
+    document: str
+    status: str  # "new" | "unchanged" | "updated"
+    document_id: int
+    turns: int = 0
+    reanchored: int = 0
+    dropped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    summary: str | None = None  # "N of M lines start with a speaker label"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _doc_summary(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A document row for the audit log, without its (possibly huge) text."""
+    return None if row is None else {k: v for k, v in row.items() if k != "text"}
+
+
+def write_document(w: Writer, name: str, parsed: ParsedDocument, *, kind: str, source: str,
+                   drop_unplaced: bool = False) -> ImportResult:
+    """Insert a new document, or update a changed one re-anchoring its codings."""
+    conn = w.conn
+    digest = sha256(parsed.text)
+    existing = conn.execute(select(s.documents).where(s.documents.c.name == name)
+                            ).mappings().first()
+    values = {
+        "kind": kind, "text": parsed.text, "length": len(parsed.text), "sha256": digest,
+        "source": source, "encoding": parsed.encoding, "updated_at": w.at,
+    }
+    if existing is None:
+        doc_id = conn.execute(s.documents.insert().values(name=name, imported_at=w.at, **values)
+                              .returning(s.documents.c.id)).scalar_one()
+        turns = _write_turns(conn, doc_id, parsed)
+        w.log("import", "documents", doc_id, after=_doc_summary(row_of(conn, s.documents, doc_id)))
+        return ImportResult(name, "new", doc_id, turns=turns, warnings=parsed.warnings)
+    doc_id = existing["id"]
+    if existing["sha256"] == digest:
+        if existing["kind"] != kind:
+            conn.execute(s.documents.update().where(s.documents.c.id == doc_id).values(kind=kind))
+        return ImportResult(name, "unchanged", doc_id)
+    placed, dropped = _reanchor_codings(conn, doc_id, existing["text"], parsed.text, name,
+                                        drop_unplaced=drop_unplaced)
+    for coding_id, start, end in placed:
+        before = row_of(conn, s.codings, coding_id)
+        conn.execute(s.codings.update().where(s.codings.c.id == coding_id).values(
+            start=start, end=end, quote=parsed.text[start:end], updated_at=w.at))
+        w.log("reanchor", "codings", coding_id, before=before,
+              after=row_of(conn, s.codings, coding_id))
+    for coding_id, _reason in dropped:
+        before = row_of(conn, s.codings, coding_id)
+        conn.execute(s.codings.delete().where(s.codings.c.id == coding_id))
+        w.log("drop-unplaced", "codings", coding_id, before=before)
+    conn.execute(s.documents.update().where(s.documents.c.id == doc_id).values(**values))
+    conn.execute(s.turns.delete().where(s.turns.c.document_id == doc_id))
+    turns = _write_turns(conn, doc_id, parsed)
+    w.log("reimport", "documents", doc_id, before=_doc_summary(dict(existing)),
+          after=_doc_summary(row_of(conn, s.documents, doc_id)))
+    return ImportResult(name, "updated", doc_id, turns=turns, reanchored=len(placed),
+                        dropped=[r for _, r in dropped], warnings=parsed.warnings)
+
+
+def _reanchor_codings(conn: Connection, doc_id: int, old: str, new: str, name: str, *,
+                      drop_unplaced: bool) -> tuple[list[tuple[int, int, int]],
+                                                    list[tuple[int, str]]]:
+    spans = [tuple(r) for r in conn.execute(
+        select(s.codings.c.id, s.codings.c.start, s.codings.c.end)
+        .where(s.codings.c.document_id == doc_id)).all()]
+    placements = reanchor(old, new, spans)  # type: ignore[arg-type]
+    placed = [(p.coding_id, p.start, p.end) for p in placements if p.start is not None]
+    lost = [(p.coding_id, f"coding #{p.coding_id}: {p.reason}") for p in placements
+            if p.start is None]
+    if lost and not drop_unplaced:
+        raise CodingError(
+            f"document '{name}': the new text changes {len(lost)} coded passage(s) that cannot "
+            "be placed again, so nothing was imported:\n  - "
+            + "\n  - ".join(r for _, r in lost)
+            + "\nFix the text, or re-import with drop_unplaced=True (--drop-unplaced) to "
+            "remove these codings (the audit log keeps them).")
+    return [(i, a, b) for i, a, b in placed if a is not None and b is not None], lost
+
+
+def _write_turns(conn: Connection, doc_id: int, parsed: ParsedDocument) -> int:
+    rows = [
+        {"document_id": doc_id, "idx": i, "speaker": t.speaker, "role": t.role,
+         "start": t.start, "end": t.end, "t_start": t.t_start, "t_end": t.t_end,
+         "section": t.section, "overlap": t.overlap}
+        for i, t in enumerate(parsed.turns)
+    ]
+    if rows:
+        conn.execute(s.turns.insert(), rows)
+    return len(rows)
+
+
+def document_name(path: Path) -> str:
+    """The name a file gets in the project: its stem (`E01_fatima.docx` → `E01_fatima`)."""
+    return path.stem
+
+
+def set_case(w: Writer, name: str, kind: str, attributes: dict[str, tuple[Any, str]],
+             links: list[tuple[int, str | None]]) -> int:
+    """Create or update a case, replacing its attributes and document links."""
+    conn = w.conn
+    case_id = conn.execute(select(s.cases.c.id).where(s.cases.c.name == name)).scalar()
+    before: dict[str, Any] | None = None
+    if case_id is None:
+        case_id = conn.execute(s.cases.insert().values(name=name, kind=kind)
+                               .returning(s.cases.c.id)).scalar_one()
+    else:
+        before = {"kind": conn.execute(select(s.cases.c.kind).where(s.cases.c.id == case_id))
+                  .scalar(), "attributes": dict(conn.execute(
+                      select(s.attributes.c.key, s.attributes.c.value)
+                      .where(s.attributes.c.case_id == case_id)).all())}
+        conn.execute(s.cases.update().where(s.cases.c.id == case_id).values(kind=kind))
+        conn.execute(s.attributes.delete().where(s.attributes.c.case_id == case_id))
+        conn.execute(s.document_cases.delete().where(s.document_cases.c.case_id == case_id))
+    rows = [{"case_id": case_id, "key": k, "value": None if v is None else _text(v), "type": t}
+            for k, (v, t) in attributes.items()]
+    if rows:
+        conn.execute(s.attributes.insert(), rows)
+    unique_links = list(dict.fromkeys(links))
+    if unique_links:
+        conn.execute(s.document_cases.insert(), [
+            {"document_id": d, "case_id": case_id, "speaker": sp} for d, sp in unique_links])
+    w.log("set-attributes", "cases", case_id, before=before, after={
+        "name": name, "kind": kind, "attributes": {r["key"]: r["value"] for r in rows}})
+    return case_id
+
+
+def set_document_attributes(w: Writer, doc_id: int, attributes: dict[str, tuple[Any, str]],
+                            kind: str | None = None) -> None:
+    """Replace a document's own attributes (date, place, interviewer…) and maybe its kind."""
+    conn = w.conn
+    conn.execute(s.document_attributes.delete().where(s.document_attributes.c.document_id
+                                                      == doc_id))
+    rows = [{"document_id": doc_id, "key": k, "value": None if v is None else _text(v), "type": t}
+            for k, (v, t) in attributes.items()]
+    if rows:
+        conn.execute(s.document_attributes.insert(), rows)
+    if kind:
+        conn.execute(s.documents.update().where(s.documents.c.id == doc_id).values(kind=kind))
+    w.log("set-attributes", "documents", doc_id, after={"kind": kind, "attributes": {
+        r["key"]: r["value"] for r in rows}})
+
+
+def _text(value: Any) -> str:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,451 @@
+"""`Project`: the one object a notebook holds. Thin: it delegates to the layers."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from tqdm.auto import tqdm
+
+from workbench import importer
+from workbench.codebook import Codebook, read_codebook, write_codebook
+from workbench.coding import codes as code_ops
+from workbench.coding import codings as coding_ops
+from workbench.coding.extracts import CodeSpec, WhereValue, case_table
+from workbench.coding.extracts import extracts as build_extracts
+from workbench.corpus.attributes import normalise_kind, read_attributes
+from workbench.corpus.readers import SUPPORTED, read_document, turn_summary
+from workbench.errors import CorpusError, NotFoundError, WorkbenchError
+from workbench.store import Store
+from workbench.store import schema as s
+from workbench.store.revert import revert_txn
+
+
+def default_coder() -> str:
+    """Who is coding: $WORKBENCH_CODER, else the login name."""
+    return os.environ.get("WORKBENCH_CODER") or getpass.getuser()
+
+
+@dataclass
+class Verification:
+    """The result of `Project.verify()`: every coding re-read against its document."""
+
+    checked: int
+    problems: pd.DataFrame
+
+    @property
+    def ok(self) -> bool:
+        return self.problems.empty
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"OK: {self.checked} codings checked, all quotes match their documents."
+        return (f"{len(self.problems)} problem(s) in {self.checked} codings:\n"
+                + self.problems.to_string(index=False))
+
+
+class Project:
+    """A qualitative-analysis project stored in SQLite (a folder) or PostgreSQL (a URL)."""
+
+    def __init__(self, store: Store, *, coder: str | None = None,
+                 location: str | Path | None = None) -> None:
+        self.store = store
+        self.coder = coder or default_coder()
+        self.location = location
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path_or_url: str | Path, *, coder: str | None = None) -> Project:
+        """Create a project (a folder holding project.sqlite, or an empty database URL)."""
+        return cls(Store.connect(path_or_url, create=True), coder=coder, location=path_or_url)
+
+    @classmethod
+    def open(cls, path_or_url: str | Path, *, coder: str | None = None) -> Project:
+        """Open an existing project, upgrading its schema if it was made by an older version."""
+        return cls(Store.connect(path_or_url, create=False), coder=coder, location=path_or_url)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Project({self.store.where!r}, coder={self.coder!r})"
+
+    # -- documents -------------------------------------------------------------------------
+    def import_file(self, path: str | Path, *, kind: str = "interview", name: str | None = None,
+                    drop_unplaced: bool = False, **options: Any) -> importer.ImportResult:
+        """Import one transcript; `options` go to the reader (pattern=, roles=)."""
+        path = Path(path)
+        options.setdefault("progress", True)  # a bar only shows for large texts
+        parsed = read_document(path, **options)
+        with self.store.write(self.coder) as w:
+            result = importer.write_document(
+                w, name or importer.document_name(path), parsed, kind=_kind(kind),
+                source=str(path), drop_unplaced=drop_unplaced)
+        result.summary = turn_summary(parsed)
+        return result
+
+    def import_corpus(self, folder: str | Path, *, attributes: str | Path | None = None,
+                      kind: str = "interview", drop_unplaced: bool = False,
+                      progress: bool = True, **options: Any) -> list[importer.ImportResult]:
+        """Import every transcript of a folder and its attributes sheet, all or nothing."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise CorpusError(f"{folder}: no such folder.")
+        files = corpus_files(folder, exclude=attributes)
+        if not files:
+            raise CorpusError(f"{folder}: no transcript found (supported: {', '.join(SUPPORTED)}).")
+        parsed, problems = {}, []
+        for path in tqdm(files, desc="Lecture des transcriptions", disable=not progress,
+                         unit="doc"):
+            try:
+                parsed[path] = read_document(path, **options)
+            except WorkbenchError as exc:
+                problems.append(str(exc))
+        if problems:
+            raise CorpusError(f"{folder}: {len(problems)} file(s) cannot be imported, so nothing "
+                              "was imported:\n  - " + "\n  - ".join(problems))
+        names = {path: importer.document_name(path) for path in files}
+        sheet = None
+        if attributes is not None:
+            known = self._known_speakers()
+            known.update({names[p]: sorted({t.speaker for t in doc.turns if t.speaker})
+                          for p, doc in parsed.items()})
+            sheet = read_attributes(Path(attributes), known=known)
+        doc_kinds = {d.name: d.kind for d in sheet.documents} if sheet else {}
+        results = []
+        with self.store.write(self.coder) as w:
+            for path, doc in parsed.items():
+                name = names[path]
+                result = importer.write_document(
+                    w, name, doc, kind=_kind(doc_kinds.get(name) or kind), source=str(path),
+                    drop_unplaced=drop_unplaced)
+                result.summary = turn_summary(doc)
+                results.append(result)
+            if sheet is not None:
+                self._write_sheet(w, sheet)
+        return results
+
+    def import_attributes(self, path: str | Path, **options: Any) -> list[str]:
+        """Load (or reload) an attributes sheet for documents already imported."""
+        sheet = read_attributes(Path(path), known=self._known_speakers(), **options)
+        with self.store.write(self.coder) as w:
+            self._write_sheet(w, sheet)
+        return sheet.warnings
+
+    def _write_sheet(self, w: Any, sheet: Any) -> None:
+        ids = dict(w.conn.execute(select(s.documents.c.name, s.documents.c.id)).all())
+        for case in sheet.cases:
+            links = [(ids[doc], speaker) for doc, speaker in case.links]
+            importer.set_case(w, case.name, case.kind, case.attributes, links)
+        for doc in sheet.documents:
+            importer.set_document_attributes(w, ids[doc.name], doc.attributes, kind=doc.kind)
+
+    def _known_speakers(self) -> dict[str, list[str]]:
+        with self.store.read() as conn:
+            rows = conn.execute(select(s.documents.c.name, s.turns.c.speaker).distinct()
+                                .select_from(s.documents.outerjoin(s.turns))).all()
+        known: dict[str, list[str]] = {}
+        for name, speaker in rows:
+            known.setdefault(name, [])
+            if speaker is not None:
+                known[name].append(speaker)
+        return known
+
+    def documents(self) -> pd.DataFrame:
+        """One row per document: name, kind, length, turns, codings, encoding, source."""
+        d = s.documents
+        turns = (select(func.count()).where(s.turns.c.document_id == d.c.id)
+                 .correlate(d).scalar_subquery())
+        codings = (select(func.count()).where(s.codings.c.document_id == d.c.id)
+                   .correlate(d).scalar_subquery())
+        query = select(d.c.id, d.c.name, d.c.kind, d.c.length, turns.label("turns"),
+                       codings.label("codings"), d.c.encoding, d.c.source, d.c.sha256,
+                       d.c.imported_at).order_by(d.c.name)
+        with self.store.read() as conn:
+            result = conn.execute(query)
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def _document(self, conn: Any, document: str | int) -> dict[str, Any]:
+        d = s.documents
+        cond = d.c.id == document if isinstance(document, int) else d.c.name == str(document)
+        row = conn.execute(select(d).where(cond)).mappings().first()
+        if row is None:
+            names = conn.execute(select(d.c.name).order_by(d.c.name).limit(20)).scalars().all()
+            raise NotFoundError(f"no document '{document}' in the project. Known: "
+                                + ", ".join(names))
+        return dict(row)
+
+    def text(self, document: str | int, start: int = 0, end: int | None = None) -> str:
+        """The stored (normalised) text of a document, or a slice of it."""
+        with self.store.read() as conn:
+            return self._document(conn, document)["text"][start:end]
+
+    def turns(self, document: str | int) -> pd.DataFrame:
+        """The document's speaker turns with their text, in order."""
+        with self.store.read() as conn:
+            doc = self._document(conn, document)
+            result = conn.execute(select(s.turns).where(s.turns.c.document_id == doc["id"])
+                                  .order_by(s.turns.c.idx))
+            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        frame["text"] = [doc["text"][a:b] for a, b in zip(frame["start"], frame["end"],
+                                                            strict=True)]
+        return frame.drop(columns=["id", "document_id"])
+
+    def cases(self) -> pd.DataFrame:
+        """One row per case with its attributes as columns (unit: cases)."""
+        with self.store.read() as conn:
+            return case_table(conn)
+
+    def remove_document(self, document: str | int) -> None:
+        """Delete a document with its turns and codings (the audit log keeps the codings)."""
+        with self.store.write(self.coder) as w:
+            doc = self._document(w.conn, document)
+            for coding_id in w.conn.execute(select(s.codings.c.id).where(
+                    s.codings.c.document_id == doc["id"])).scalars().all():
+                coding_ops.delete_coding(w, coding_id)
+            w.conn.execute(s.documents.delete().where(s.documents.c.id == doc["id"]))
+            w.log("remove", "documents", doc["id"], before=importer._doc_summary(doc))
+
+    # -- codebook --------------------------------------------------------------------------
+    def load_codebook(self, path: str | Path) -> dict[str, list[str]]:
+        """Load a YAML or Excel codebook; returns what changed (added, renamed, moved…)."""
+        book = read_codebook(path)
+        with self.store.write(self.coder) as w:
+            return code_ops.apply_codebook(w, book, source=str(path))
+
+    def codebook(self) -> Codebook:
+        with self.store.read() as conn:
+            return code_ops.stored_codebook(conn)
+
+    def export_codebook(self, path: str | Path) -> Path:
+        """Write the project's codebook to .yaml or .xlsx."""
+        return write_codebook(self.codebook(), path)
+
+    def codes(self) -> pd.DataFrame:
+        """The active codes in tree order with key, path, depth and colour."""
+        with self.store.read() as conn:
+            frame = code_ops.codes_frame(conn)
+        return frame[["id", "key", "name", "parent", "path", "depth", "color", "description",
+                      "inclusion", "exclusion", "example"]]
+
+    def codebook_versions(self) -> pd.DataFrame:
+        with self.store.read() as conn:
+            result = conn.execute(select(s.codebook_versions.c.id, s.codebook_versions.c.created_at,
+                                         s.codebook_versions.c.source,
+                                         s.codebook_versions.c.changes))
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def rename_code(self, code: str, name: str) -> None:
+        with self.store.write(self.coder) as w:
+            code_ops.update_code(w, code_ops.resolve_code(w.conn, code)["id"], name=name)
+
+    def move_code(self, code: str, parent: str | None) -> None:
+        """Put a code under another (None: top level); its codings stay."""
+        with self.store.write(self.coder) as w:
+            target = code_ops.resolve_code(w.conn, parent)["id"] if parent else None
+            code_ops.set_parent(w, code_ops.resolve_code(w.conn, code)["id"], target)
+
+    def merge_codes(self, source: str, target: str) -> int:
+        """Move every coding of `source` to `target`; returns how many moved."""
+        with self.store.write(self.coder) as w:
+            return code_ops.merge_code(w, code_ops.resolve_code(w.conn, source)["id"],
+                                       code_ops.resolve_code(w.conn, target)["id"])
+
+    # -- coding ----------------------------------------------------------------------------
+    def code(self, document: str | int, start: int, end: int, code: str | Iterable[str], *,
+             coder: str | None = None, memo: str | None = None, origin: str = "manual",
+             status: str = "accepted") -> int | list[int]:
+        """Code the span [start, end) of a document; several codes give several codings."""
+        many = not isinstance(code, str)
+        refs = list(code) if many else [code]  # type: ignore[arg-type]
+        with self.store.write(coder or self.coder) as w:
+            doc = self._document(w.conn, document)
+            items = [coding_ops.NewCoding(doc["id"], code_ops.resolve_code(w.conn, ref)["id"],
+                                          int(start), int(end), coder or self.coder, origin,
+                                          status, memo) for ref in refs]
+            ids = coding_ops.add_codings(w, items, texts={doc["id"]: doc["text"]},
+                                         names={doc["id"]: doc["name"]})
+        return ids if many else ids[0]
+
+    def code_quote(self, document: str | int, quote: str, code: str | Iterable[str], *,
+                   coder: str | None = None, memo: str | None = None, origin: str = "manual",
+                   status: str = "accepted") -> int | list[int]:
+        """Code the one place where `quote` occurs (whitespace-insensitive)."""
+        with self.store.read() as conn:
+            doc = self._document(conn, document)
+        start, end = coding_ops.locate_quote(doc["text"], quote, document=doc["name"])
+        return self.code(doc["id"], start, end, code, coder=coder, memo=memo, origin=origin,
+                         status=status)
+
+    def code_many(self, rows: Iterable[Mapping[str, Any]], *, coder: str | None = None,
+                  progress: bool = False) -> list[int]:
+        """Code a batch in one transaction; rows have document, code, and start/end or quote."""
+        rows = list(rows)
+        with self.store.write(coder or self.coder) as w:
+            docs: dict[Any, dict[str, Any]] = {}
+            code_ids: dict[str, int] = {}
+            items = []
+            for row in tqdm(rows, desc="Codage", disable=not progress, unit="codage"):
+                ref = row["document"]
+                if ref not in docs:
+                    docs[ref] = self._document(w.conn, ref)
+                doc = docs[ref]
+                if row["code"] not in code_ids:
+                    code_ids[row["code"]] = code_ops.resolve_code(w.conn, row["code"])["id"]
+                if row.get("quote") is not None:
+                    start, end = coding_ops.locate_quote(doc["text"], row["quote"],
+                                                         document=doc["name"])
+                else:
+                    start, end = int(row["start"]), int(row["end"])
+                items.append(coding_ops.NewCoding(
+                    doc["id"], code_ids[row["code"]], start, end,
+                    row.get("coder") or coder or self.coder, row.get("origin", "manual"),
+                    row.get("status", "accepted"), row.get("memo")))
+            return coding_ops.add_codings(
+                w, items, texts={d["id"]: d["text"] for d in docs.values()},
+                names={d["id"]: d["name"] for d in docs.values()})
+
+    def uncode(self, coding_id: int) -> None:
+        """Remove one coding (undo brings it back)."""
+        with self.store.write(self.coder) as w:
+            coding_ops.delete_coding(w, coding_id)
+
+    def recode(self, coding_id: int, code: str) -> None:
+        """Give an existing coding another code; span, coder and memo stay."""
+        with self.store.write(self.coder) as w:
+            coding_ops.update_coding(w, coding_id,
+                                     code_id=code_ops.resolve_code(w.conn, code)["id"])
+
+    def set_status(self, coding_id: int, status: str, *, memo: str | None = None) -> None:
+        """Accept or reject a coding (and optionally say why)."""
+        values: dict[str, Any] = {"status": status}
+        if memo is not None:
+            values["memo"] = memo
+        with self.store.write(self.coder) as w:
+            coding_ops.update_coding(w, coding_id, **values)
+
+    def memo(self, target: str, text: str, *, document: str | int | None = None,
+             code: str | None = None, coding: int | None = None) -> int:
+        """A memo on the project, a document, a code or a coding (`target` says which).
+
+        A coding's memo is its `memo` field (shown in extracts and exports); the
+        others are rows of the memos table. Returns the memo's (or coding's) id.
+        """
+        with self.store.write(self.coder) as w:
+            if target == "coding":
+                if coding is None:
+                    raise WorkbenchError("memo('coding', …) needs coding=<id>.")
+                coding_ops.update_coding(w, int(coding), memo=text)
+                return int(coding)
+            target_id: int | None = None
+            if target == "document":
+                if document is None:
+                    raise WorkbenchError("memo('document', …) needs document=<name>.")
+                target_id = self._document(w.conn, document)["id"]
+            elif target == "code":
+                if code is None:
+                    raise WorkbenchError("memo('code', …) needs code=<id>.")
+                target_id = code_ops.resolve_code(w.conn, code)["id"]
+            return coding_ops.add_memo(w, target, target_id, text)
+
+    def memos(self) -> pd.DataFrame:
+        with self.store.read() as conn:
+            result = conn.execute(select(s.memos).order_by(s.memos.c.id))
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def extracts(self, codes: CodeSpec = None, *, where: Mapping[str, WhereValue] | None = None,
+                 scope: str = "overlap", coder: str | Iterable[str] | None = None,
+                 status: str | Iterable[str] | None = None,
+                 include_children: bool = True) -> pd.DataFrame:
+        """One row per coded extract with its reference, speaker, case and attributes.
+
+        `codes`: a code, a list (any of), or an expression like "femmes & actions.eau"
+        or "liens & ~obstacles", evaluated per `scope` (overlap, turn or document).
+        `where`: {column or attribute: value | [values] | predicate}.
+        """
+        with self.store.read() as conn:
+            return build_extracts(conn, codes=codes, where=where, scope=scope, coder=coder,
+                                  status=status, include_children=include_children)
+
+    # -- audit -----------------------------------------------------------------------------
+    def history(self, limit: int | None = 200) -> pd.DataFrame:
+        """The audit log, newest first: who changed what, when, before and after."""
+        query = select(s.events).order_by(s.events.c.id.desc())
+        if limit:
+            query = query.limit(limit)
+        with self.store.read() as conn:
+            result = conn.execute(query)
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def revert(self, txn: str) -> int:
+        """Undo one recorded change (all rows it touched); returns how many rows."""
+        with self.store.write(self.coder) as w:
+            return revert_txn(w, txn)
+
+    def undo(self) -> int:
+        """Undo this coder's most recent change that is not yet undone."""
+        e = s.events
+        with self.store.read() as conn:
+            txn = conn.execute(
+                select(e.c.txn).where(e.c.actor == self.coder, e.c.reverted_by.is_(None),
+                                      ~e.c.action.startswith("undo-"),
+                                      e.c.entity.in_(["codings", "codes", "memos"]))
+                .order_by(e.c.id.desc()).limit(1)).scalar()
+        if txn is None:
+            raise WorkbenchError(f"nothing to undo for {self.coder}.")
+        return self.revert(txn)
+
+    def verify(self) -> Verification:
+        """Re-read every coding's quote from its document and report any that does not fit."""
+        problems = []
+        checked = 0
+        with self.store.read() as conn:
+            docs = conn.execute(select(s.documents.c.id, s.documents.c.name)).all()
+            for doc_id, name in docs:
+                text = conn.execute(select(s.documents.c.text)
+                                    .where(s.documents.c.id == doc_id)).scalar_one()
+                rows = conn.execute(select(s.codings.c.id, s.codings.c.start, s.codings.c.end,
+                                           s.codings.c.quote)
+                                    .where(s.codings.c.document_id == doc_id)).all()
+                for coding_id, start, end, quote in rows:
+                    checked += 1
+                    if not (0 <= start < end <= len(text)):
+                        problems.append((coding_id, name, start, end,
+                                         f"outside the text (0–{len(text)})"))
+                    elif text[start:end] != quote:
+                        problems.append((coding_id, name, start, end,
+                                         "stored quote differs from the text at its offsets"))
+        frame = pd.DataFrame(problems, columns=["coding_id", "document", "start", "end",
+                                                "problem"])
+        return Verification(checked, frame)
+
+
+def corpus_files(folder: Path, *, exclude: str | Path | None = None) -> list[Path]:
+    """Transcripts in a folder (sorted), leaving out READMEs, hidden files and the sheet."""
+    skip = Path(exclude).resolve() if exclude else None
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.startswith((".", "_"))
+        and not p.stem.upper().startswith("README") and p.resolve() != skip
+    )
+
+
+def _kind(kind: str) -> str:
+    value = normalise_kind(str(kind))
+    if value is None:
+        raise WorkbenchError(f"document kind '{kind}' is not one of interview, focus_group, "
+                             "notes, report (or entretien, focus group, notes de terrain, "
+                             "compte rendu).")
+    return value
