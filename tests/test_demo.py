@@ -1,0 +1,64 @@
+"""The demo project behind `make demo`: built, coded, verified, exported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from workbench.demo import CODINGS, build_demo
+from workbench.export.tables import export_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    project = build_demo(ROOT, tmp_path_factory.mktemp("demo") / "demo", progress=False)
+    yield project
+    project.close()
+
+
+def test_demo_corpus_is_large_and_varied_enough(demo) -> None:  # type: ignore[no-untyped-def]
+    docs = demo.documents()
+    assert len(docs) >= 12
+    suffixes = {Path(s).suffix for s in docs["source"]}
+    assert {".docx", ".txt", ".vtt"} <= suffixes
+    assert "focus_group" in set(docs["kind"])
+    texts = [demo.text(n) for n in docs["name"]]
+    assert any(any("\u0600" <= ch <= "\u06ff" for ch in t) for t in texts)  # Arabic script
+    assert any(any("\u2d30" <= ch <= "\u2d7f" for ch in t) for t in texts)  # Tifinagh
+    interviews = docs[docs["kind"] == "interview"]
+    for name in interviews["name"]:
+        words = len(demo.text(name).split())
+        assert 1500 <= words <= 4000, (name, words)
+
+
+def test_every_demo_coding_landed_and_verifies(demo) -> None:  # type: ignore[no-untyped-def]
+    expected = yaml.safe_load((ROOT / CODINGS).read_text(encoding="utf-8"))
+    frame = demo.extracts()
+    assert len(frame) == len(expected)
+    assert demo.verify().ok
+    for row in expected[:20]:
+        hit = frame[(frame["document"] == row["document"]) & (frame["code"] == row["code"])]
+        assert any(" ".join(row["quote"].split()) == " ".join(t.split()) for t in hit["text"])
+
+
+def test_demo_cases_cover_the_study_design(demo) -> None:  # type: ignore[no-untyped-def]
+    cases = demo.cases()
+    people = cases[cases["case_kind"] == "person"]
+    assert set(people["genre"]) == {"F", "H"}
+    regions = set(people["region_residence"].dropna())
+    assert {"Île-de-France", "PACA", "Occitanie", "Auvergne-Rhône-Alpes", "Bruxelles"} <= regions
+    assert (cases["case_kind"] == "organisation").any()
+    women = demo.extracts("femmes", where={"genre": "F"})
+    assert len(women) > 0 and set(women["genre"]) == {"F"}
+
+
+def test_demo_exports_open(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    paths = export_tables(demo, tmp_path)
+    extracts = pd.read_csv(tmp_path / "extraits.csv", encoding="utf-8-sig")
+    assert len(extracts) == len(demo.extracts())
+    assert all(p.exists() and p.stat().st_size > 0 for p in paths)

@@ -1,0 +1,234 @@
+"""The `workbench` command line: init, import, codebook, code, extracts, export, demo…"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+
+
+def _project_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-p", "--project", default=os.environ.get("WORKBENCH_PROJECT"),
+        help="project folder or database URL (default: $WORKBENCH_PROJECT)")
+    parser.add_argument("--coder", help="your name as a coder (default: $WORKBENCH_CODER or login)")
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from workbench import Project
+
+    if not args.project:
+        raise WorkbenchError("say which project: -p PATH (or set WORKBENCH_PROJECT).")
+    return Project.open(args.project, coder=args.coder)
+
+
+def cmd_init(args: argparse.Namespace) -> None:
+    from workbench import Project
+
+    target = args.db or args.path
+    if not target:
+        raise WorkbenchError("give a project folder (workbench init PATH) or --db URL.")
+    Project.create(target).close()
+    print(f"Project ready: {target}")
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    project = _open(args)
+    options = {"pattern": args.pattern} if args.pattern else {}
+    results = []
+    for item in args.paths:
+        path = Path(item)
+        if path.is_dir():
+            results += project.import_corpus(path, attributes=args.attributes, kind=args.kind,
+                                             drop_unplaced=args.drop_unplaced, **options)
+        else:
+            results.append(project.import_file(path, kind=args.kind,
+                                               drop_unplaced=args.drop_unplaced, **options))
+    if args.attributes and not any(Path(p).is_dir() for p in args.paths):
+        for warning in project.import_attributes(args.attributes):
+            print(f"warning: {warning}", file=sys.stderr)
+    for r in results:
+        extra = f", {r.reanchored} codings re-anchored" if r.status == "updated" else ""
+        dropped = f", {len(r.dropped)} dropped" if r.dropped else ""
+        summary = f" ({r.summary})" if r.summary and r.status != "unchanged" else ""
+        print(f"{r.document}: {r.status}, {r.turns} turns{summary}{extra}{dropped}")
+        for warning in r.warnings:
+            print(f"  warning: {warning}", file=sys.stderr)
+
+
+def cmd_codebook(args: argparse.Namespace) -> None:
+    project = _open(args)
+    if args.action == "load":
+        changes = project.load_codebook(args.file)
+        for kind, items in changes.items():
+            if items:
+                print(f"{kind}: {len(items)}  " + ", ".join(items[:8])
+                      + (" …" if len(items) > 8 else ""))
+        print(f"{len(project.codes())} codes in the project.")
+    elif args.action == "export":
+        print(f"Written: {project.export_codebook(args.file)}")
+    else:
+        for row in project.codes().itertuples():
+            print(f"{'  ' * row.depth}{row.key}  {row.name}")
+
+
+def cmd_code(args: argparse.Namespace) -> None:
+    project = _open(args)
+    if args.quote:
+        coding = project.code_quote(args.document, args.quote, args.code, memo=args.memo)
+    elif args.start is not None and args.end is not None:
+        coding = project.code(args.document, args.start, args.end, args.code, memo=args.memo)
+    else:
+        raise WorkbenchError("give --quote TEXT, or --start and --end offsets.")
+    print(f"Coding {coding} saved.")
+
+
+def _where(items: Sequence[str]) -> dict[str, object]:
+    where: dict[str, object] = {}
+    for item in items:
+        if "=" not in item:
+            raise WorkbenchError(f"--where needs key=value (got '{item}').")
+        key, value = item.split("=", 1)
+        values = value.split(",")
+        where[key.strip()] = values if len(values) > 1 else value
+    return where
+
+
+def cmd_extracts(args: argparse.Namespace) -> None:
+    from workbench.export.tables import write_table
+
+    project = _open(args)
+    frame = project.extracts(args.codes, where=_where(args.where), scope=args.scope,
+                             status=args.status, coder=args.by)
+    if args.out:
+        print(f"{len(frame)} extracts written to {write_table(frame, args.out)}")
+    else:
+        cols = ["reference", "case", "speaker", "code", "text"]
+        with_text = frame[cols].assign(text=frame["text"].str.slice(0, 90))
+        print(with_text.to_string(index=False) if len(frame) else "No extract.")
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from workbench.export.tables import export_tables
+
+    project = _open(args)
+    for path in export_tables(project, Path(args.out)):
+        print(f"Written: {path}")
+
+
+def cmd_verify(args: argparse.Namespace) -> None:
+    report = _open(args).verify()
+    print(report)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+def cmd_history(args: argparse.Namespace) -> None:
+    frame = _open(args).history(limit=args.limit)
+    print(frame[["at", "actor", "action", "entity", "entity_id", "txn"]].to_string(index=False))
+
+
+def cmd_undo(args: argparse.Namespace) -> None:
+    project = _open(args)
+    n = project.revert(args.txn) if args.txn else project.undo()
+    print(f"Undone: {n} change(s).")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from workbench.demo import run_demo
+
+    run_demo(Path(args.root), Path(args.out))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="Qualitative analysis of interview research: import transcripts, code them "
+                    "against a codebook, query and export extracts.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create a project (a folder with project.sqlite, or --db URL)")
+    p.add_argument("path", nargs="?", help="project folder to create")
+    p.add_argument("--db", help="database URL instead, e.g. postgresql://user@host/db")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("import", help="import transcripts (files or folders) and attributes")
+    _project_arg(p)
+    p.add_argument("paths", nargs="+", help="transcript files or corpus folders")
+    p.add_argument("--attributes", help="attributes sheet (.xlsx or .csv), one row per case")
+    p.add_argument("--kind", default="interview",
+                   help="interview | focus_group | notes | report (default: interview)")
+    p.add_argument("--pattern", help="regex for speaker labels, with a (?P<speaker>…) group")
+    p.add_argument("--drop-unplaced", action="store_true",
+                   help="when a changed text loses coded passages, drop those codings")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("codebook", help="load, export or show the codebook")
+    _project_arg(p)
+    p.add_argument("action", choices=["load", "export", "show"])
+    p.add_argument("file", nargs="?", help=".yaml or .xlsx file to load or write")
+    p.set_defaults(func=cmd_codebook)
+
+    p = sub.add_parser("code", help="code a passage by quote or by offsets")
+    _project_arg(p)
+    p.add_argument("document", help="document name (file name without extension)")
+    p.add_argument("code", help="code id, name or path")
+    p.add_argument("--quote", help="exact text to code (must occur once)")
+    p.add_argument("--start", type=int, help="start offset (code points)")
+    p.add_argument("--end", type=int, help="end offset (exclusive)")
+    p.add_argument("--memo", help="a note on this coding")
+    p.set_defaults(func=cmd_code)
+
+    p = sub.add_parser("extracts", help="list or save coded extracts")
+    _project_arg(p)
+    p.add_argument("--codes", help="code or expression, e.g. \"femmes & actions.eau\"")
+    p.add_argument("--where", action="append", default=[], metavar="KEY=VALUE[,VALUE]",
+                   help="attribute filter, repeatable (genre=F, region_residence=PACA,Occitanie)")
+    p.add_argument("--scope", default="overlap", choices=["overlap", "turn", "document"])
+    p.add_argument("--status", action="append", help="suggested | accepted | rejected")
+    p.add_argument("--by", action="append", help="only codings by this coder")
+    p.add_argument("--out", help="write to .csv (UTF-8 with BOM) or .xlsx instead of printing")
+    p.set_defaults(func=cmd_extracts)
+
+    p = sub.add_parser("export", help="write extracts, codebook, documents and cases to a folder")
+    _project_arg(p)
+    p.add_argument("out", help="output folder")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("verify", help="re-read every coding against its document")
+    _project_arg(p)
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("history", help="the audit log: who changed what, when")
+    _project_arg(p)
+    p.add_argument("--limit", type=int, default=30)
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("undo", help="undo your last change (or --txn ID)")
+    _project_arg(p)
+    p.add_argument("--txn", help="transaction id from `workbench history`")
+    p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("demo", help="build the demo project from corpora/demo and codebooks/")
+    p.add_argument("--root", default=".", help="repository root holding corpora/ and codebooks/")
+    p.add_argument("--out", default="outputs", help="where to write the project and outputs")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except WorkbenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

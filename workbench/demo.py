@@ -1,0 +1,49 @@
+"""The demo pipeline behind `make demo`: build, code, check and export the demo project."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from workbench.export.tables import export_tables
+from workbench.project import Project
+
+CODEBOOK = Path("codebooks/diaspora_souss_massa.yaml")
+CORPUS = Path("corpora/demo")
+CODINGS = CORPUS / "codages_demo.yaml"
+
+
+def build_demo(root: Path, project_dir: Path, *, progress: bool = True) -> Project:
+    """A fresh demo project: codebook, corpus with attributes, and the demo codings."""
+    if project_dir.exists():
+        shutil.rmtree(project_dir)
+    project = Project.create(project_dir, coder="demo")
+    project.load_codebook(root / CODEBOOK)
+    project.import_corpus(root / CORPUS, attributes=root / CORPUS / "attributes.xlsx",
+                          progress=progress)
+    rows = yaml.safe_load((root / CODINGS).read_text(encoding="utf-8"))
+    project.code_many(rows, progress=progress)
+    return project
+
+
+def run_demo(root: Path, out: Path) -> Project:
+    """Build the demo project under `out/demo`, verify it, export tables, say where they are."""
+    project_dir = out / "demo"
+    project = build_demo(root, project_dir)
+    report = project.verify()
+    written = export_tables(project, project_dir / "exports")
+    docs = project.documents()
+    print(f"\nProjet de démonstration : {project_dir / 'project.sqlite'}")
+    print(f"  {len(docs)} documents, {int(docs['turns'].sum())} tours de parole, "
+          f"{len(project.cases())} cas, {len(project.codes())} codes, "
+          f"{int(docs['codings'].sum())} codages")
+    print(f"  Vérification : {report}")
+    print("  Fichiers écrits :")
+    for path in written:
+        print(f"    {path}")
+    print("\nPour continuer :")
+    print("  make lab     # ouvrir les notebooks (notebooks/) dans JupyterLab")
+    print(f"  .venv/bin/workbench extracts -p {project_dir} --codes femmes --where genre=F")
+    return project
