@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from workbench.coding.anchor import reanchor
 from workbench.corpus.model import ParsedDocument
 from workbench.errors import CodingError
+from workbench.nlp.scripts import script_of
 from workbench.store import Writer, row_of
 from workbench.store import schema as s
 
@@ -112,11 +113,28 @@ def _write_turns(conn: Connection, doc_id: int, parsed: ParsedDocument) -> int:
     rows = [
         {"document_id": doc_id, "idx": i, "speaker": t.speaker, "role": t.role,
          "start": t.start, "end": t.end, "t_start": t.t_start, "t_end": t.t_end,
-         "section": t.section, "overlap": t.overlap}
+         "section": t.section, "overlap": t.overlap,
+         "script": script_of(parsed.text[t.start:t.end])}
         for i, t in enumerate(parsed.turns)
     ]
     if rows:
         conn.execute(s.turns.insert(), rows)
+    return len(rows)
+
+
+def fill_missing_scripts(w: Writer) -> int:
+    """Tag the turns that have no writing system yet (projects made before schema v2)."""
+    conn = w.conn
+    rows = conn.execute(select(s.turns.c.id, s.turns.c.document_id, s.turns.c.start,
+                               s.turns.c.end).where(s.turns.c.script.is_(None))).all()
+    if not rows:
+        return 0
+    docs = {d for _, d, _, _ in rows}
+    texts = dict(conn.execute(select(s.documents.c.id, s.documents.c.text)
+                              .where(s.documents.c.id.in_(docs))).all())
+    conn.execute(s.turns.update().where(s.turns.c.id == bindparam("tid"))
+                 .values(script=bindparam("value")),
+                 [{"tid": tid, "value": script_of(texts[d][a:b])} for tid, d, a, b in rows])
     return len(rows)
 
 

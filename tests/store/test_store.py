@@ -30,6 +30,12 @@ def test_connections_have_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
 
 
+def test_create_refuses_an_existing_project(project: Project) -> None:
+    with pytest.raises(StoreError, match="already exists"):
+        Project.create(project.location)
+    assert len(project.documents()) == 2
+
+
 def test_open_missing_project_says_how_to_create_it(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="workbench init"):
         Project.open(tmp_path / "nothing")
@@ -94,4 +100,6 @@ def test_v1_fixture_project_opens_with_its_data() -> None:
         assert len(p.documents()) == 2
         assert len(p.extracts()) == 3
         assert p.verify().ok
+        assert set(p.turns("E01_fatima")["script"]) == {"latin"}  # filled after v2
+        assert p.pseudonyms().empty
         p.close()

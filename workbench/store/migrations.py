@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect, select, text
 
 from workbench.errors import StoreError
 from workbench.store import schema
@@ -31,8 +31,17 @@ def _noop(_conn: Connection) -> None:
     """Version 1 is the base schema, created from `schema.metadata`."""
 
 
+def _scripts_and_pseudonyms(conn: Connection) -> None:
+    """v2: a column for each turn's writing system (filled by the importer layer on
+    open, since detecting scripts is not the store's job), and the pseudonym table."""
+    conn.execute(text("ALTER TABLE turns ADD COLUMN script VARCHAR(16)"))
+    schema.pseudonyms.create(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "base schema: documents, turns, cases, codes, codings, memos, events", _noop),
+    Migration(2, "turns.script (writing system) and the pseudonyms table",
+              _scripts_and_pseudonyms),
 ]
 
 

@@ -76,6 +76,7 @@ turns = Table(
     Column("t_end", Float),
     Column("section", Text),
     Column("overlap", Integer),
+    Column("script", String(16)),  # latin | arabic | tifinagh | mixed | none (v2)
     UniqueConstraint("document_id", "idx"),
 )
 Index("ix_turns_doc_start", turns.c.document_id, turns.c.start)
@@ -176,6 +177,17 @@ memos = Table(
     Column("updated_at", String(32), nullable=False),
 )
 Index("ix_memos_target", memos.c.target_type, memos.c.target_id)
+
+pseudonyms = Table(
+    "pseudonyms",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("real", Text, nullable=False, unique=True),
+    Column("pseudonym", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
 
 events = Table(
     "events",

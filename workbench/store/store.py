@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from workbench.errors import StoreError
 from workbench.store import schema
 from workbench.store.engine import is_url, make_engine, sqlite_path
-from workbench.store.migrations import create_or_migrate
+from workbench.store.migrations import create_or_migrate, current_version
 
 LOCK_RETRIES = 8
 
@@ -94,6 +94,10 @@ class Store:
         store = cls(make_engine(target), where)
         try:
             with store.write("workbench") as w:
+                if create and current_version(w.conn) is not None:
+                    raise StoreError(
+                        f"{where}: a project already exists here; open it with "
+                        "Project.open(…) (or choose another folder).")
                 create_or_migrate(w.conn, where=where)
         except OperationalError as exc:
             raise StoreError(f"{where}: cannot open the project database ({exc.orig}).") from exc
