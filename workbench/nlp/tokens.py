@@ -1,0 +1,308 @@
+"""Token tables: one row per token of parsed texts, with lemma, flags and script.
+
+The table is what word statistics, KWIC and coding rules read. ``is_word``
+marks the tokens that word statistics count: not a stop word, punctuation,
+space, transcription markup or oral filler, in Latin script, at least two
+characters long and not a number.
+
+Lemmas are lower-cased and corrected by :data:`LEMMA_FIXES` and
+:data:`FORM_LEMMAS`, known mistakes of fr_core_news_sm on our corpora.
+Markup and fillers come from ``data/fillers_fr.txt`` (see :class:`FillerList`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from spacy import attrs
+from spacy.tokens import Doc
+
+from workbench.errors import WorkbenchError
+from workbench.nlp.parse import ParsedText
+from workbench.nlp.scripts import script_of
+
+# Lemma → corrected lemma. fr_core_news_sm sometimes tags "diaspora" as a verb
+# and lemmatises it "diasporer" (no such verb).
+LEMMA_FIXES: dict[str, str] = {"diasporer": "diaspora"}
+# Lower-case form → lemma, whatever the tagger said ("diasporas" was seen as "diasporas").
+FORM_LEMMAS: dict[str, str] = {"diaspora": "diaspora", "diasporas": "diaspora"}
+
+TOKEN_SCRIPTS = ("latin", "arabic", "tifinagh")  # anything else is "other"
+COLUMNS = ["document", "start", "end", "text", "lower", "lemma", "pos", "sent", "is_stop",
+           "is_punct", "is_space", "is_markup", "script", "is_word"]
+
+_ATTRS = [attrs.IDX, attrs.LENGTH, attrs.ORTH, attrs.LOWER, attrs.LEMMA, attrs.POS,
+          attrs.SENT_START, attrs.IS_STOP, attrs.IS_PUNCT, attrs.IS_SPACE, attrs.LIKE_NUM,
+          attrs.IS_DIGIT]
+(_IDX, _LEN, _ORTH, _LOWER, _LEMMA, _POS, _SENT, _STOP, _PUNCT, _SPACE, _NUM,
+ _DIGIT) = range(len(_ATTRS))
+_FLAGS = ("@end", "@start")
+_BRACKETS = {"[*]": r"\[[^\]\n]*\]", "(*)": r"\([^)\n]*\)", "<*>": r"<[^>\n]*>",
+             "{*}": r"\{[^}\n]*\}"}
+# A truncated word: letters (hyphenated parts allowed) then "-" and a space or line end.
+TRUNCATION = r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)*-(?=\s|$)"
+_OPENERS = {".", "!", "?", "…", "...", ":", ";", "-", "–", "—", "«", '"', "“"}
+_WORD_ENTRY = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+@dataclass
+class FillerList:
+    """Markup and filler entries (syntax: see ``data/fillers_fr.txt``).
+
+    `words` are fillers wherever they occur, `at_end` only when they close a
+    clause, `at_start` only when they open a sentence or line and are followed
+    by punctuation; `patterns` are regular expressions searched in the text
+    (brackets, literals, ``re:`` entries); `truncations` flags cut-off words.
+    """
+
+    words: set[str] = field(default_factory=set)
+    at_end: set[str] = field(default_factory=set)
+    at_start: set[str] = field(default_factory=set)
+    patterns: list[str] = field(default_factory=list)
+    truncations: bool = True
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> FillerList:
+        """Read a list (default: the package's ``data/fillers_fr.txt``)."""
+        if path is None:
+            text = resources.files("workbench.nlp").joinpath("data/fillers_fr.txt").read_text(
+                encoding="utf-8")
+            source = "fillers_fr.txt"
+        else:
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise WorkbenchError(f"{path}: cannot read the filler list ({exc}).") from exc
+            source = str(path)
+        return cls()._add(text.splitlines(), source)
+
+    def extend(self, entries: Iterable[str]) -> FillerList:
+        """Add entries (same syntax as the file); changes this list and returns it."""
+        if isinstance(entries, str):
+            entries = [entries]
+        return self._add(list(entries), "FillerList.extend")
+
+    def _add(self, lines: list[str], source: str) -> FillerList:
+        for number, line in enumerate(lines, start=1):
+            entry = line.split("#", 1)[0].strip() if not line.lstrip().startswith("re:") \
+                else line.strip()
+            if not entry:
+                continue
+            self._add_entry(entry, f"{source}, line {number}")
+        self.__dict__.pop("_compiled", None)
+        return self
+
+    def _add_entry(self, entry: str, where: str) -> None:
+        flag = None
+        parts = entry.rsplit(None, 1)
+        if len(parts) == 2 and parts[1].startswith("@"):
+            entry, flag = parts[0].strip(), parts[1]
+            if flag not in _FLAGS or not _WORD_ENTRY.fullmatch(entry):
+                raise WorkbenchError(f"{where}: '{entry} {flag}': a flag is @end or @start "
+                                     "and follows a single word.")
+        if flag == "@end":
+            self.at_end.add(entry.lower())
+        elif flag == "@start":
+            self.at_start.add(entry.lower())
+        elif entry.startswith("re:"):
+            try:
+                re.compile(entry[3:])
+            except re.error as exc:
+                raise WorkbenchError(f"{where}: bad regular expression '{entry[3:]}' "
+                                     f"({exc}).") from exc
+            self.patterns.append(entry[3:])
+        elif entry in _BRACKETS:
+            self.patterns.append(_BRACKETS[entry])
+        elif _WORD_ENTRY.fullmatch(entry):
+            self.words.add(entry.lower())
+        else:
+            self.patterns.append(r"(?<!\w)" + re.escape(entry) + r"(?!\w)")
+
+    def text_pattern(self) -> re.Pattern[str] | None:
+        """One regular expression for every markup found in the text (None: nothing)."""
+        if "_compiled" not in self.__dict__:
+            sources = [*self.patterns, *([TRUNCATION] if self.truncations else [])]
+            self.__dict__["_compiled"] = (re.compile("|".join(f"(?:{p})" for p in sources),
+                                                     re.IGNORECASE | re.MULTILINE)
+                                          if sources else None)
+        return self.__dict__["_compiled"]
+
+
+@lru_cache(maxsize=1)
+def _default_fillers() -> FillerList:
+    return FillerList.load()
+
+
+def token_frame(parsed: Mapping[Hashable, ParsedText], *,
+                fillers: FillerList | None = None) -> pd.DataFrame:
+    """One row per token: document (key), start, end (code points in the original text),
+    text, lower, lemma, pos, sent (sentence number in the document), flags, script, is_word.
+    """
+    fillers = fillers or _default_fillers()
+    builder = _Builder(fillers)
+    for key, text in parsed.items():
+        builder.add(key, text)
+    return builder.frame()
+
+
+class _Builder:
+    """Columns of the token table, filled chunk by chunk, turned into one DataFrame."""
+
+    def __init__(self, fillers: FillerList) -> None:
+        self.fillers = fillers
+        self.pattern = fillers.text_pattern()
+        self.keys: list[tuple[Hashable, int]] = []
+        self.arrays: list[np.ndarray] = []  # int64 [start, end, sent, stop, punct, space, num]
+        self.text: list[str] = []
+        self.lower: list[str] = []
+        self.lemma: list[str] = []
+        self.pos: list[str] = []
+        self.script: list[str] = []
+        self.markup: list[np.ndarray] = []
+        self._strings: dict[int, str] = {}
+        self._lemmas: dict[tuple[int, int], str] = {}
+        self._scripts: dict[int, str] = {}
+
+    def add(self, key: Hashable, parsed: ParsedText) -> None:
+        sent = 0
+        for offset, doc in parsed.chunks:
+            if not len(doc):
+                continue
+            a = doc.to_array(_ATTRS)  # uint64: hashes, and -1 wraps around
+            starts = a[:, _IDX].astype(np.int64) + offset
+            opens = a[:, _SENT] == 1
+            opens[0] = True
+            sents = np.cumsum(opens) - 1 + sent
+            sent = int(sents[-1]) + 1
+            self.arrays.append(np.column_stack([
+                starts, starts + a[:, _LEN].astype(np.int64), sents,
+                *(a[:, i].astype(np.int64) for i in (_STOP, _PUNCT, _SPACE)),
+                (a[:, _NUM] | a[:, _DIGIT]).astype(np.int64)]))
+            self.keys.append((key, len(doc)))
+            strings = self._string_of(doc)
+            self.text.extend(map(strings, a[:, _ORTH].tolist()))
+            lowers = a[:, _LOWER].tolist()
+            self.lower.extend(map(strings, lowers))
+            self.lemma.extend(self._lemma(doc, low, lem)
+                              for low, lem in zip(lowers, a[:, _LEMMA].tolist(), strict=True))
+            self.pos.extend(map(strings, a[:, _POS].tolist()))
+            self.script.extend(self._script(doc, h) for h in a[:, _ORTH].tolist())
+            self.markup.append(self._markup(doc, a, self.lower[-len(doc):]))
+
+    def _string_of(self, doc: Doc) -> Callable[[int], str]:
+        """Hash → string, remembered across chunks (most forms repeat)."""
+        cache, store = self._strings, doc.vocab.strings
+
+        def string(h: int) -> str:
+            value = cache.get(h)
+            if value is None:
+                value = cache[h] = store[h] if h else ""
+            return value
+        return string
+
+    def _lemma(self, doc: Doc, lower: int, lemma: int) -> str:
+        value = self._lemmas.get((lower, lemma))
+        if value is None:
+            form = doc.vocab.strings[lower]
+            raw = doc.vocab.strings[lemma].lower() if lemma else form
+            value = FORM_LEMMAS.get(form) or LEMMA_FIXES.get(raw, raw)
+            self._lemmas[(lower, lemma)] = value
+        return value
+
+    def _script(self, doc: Doc, orth: int) -> str:
+        value = self._scripts.get(orth)
+        if value is None:
+            value = script_of(doc.vocab.strings[orth])
+            value = self._scripts[orth] = value if value in TOKEN_SCRIPTS else "other"
+        return value
+
+    def _markup(self, doc: Doc, a: np.ndarray, lowers: list[str]) -> np.ndarray:
+        """Tokens of a chunk that are markup or fillers."""
+        f = self.fillers
+        flags = np.fromiter((low in f.words for low in lowers), dtype=bool, count=len(doc))
+        if self.pattern is not None:
+            starts = a[:, _IDX].astype(np.int64)
+            ends = starts + a[:, _LEN].astype(np.int64)
+            for match in self.pattern.finditer(doc.text):
+                lo = np.searchsorted(ends, match.start(), side="right")
+                hi = np.searchsorted(starts, match.end(), side="left")
+                flags[lo:hi] = True
+        if f.at_end or f.at_start:
+            for i, low in enumerate(lowers):
+                if (low in f.at_end and _closes(doc, i, f)) or \
+                        (low in f.at_start and _opens(doc, i) and _before_break(doc, i, f)):
+                    flags[i] = True
+        return flags
+
+    def frame(self) -> pd.DataFrame:
+        if not self.arrays:
+            return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
+        numbers = np.concatenate(self.arrays)
+        markup = np.concatenate(self.markup)
+        lengths = numbers[:, 1] - numbers[:, 0]
+        stop, punct, space = (numbers[:, i].astype(bool) for i in (3, 4, 5))
+        latin = np.fromiter((s == "latin" for s in self.script), dtype=bool, count=len(markup))
+        is_word = ~stop & ~punct & ~space & ~markup & latin & (lengths >= 2) & \
+            ~numbers[:, 6].astype(bool)
+        document = [key for key, n in self.keys for _ in range(n)]
+        return pd.DataFrame({
+            "document": document, "start": numbers[:, 0], "end": numbers[:, 1],
+            "text": self.text, "lower": self.lower, "lemma": self.lemma, "pos": self.pos,
+            "sent": numbers[:, 2], "is_stop": stop, "is_punct": punct, "is_space": space,
+            "is_markup": markup, "script": self.script, "is_word": is_word}, columns=COLUMNS)
+
+
+def _dtype(column: str) -> str:
+    if column in ("start", "end", "sent"):
+        return "int64"
+    return "bool" if column.startswith("is_") else "object"
+
+
+def _next_word(doc: Doc, i: int, fillers: FillerList) -> int | None:
+    """Index of the next token that is neither space nor filler, None at a line or text end."""
+    j = i + 1
+    while j < len(doc):
+        token = doc[j]
+        if token.is_space:
+            if "\n" in token.text:
+                return None
+        elif token.lower_ not in fillers.words and token.lower_ not in fillers.at_end:
+            return j
+        j += 1
+    return None
+
+
+def _closes(doc: Doc, i: int, fillers: FillerList) -> bool:
+    """The token ends a clause: then punctuation (not "?"), a sentence start or a line end."""
+    j = _next_word(doc, i, fillers)
+    if j is None:
+        return True
+    token = doc[j]
+    return (token.is_punct and not token.text.startswith("?")) or bool(token.is_sent_start)
+
+
+def _before_break(doc: Doc, i: int, fillers: FillerList) -> bool:
+    """The token is followed by punctuation (not "?") or by a filler ("bon ben", "bon euh")."""
+    if i + 1 < len(doc) and doc[i + 1].lower_ in fillers.words:
+        return True
+    j = _next_word(doc, i, fillers)
+    return j is not None and doc[j].is_punct and not doc[j].text.startswith("?")
+
+
+def _opens(doc: Doc, i: int) -> bool:
+    """The token opens a sentence, a line or a turn ("Fatima : Bon, …")."""
+    if doc[i].is_sent_start:
+        return True
+    j = i - 1
+    while j >= 0 and doc[j].is_space:
+        if "\n" in doc[j].text:
+            return True
+        j -= 1
+    return j < 0 or doc[j].text in _OPENERS
