@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.codebook.rules import rule_problems
 from workbench.errors import CodebookError
 
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -116,6 +117,16 @@ class Codebook:
                     f"(also at {siblings[key].where or '?'})")
             siblings.setdefault(key, code)
         problems.extend(_cycles(seen))
+        rule_ids: dict[str, str] = {}
+        for code in self.codes:
+            for rule in code.rules:
+                problems.extend(f"{code.where}: {p}" for p in rule_problems(rule, code.id))
+                rid = rule.get("id") if isinstance(rule, dict) else None
+                if rid and rid in rule_ids:
+                    problems.append(f"{code.where}: rule id '{rid}' is also used by code "
+                                    f"'{rule_ids[rid]}'; rule ids must be unique")
+                elif rid:
+                    rule_ids[rid] = code.id
         if problems:
             where = self.source or "codebook"
             raise CodebookError(

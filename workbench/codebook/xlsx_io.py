@@ -76,8 +76,18 @@ def write_xlsx(book: Codebook, path: str | Path) -> Path:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, even for text starting with '='
+    for row in ws.iter_rows(min_row=2):
+        level = row[2].value or 1
+        row[3].alignment = Alignment(wrap_text=True, vertical="top", indent=2 * (level - 1))
+        if level == 1:
+            row[3].font = Font(bold=True)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     info = wb.create_sheet("grille")
     for key, value in (("nom", book.name), ("description", book.description),
                        ("langue", book.language)):

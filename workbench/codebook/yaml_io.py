@@ -50,6 +50,15 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _without_lines(value: Any) -> Any:
+    """The loaded value without the `__line__` markers our loader adds to mappings."""
+    if isinstance(value, dict):
+        return {k: _without_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_without_lines(v) for v in value]
+    return value
+
+
 def _collect(items: list[Any], parent: str | None, out: list[Code],
              problems: list[str], fname: str) -> None:
     for item in items:
@@ -64,10 +73,7 @@ def _collect(items: list[Any], parent: str | None, out: list[Code],
                             f"known fields are {sorted(_KNOWN - {'children'})}")
         name = _text(item.get("name"))
         code_id = _text(item.get("id")) or (f"{parent}.{slug(name)}" if parent else slug(name))
-        rules = item.get("rules") or []
-        for rule in rules if isinstance(rules, list) else []:
-            if isinstance(rule, dict):
-                rule.pop("__line__", None)
+        rules = _without_lines(item.get("rules") or [])
         if not isinstance(rules, list):
             problems.append(f"{where}: `rules` must be a list")
             rules = []

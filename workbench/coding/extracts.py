@@ -245,8 +245,10 @@ def resolve_cases(links: pd.DataFrame, case_kinds: Mapping[int, str],
                                                   strict=True)], index=rows.index, dtype=object)
 
 
-def _with_cases_and_attributes(conn: Connection, frame: pd.DataFrame,
-                               cases: pd.DataFrame) -> pd.DataFrame:
+def attach_cases(conn: Connection, frame: pd.DataFrame, cases: pd.DataFrame, *,
+                 reserved: Iterable[str]) -> pd.DataFrame:
+    """Add the speaking case (see resolve_cases) and its attributes to rows that have
+    document_id and speaker; an attribute named like a `reserved` column gets `case_`."""
     links = pd.DataFrame(conn.execute(select(s.document_cases.c.document_id,
                                              s.document_cases.c.case_id,
                                              s.document_cases.c.speaker)).all(),
@@ -256,10 +258,16 @@ def _with_cases_and_attributes(conn: Connection, frame: pd.DataFrame,
     frame = frame.copy()
     frame["case_id"] = (resolve_cases(links, kinds, frame) if len(frame)
                         else pd.Series(dtype=object)).astype("Int64")
-    cases["case_id"] = cases["case_id"].astype("Int64")
-    cases = cases.rename(columns={k: f"case_{k}" for k in cases.columns
-                                  if k in BASE_COLUMNS and k not in ("case", "case_id")})
-    frame = frame.merge(cases.drop(columns=["case_kind"]), on="case_id", how="left")
+    reserved = set(reserved)
+    cases = cases.assign(case_id=cases["case_id"].astype("Int64")).rename(
+        columns={k: f"case_{k}" for k in cases.columns
+                 if k in reserved and k not in ("case", "case_id")})
+    return frame.merge(cases.drop(columns=["case_kind"]), on="case_id", how="left")
+
+
+def _with_cases_and_attributes(conn: Connection, frame: pd.DataFrame,
+                               cases: pd.DataFrame) -> pd.DataFrame:
+    frame = attach_cases(conn, frame, cases, reserved=BASE_COLUMNS)
     doc_attrs = _pivot(conn.execute(select(s.document_attributes.c.document_id,
                                            s.document_attributes.c.key,
                                            s.document_attributes.c.value,
@@ -305,3 +313,21 @@ def _missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+def turn_table(conn: Connection, documents: Iterable[int] | None = None) -> pd.DataFrame:
+    """Every turn with its document, speaker, role, section, case and case attributes.
+
+    Unit: turns. Used to scope auto-coding rules and word statistics by speaker
+    and attribute.
+    """
+    t, d = s.turns, s.documents
+    query = (select(t.c.document_id, d.c.name.label("document"), d.c.kind, t.c.idx, t.c.start,
+                    t.c.end, t.c.speaker, t.c.role, t.c.section, t.c.t_start)
+             .join(d, d.c.id == t.c.document_id).order_by(t.c.document_id, t.c.idx))
+    if documents is not None:
+        query = query.where(t.c.document_id.in_(sorted(documents)))
+    result = conn.execute(query)
+    frame = pd.DataFrame.from_records([tuple(r) for r in result.fetchall()],
+                                      columns=list(result.keys()))
+    return attach_cases(conn, frame, case_table(conn), reserved=frame.columns)

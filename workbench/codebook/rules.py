@@ -1,0 +1,85 @@
+"""The auto-coding rules a codebook carries, and their validation.
+
+A rule proposes codings; it never decides. Fields (YAML, or YAML text in the
+Excel column `règles`):
+
+    id: eau-puits                 # unique in the codebook
+    lemmas: [puits, forage]       # single words, matched on lemma or lower-cased form
+    phrases: ["château d'eau"]    # multi-word expressions, matched token by token
+    regex: "\\bAEP\\b"            # optional, on the text of the unit (case-insensitive)
+    unit: sentence                # sentence | turn | paragraph: what gets coded
+    speaker_role: respondent      # optional: respondent | interviewer
+    speakers: [Fatima]            # optional: only these speaker labels
+    where: {genre: F}             # optional: only cases with these attributes
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+UNITS = ("sentence", "turn", "paragraph")
+ROLES = ("respondent", "interviewer")
+FIELDS = {"id", "lemmas", "phrases", "regex", "unit", "speaker_role", "speakers", "where"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validated rule attached to a code (by its key)."""
+
+    id: str
+    code: str
+    lemmas: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    regex: str | None = None
+    unit: str = "sentence"
+    speaker_role: str | None = None
+    speakers: tuple[str, ...] = ()
+    where: dict[str, Any] = field(default_factory=dict)
+
+
+def rule_problems(rule: Any, code_id: str) -> list[str]:
+    """What is wrong with one rule mapping (empty when it is valid)."""
+    if not isinstance(rule, dict):
+        return [f"code '{code_id}': a rule must be a mapping with id, lemmas/phrases/regex"]
+    problems = []
+    name = rule.get("id") or "?"
+    unknown = set(rule) - FIELDS
+    if unknown:
+        problems.append(f"code '{code_id}', rule '{name}': unknown field(s) {sorted(unknown)} "
+                        f"(known: {sorted(FIELDS)})")
+    if not rule.get("id"):
+        problems.append(f"code '{code_id}': a rule has no `id`")
+    if not (rule.get("lemmas") or rule.get("phrases") or rule.get("regex")):
+        problems.append(f"code '{code_id}', rule '{name}': give lemmas, phrases or a regex")
+    for key in ("lemmas", "phrases", "speakers"):
+        if key in rule and not isinstance(rule[key], list):
+            problems.append(f"code '{code_id}', rule '{name}': `{key}` must be a list")
+    if rule.get("unit", "sentence") not in UNITS:
+        problems.append(f"code '{code_id}', rule '{name}': unit '{rule.get('unit')}' is not one "
+                        f"of {', '.join(UNITS)}")
+    if rule.get("speaker_role") not in (None, *ROLES):
+        problems.append(f"code '{code_id}', rule '{name}': speaker_role must be respondent or "
+                        "interviewer")
+    if rule.get("regex"):
+        try:
+            re.compile(rule["regex"])
+        except re.error as exc:
+            problems.append(f"code '{code_id}', rule '{name}': bad regex ({exc})")
+    if "where" in rule and not isinstance(rule["where"], dict):
+        problems.append(f"code '{code_id}', rule '{name}': `where` must map attributes to values")
+    return problems
+
+
+def to_rule(rule: dict[str, Any], code_id: str) -> Rule:
+    """A Rule from a validated mapping."""
+    return Rule(
+        id=str(rule["id"]), code=code_id,
+        lemmas=tuple(str(w).strip().lower() for w in rule.get("lemmas") or () if str(w).strip()),
+        phrases=tuple(str(p).strip() for p in rule.get("phrases") or () if str(p).strip()),
+        regex=rule.get("regex") or None, unit=rule.get("unit", "sentence"),
+        speaker_role=rule.get("speaker_role"),
+        speakers=tuple(str(s) for s in rule.get("speakers") or ()),
+        where=dict(rule.get("where") or {}),
+    )

@@ -1,0 +1,74 @@
+"""Suggested codings: storing them once, accepting or rejecting them, judging the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from workbench.coding.codings import NewCoding, add_codings, update_coding
+from workbench.store import Writer
+from workbench.store import schema as s
+
+
+def new_suggestions(conn: Connection, found: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `found` (document_id, code_id, start, end…) not already coded.
+
+    Any existing coding of the same span and code counts, whatever its status:
+    an accepted one needs no proposal, and a rejected one must not come back.
+    """
+    if found.empty:
+        return found
+    docs = sorted({int(d) for d in found["document_id"]})
+    existing = pd.DataFrame(conn.execute(
+        select(s.codings.c.document_id, s.codings.c.code_id, s.codings.c.start, s.codings.c.end)
+        .where(s.codings.c.document_id.in_(docs))).all(),
+        columns=["document_id", "code_id", "start", "end"])
+    merged = found.merge(existing.assign(_seen=True), how="left",
+                         on=["document_id", "code_id", "start", "end"])
+    return found[merged["_seen"].isna().to_numpy()]
+
+
+def store_suggestions(w: Writer, found: pd.DataFrame, *, texts: dict[int, str],
+                      names: dict[int, str], origin_prefix: str = "rule:",
+                      status: str = "suggested") -> list[int]:
+    """Insert suggestions (origin `rule:<id>`) in one statement; returns their ids."""
+    items = [NewCoding(int(r.document_id), int(r.code_id), int(r.start), int(r.end), w.actor,
+                       f"{origin_prefix}{r.rule}", status)
+             for r in found.itertuples()]
+    return add_codings(w, items, texts=texts, names=names)
+
+
+def set_status(w: Writer, ids: Iterable[int], status: str) -> int:
+    """Accept or reject many codings; each change is audited."""
+    n = 0
+    for coding_id in ids:
+        update_coding(w, int(coding_id), status=status)
+        n += 1
+    return n
+
+
+def rule_report(conn: Connection, rules: pd.DataFrame) -> pd.DataFrame:
+    """Per rule: suggestions made, accepted, rejected, pending, precision so far.
+
+    Precision = accepted / (accepted + rejected): only reviewed suggestions count.
+    """
+    rows = conn.execute(select(s.codings.c.origin, s.codings.c.status)
+                        .where(s.codings.c.origin.like("rule:%"))).all()
+    counts = pd.DataFrame(rows, columns=["origin", "status"])
+    counts["rule"] = counts["origin"].str.slice(5)
+    table = counts.pivot_table(index="rule", columns="status", aggfunc="size", fill_value=0)
+    for status in ("suggested", "accepted", "rejected"):
+        if status not in table.columns:
+            table[status] = 0
+    report = rules[["rule", "code"]].merge(table[["suggested", "accepted", "rejected"]],
+                                           left_on="rule", right_index=True, how="left")
+    report = report.fillna(0)
+    for column in ("suggested", "accepted", "rejected"):
+        report[column] = report[column].astype(int)
+    report = report.rename(columns={"suggested": "pending"})
+    report.insert(2, "suggestions", report["pending"] + report["accepted"] + report["rejected"])
+    reviewed = report["accepted"] + report["rejected"]
+    report["precision"] = (report["accepted"] / reviewed.where(reviewed > 0)).round(3)
+    return report.reset_index(drop=True)
