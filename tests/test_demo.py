@@ -38,8 +38,9 @@ def test_demo_corpus_is_large_and_varied_enough(demo) -> None:  # type: ignore[n
 
 def test_every_demo_coding_landed_and_verifies(demo) -> None:  # type: ignore[no-untyped-def]
     expected = yaml.safe_load((ROOT / CODINGS).read_text(encoding="utf-8"))
-    frame = demo.extracts()
+    frame = demo.extracts(status="accepted")
     assert len(frame) == len(expected)
+    assert set(frame["origin"]) == {"manual"}
     assert demo.verify().ok
     for row in expected[:20]:
         hit = frame[(frame["document"] == row["document"]) & (frame["code"] == row["code"])]
@@ -61,4 +62,5 @@ def test_demo_exports_open(demo, tmp_path: Path) -> None:  # type: ignore[no-unt
     paths = export_tables(demo, tmp_path)
     extracts = pd.read_csv(tmp_path / "extraits.csv", encoding="utf-8-sig")
     assert len(extracts) == len(demo.extracts())
+    assert set(extracts["status"]) == {"accepted", "suggested"}
     assert all(p.exists() and p.stat().st_size > 0 for p in paths)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from workbench.export.tables import export_tables
+from workbench.export.tables import export_tables, write_table
 from workbench.project import Project
 
 CODEBOOK = Path("codebooks/diaspora_souss_massa.yaml")
@@ -25,6 +25,8 @@ def build_demo(root: Path, project_dir: Path, *, progress: bool = True) -> Proje
                           progress=progress)
     rows = yaml.safe_load((root / CODINGS).read_text(encoding="utf-8"))
     project.code_many(rows, progress=progress)
+    project.autocode(progress=progress)
+    project.propose_pseudonyms()
     return project
 
 
@@ -34,12 +36,20 @@ def run_demo(root: Path, out: Path) -> Project:
     project = build_demo(root, project_dir)
     report = project.verify()
     written = export_tables(project, project_dir / "exports")
+    written.append(write_table(project.extracts(pseudonymise=True),
+                               project_dir / "exports" / "extraits_pseudonymises_copil.csv"))
+    written.append(project.wordcloud(project_dir / "figures" / "nuage_femmes.png",
+                                     codes="femmes", title="Place des femmes — mots les plus "
+                                     "fréquents"))
+    report_rules = project.rule_report()
     docs = project.documents()
     print(f"\nProjet de démonstration : {project_dir / 'project.sqlite'}")
     print(f"  {len(docs)} documents, {int(docs['turns'].sum())} tours de parole, "
           f"{len(project.cases())} cas, {len(project.codes())} codes, "
           f"{int(docs['codings'].sum())} codages")
     print(f"  Vérification : {report}")
+    print(f"  Autocodage : {int(report_rules['suggestions'].sum())} propositions de "
+          f"{len(report_rules)} règles, à valider (p.suggestions(), p.accept(), p.reject())")
     print("  Fichiers écrits :")
     for path in written:
         print(f"    {path}")

@@ -14,17 +14,28 @@ from sqlalchemy import func, select
 from tqdm.auto import tqdm
 
 from workbench import importer
+from workbench.analysis.words import distinctive_words, lemma_frequencies, tokens_in_spans
+from workbench.autocoding import rules_frame, run_rules, stored_rules
 from workbench.codebook import Codebook, read_codebook, write_codebook
 from workbench.coding import codes as code_ops
 from workbench.coding import codings as coding_ops
-from workbench.coding.extracts import CodeSpec, WhereValue, case_table
+from workbench.coding.extracts import CodeSpec, WhereValue, apply_where, case_table, turn_table
 from workbench.coding.extracts import extracts as build_extracts
+from workbench.coding.review import new_suggestions, rule_report, store_suggestions
+from workbench.coding.review import set_status as set_review_status
+from workbench.coding.structure import select_turns
 from workbench.corpus.attributes import normalise_kind, read_attributes
 from workbench.corpus.readers import SUPPORTED, read_document, turn_summary
 from workbench.errors import CorpusError, NotFoundError, WorkbenchError
+from workbench.nlp.kwic import kwic
+from workbench.nlp.pseudonyms import PseudonymEntry, leaks, person_entities, pseudonymise_frame
+from workbench.nlp.sentiment import sentiment_frame
+from workbench.parsed import document_texts, project_tokens
+from workbench.privacy import proposals, protected_values, save_entries, stored_table, table_frame
 from workbench.store import Store
 from workbench.store import schema as s
 from workbench.store.revert import revert_txn
+from workbench.viz.wordclouds import save_wordcloud
 
 
 def default_coder() -> str:
@@ -68,7 +79,14 @@ class Project:
     @classmethod
     def open(cls, path_or_url: str | Path, *, coder: str | None = None) -> Project:
         """Open an existing project, upgrading its schema if it was made by an older version."""
-        return cls(Store.connect(path_or_url, create=False), coder=coder, location=path_or_url)
+        store = Store.connect(path_or_url, create=False)
+        with store.read() as conn:
+            untagged = conn.execute(select(s.turns.c.id).where(s.turns.c.script.is_(None))
+                                    .limit(1)).first()
+        if untagged:
+            with store.write("workbench") as w:
+                importer.fill_missing_scripts(w)
+        return cls(store, coder=coder, location=path_or_url)
 
     def close(self) -> None:
         self.store.close()
@@ -192,8 +210,8 @@ class Project:
         with self.store.read() as conn:
             return self._document(conn, document)["text"][start:end]
 
-    def turns(self, document: str | int) -> pd.DataFrame:
-        """The document's speaker turns with their text, in order."""
+    def turns(self, document: str | int, *, pseudonymise: bool = False) -> pd.DataFrame:
+        """The document's speaker turns with their text, in order (optionally pseudonymised)."""
         with self.store.read() as conn:
             doc = self._document(conn, document)
             result = conn.execute(select(s.turns).where(s.turns.c.document_id == doc["id"])
@@ -201,7 +219,8 @@ class Project:
             frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
         frame["text"] = [doc["text"][a:b] for a, b in zip(frame["start"], frame["end"],
                                                             strict=True)]
-        return frame.drop(columns=["id", "document_id"])
+        frame = frame.drop(columns=["id", "document_id"])
+        return self.pseudonymise(frame) if pseudonymise else frame
 
     def cases(self) -> pd.DataFrame:
         """One row per case with its attributes as columns (unit: cases)."""
@@ -368,16 +387,190 @@ class Project:
     def extracts(self, codes: CodeSpec = None, *, where: Mapping[str, WhereValue] | None = None,
                  scope: str = "overlap", coder: str | Iterable[str] | None = None,
                  status: str | Iterable[str] | None = None,
-                 include_children: bool = True) -> pd.DataFrame:
+                 include_children: bool = True, pseudonymise: bool = False) -> pd.DataFrame:
         """One row per coded extract with its reference, speaker, case and attributes.
 
         `codes`: a code, a list (any of), or an expression like "femmes & actions.eau"
         or "liens & ~obstacles", evaluated per `scope` (overlap, turn or document).
         `where`: {column or attribute: value | [values] | predicate}.
+        `pseudonymise`: names replaced by pseudonyms (for anything shown to the COPIL).
         """
         with self.store.read() as conn:
-            return build_extracts(conn, codes=codes, where=where, scope=scope, coder=coder,
-                                  status=status, include_children=include_children)
+            frame = build_extracts(conn, codes=codes, where=where, scope=scope, coder=coder,
+                                   status=status, include_children=include_children)
+        return self.pseudonymise(frame) if pseudonymise else frame
+
+    # -- auto-coding and review ------------------------------------------------------------
+    def tokens(self, documents: Iterable[str | int] | None = None, *,
+               progress: bool = True) -> pd.DataFrame:
+        """One row per token (lemma, sentence, markup flags…) with turn, speaker and case."""
+        return project_tokens(self.store, self.location, documents=self._doc_ids(documents),
+                              progress=progress)
+
+    def autocode(self, codes: Iterable[str] | None = None, *,
+                 documents: Iterable[str | int] | None = None,
+                 progress: bool = True) -> pd.DataFrame:
+        """Propose codings from the codebook's rules (status 'suggested', origin 'rule:<id>').
+
+        Spans already coded with the same code — accepted or rejected — are not
+        proposed again. Returns per rule the matches and the new suggestions.
+        """
+        return run_rules(self.store, self.location, self.coder, codes=codes,
+                         documents=self._doc_ids(documents), progress=progress)
+
+    def suggestions(self, *, rule: str | None = None, code: str | None = None,
+                    document: str | None = None) -> pd.DataFrame:
+        """Suggested codings still waiting for review, as extracts."""
+        frame = self.extracts(code, status="suggested")
+        if rule is not None:
+            frame = frame[frame["origin"] == f"rule:{rule}"]
+        if document is not None:
+            frame = frame[frame["document"] == document]
+        return frame.reset_index(drop=True)
+
+    def accept(self, ids: int | Iterable[int]) -> int:
+        """Accept suggestions: they become ordinary codings (their origin stays)."""
+        with self.store.write(self.coder) as w:
+            return set_review_status(w, [ids] if isinstance(ids, int) else ids, "accepted")
+
+    def reject(self, ids: int | Iterable[int]) -> int:
+        """Reject suggestions: kept as rejected, never proposed again."""
+        with self.store.write(self.coder) as w:
+            return set_review_status(w, [ids] if isinstance(ids, int) else ids, "rejected")
+
+    def review(self, action: str, *, rule: str | None = None, code: str | None = None,
+               document: str | None = None) -> int:
+        """Accept or reject in bulk every pending suggestion of a rule, code or document."""
+        if action not in ("accept", "reject"):
+            raise WorkbenchError("review action is 'accept' or 'reject'.")
+        ids = self.suggestions(rule=rule, code=code, document=document)["coding_id"].tolist()
+        return (self.accept if action == "accept" else self.reject)(ids)
+
+    def rule_report(self) -> pd.DataFrame:
+        """Per rule: suggestions, accepted, rejected, pending and precision so far."""
+        rules = rules_frame(stored_rules(self.store))
+        with self.store.read() as conn:
+            return rule_report(conn, rules)
+
+    def code_turns(self, code: str, *, speaker: str | list[str] | None = None,
+                   role: str | None = None, section: str | None = None,
+                   documents: Iterable[str | int] | None = None,
+                   status: str = "accepted") -> list[int]:
+        """Code every turn of a speaker or role, or under a section (regex), in one go.
+
+        Origin records how: 'speaker:<label>', 'role:<role>' or 'section:<pattern>'.
+        Turns already coded with this code on the same span are skipped.
+        """
+        how = (f"speaker:{speaker}" if speaker is not None else f"role:{role}"
+               if role is not None else f"section:{section}")
+        with self.store.read() as conn:
+            turns = turn_table(conn, self._doc_ids(documents))
+            code_id = code_ops.resolve_code(conn, code)["id"]
+        chosen = select_turns(turns, speaker=speaker, role=role, section=section)
+        found = pd.DataFrame({"document_id": chosen["document_id"], "code_id": code_id,
+                              "start": chosen["start"], "end": chosen["end"], "rule": how})
+        texts = document_texts(self.store, set(found["document_id"]))
+        names = dict(zip(turns["document_id"], turns["document"], strict=True))
+        with self.store.write(self.coder) as w:
+            fresh = new_suggestions(w.conn, found)
+            return store_suggestions(w, fresh, texts=texts, names=names, origin_prefix="",
+                                     status=status)
+
+    def _doc_ids(self, documents: Iterable[str | int] | None) -> list[int] | None:
+        if documents is None:
+            return None
+        with self.store.read() as conn:
+            return [self._document(conn, d)["id"] for d in documents]
+
+    # -- pseudonyms ------------------------------------------------------------------------
+    def propose_pseudonyms(self) -> pd.DataFrame:
+        """Give every case and named speaker a stable pseudonym ("Enquêtée F3", "Élu 2").
+
+        Existing entries never change; new people get the next number. Returns the
+        table (researchers only: it must never go into a COPIL output).
+        """
+        with self.store.write(self.coder) as w:
+            save_entries(w, proposals(w.conn))
+        return self.pseudonyms()
+
+    def pseudonyms(self) -> pd.DataFrame:
+        """The pseudonym table: real, pseudonym, kind, source."""
+        with self.store.read() as conn:
+            return table_frame(stored_table(conn))
+
+    def set_pseudonym(self, real: str, pseudonym: str, *, kind: str = "person",
+                      source: str = "manual") -> None:
+        """Add a name (e.g. a person entity the researcher confirmed) or change a pseudonym."""
+        with self.store.write(self.coder) as w:
+            save_entries(w, [PseudonymEntry(real, pseudonym, kind, source)])
+
+    def person_entities(self) -> pd.DataFrame:
+        """Person names spaCy finds in the texts that the table does not cover yet."""
+        with self.store.read() as conn:
+            table, protect = stored_table(conn), protected_values(conn)
+        return person_entities(document_texts(self.store), table, protect=protect)
+
+    def pseudonymise(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A copy of any table (extracts, turns, KWIC…) with names replaced by pseudonyms
+        and name-carrying columns dropped; the pseudonym table itself is never included."""
+        with self.store.read() as conn:
+            table, protect = stored_table(conn), protected_values(conn)
+        out, _dropped = pseudonymise_frame(frame, table, protect=protect)
+        return out
+
+    def leaks(self, shown: pd.DataFrame | str) -> list[str]:
+        """Real names of the pseudonym table still present in a table or text (for checks;
+        the result holds real names: assert on it, never display or log it)."""
+        with self.store.read() as conn:
+            table, protect = stored_table(conn), protected_values(conn)
+        return leaks(shown, table, protect=protect)
+
+    # -- word views ----------------------------------------------------------------------
+    def _words(self, codes: CodeSpec, where: Mapping[str, WhereValue] | None) -> pd.DataFrame:
+        """Tokens of the whole corpus, or of the extracts of `codes`, filtered by `where`."""
+        tokens = self.tokens(progress=False)
+        if codes is not None:
+            spans = self.extracts(codes)[["document", "start", "end", "code"]]
+            tokens = tokens_in_spans(tokens, spans)
+        return apply_where(tokens, where) if where else tokens
+
+    def word_frequencies(self, by: str | list[str] | None = None, *, codes: CodeSpec = None,
+                         where: Mapping[str, WhereValue] | None = None,
+                         top: int | None = None) -> pd.DataFrame:
+        """Lemma counts without stop words, markup or fillers (unit: word tokens).
+
+        `by`: a column to group by — document, speaker, code (with `codes`) or any
+        attribute (genre, generation…).
+        """
+        return lemma_frequencies(self._words(codes, where), by=by, top=top)
+
+    def distinctive_words(self, column: str, value: object, *, codes: CodeSpec = None,
+                          top: int | None = 30, min_count: int = 3) -> pd.DataFrame:
+        """Lemmas typical of `column == value` against the rest (weighted log-odds, z)."""
+        return distinctive_words(self._words(codes, None), column=column, value=value,
+                                 top=top, min_count=min_count)
+
+    def kwic(self, word: str, *, by: str = "lemma", window: int = 60) -> pd.DataFrame:
+        """Every occurrence of a word (lemma or form) in context, with speaker and case."""
+        tokens = self.tokens(progress=False)
+        return kwic(tokens, document_texts(self.store), word, by=by, window=window,
+                    keep=("document", "speaker", "role", "case", *self._attribute_names()))
+
+    def wordcloud(self, path: str | Path, *, codes: CodeSpec = None,
+                  where: Mapping[str, WhereValue] | None = None, title: str = "",
+                  max_words: int = 80) -> Path:
+        """Save a word cloud (PNG) of the corpus or of some codes' extracts."""
+        frequencies = self.word_frequencies(codes=codes, where=where)
+        return save_wordcloud(frequencies, path, title=title, max_words=max_words)
+
+    def sentiment(self, codes: CodeSpec = None, *,
+                  where: Mapping[str, WhereValue] | None = None) -> pd.DataFrame:
+        """Extracts with polarity, subjectivity and tone (an indicator: read the extracts;
+        accuracy on our hand-labelled set is in docs/sentiment.md)."""
+        return sentiment_frame(self.extracts(codes, where=where))
+
+    def _attribute_names(self) -> list[str]:
+        return [c for c in self.cases().columns if c not in ("case_id", "case", "case_kind")]
 
     # -- audit -----------------------------------------------------------------------------
     def history(self, limit: int | None = 200) -> pd.DataFrame:

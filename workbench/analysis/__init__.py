@@ -1,0 +1,1 @@
+"""Analyses as pure functions: DataFrames in, DataFrames out, each stating its unit."""

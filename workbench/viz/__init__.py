@@ -1,0 +1,1 @@
+"""Charts and word clouds drawn from the analysis DataFrames (French labels)."""
