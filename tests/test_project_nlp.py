@@ -102,3 +102,12 @@ def test_cfpp_real_names_do_not_survive_pseudonymisation(shared_data: Path,
         assert p.leaks(clear), document  # the names are really there…
         assert p.leaks(hidden) == [], document  # …and gone once pseudonymised
         assert leaks(hidden, table) == [], document
+
+
+def test_named_entities_table(demo: Project) -> None:
+    entities = demo.entities(progress=False)
+    assert {"lieu", "organisation", "personne"} <= set(entities["type"])
+    places = set(entities.loc[entities["type"] == "lieu", "text"])
+    assert places & {"Tiznit", "Agadir", "Montpellier", "Taroudannt"}
+    row = entities.iloc[0]
+    assert demo.text(row["document"], row["start"], row["end"]) == row["text"]

@@ -43,6 +43,7 @@ def tokens_with_turns(tokens: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame
     if tokens.empty:
         return tokens
     left = tokens.rename(columns={"document": "document_id"}).sort_values("start")
+    left["document_id"] = left["document_id"].astype("int64")
     right = turns.rename(columns={"start": "turn_start", "end": "turn_end"}).sort_values(
         "turn_start")
     merged = pd.merge_asof(left, right, left_on="start", right_on="turn_start",

@@ -27,10 +27,11 @@ from workbench.coding.structure import select_turns
 from workbench.corpus.attributes import normalise_kind, read_attributes
 from workbench.corpus.readers import SUPPORTED, read_document, turn_summary
 from workbench.errors import CorpusError, NotFoundError, WorkbenchError
+from workbench.nlp.entities import entity_frame
 from workbench.nlp.kwic import kwic
 from workbench.nlp.pseudonyms import PseudonymEntry, leaks, person_entities, pseudonymise_frame
 from workbench.nlp.sentiment import sentiment_frame
-from workbench.parsed import document_texts, project_tokens
+from workbench.parsed import document_texts, parse_documents, project_tokens, tokens_with_turns
 from workbench.privacy import proposals, protected_values, save_entries, stored_table, table_frame
 from workbench.store import Store
 from workbench.store import schema as s
@@ -562,6 +563,17 @@ class Project:
         """Save a word cloud (PNG) of the corpus or of some codes' extracts."""
         frequencies = self.word_frequencies(codes=codes, where=where)
         return save_wordcloud(frequencies, path, title=title, max_words=max_words)
+
+    def entities(self, *, progress: bool = True) -> pd.DataFrame:
+        """Named entities (lieu, organisation, personne) with document, speaker and case;
+        raw material for the actor network and the mapping — check them before use."""
+        texts = document_texts(self.store)
+        parsed = parse_documents(self.store, self.location, texts, task="ner",
+                                 progress=progress)
+        frame = entity_frame(parsed).rename(columns={"document": "document_id"})
+        with self.store.read() as conn:
+            turns = turn_table(conn)
+        return tokens_with_turns(frame, turns).drop(columns=["turn_start", "turn_end"])
 
     def sentiment(self, codes: CodeSpec = None, *,
                   where: Mapping[str, WhereValue] | None = None) -> pd.DataFrame:
