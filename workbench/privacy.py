@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from workbench.coding.extracts import case_table, turn_table
-from workbench.nlp.pseudonyms import PseudonymEntry, propose_pseudonyms
+from workbench.nlp.pseudonyms import PseudonymEntry, fold, propose_pseudonyms, variants
 from workbench.store import Writer
 from workbench.store import schema as s
 
@@ -71,6 +71,13 @@ def protected_values(conn: Connection) -> list[str]:
                         .where(s.document_attributes.c.key.in_(PROTECTED_VALUE_COLUMNS))).all()
     values.update(str(v) for (v,) in rows if v)
     return sorted(values)
+
+
+def name_words(table: list[PseudonymEntry], protect: list[str]) -> set[str]:
+    """Single words (folded) that are forms of a real name: left out of word statistics
+    so that a word cloud or frequency table never shows a name."""
+    return {fold(v) for entry in table for v in variants(entry, places=protect)
+            if " " not in v.strip()}
 
 
 def table_frame(entries: list[PseudonymEntry]) -> pd.DataFrame:

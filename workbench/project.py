@@ -29,10 +29,23 @@ from workbench.corpus.readers import SUPPORTED, read_document, turn_summary
 from workbench.errors import CorpusError, NotFoundError, WorkbenchError
 from workbench.nlp.entities import entity_frame
 from workbench.nlp.kwic import kwic
-from workbench.nlp.pseudonyms import PseudonymEntry, leaks, person_entities, pseudonymise_frame
+from workbench.nlp.pseudonyms import (
+    PseudonymEntry,
+    fold,
+    leaks,
+    person_entities,
+    pseudonymise_frame,
+)
 from workbench.nlp.sentiment import sentiment_frame
 from workbench.parsed import document_texts, parse_documents, project_tokens, tokens_with_turns
-from workbench.privacy import proposals, protected_values, save_entries, stored_table, table_frame
+from workbench.privacy import (
+    name_words,
+    proposals,
+    protected_values,
+    save_entries,
+    stored_table,
+    table_frame,
+)
 from workbench.store import Store
 from workbench.store import schema as s
 from workbench.store.revert import revert_txn
@@ -530,6 +543,9 @@ class Project:
     def _words(self, codes: CodeSpec, where: Mapping[str, WhereValue] | None) -> pd.DataFrame:
         """Tokens of the whole corpus, or of the extracts of `codes`, filtered by `where`."""
         tokens = self.tokens(progress=False)
+        with self.store.read() as conn:
+            names = name_words(stored_table(conn), protected_values(conn))
+        tokens = tokens[~tokens["lower"].map(fold).isin(names)]  # no name in a word cloud
         if codes is not None:
             spans = self.extracts(codes)[["document", "start", "end", "code"]]
             tokens = tokens_in_spans(tokens, spans)
