@@ -65,6 +65,17 @@ def project(tmp_path: Path, corpus_dir: Path, codebook_file: Path) -> Project:
     p.close()
 
 
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The demo project as `make demo` builds it (coded, auto-coded, pseudonyms), built
+    once per test session; tests must not change it."""
+    from workbench.demo import build_demo
+
+    project = build_demo(ROOT, tmp_path_factory.mktemp("demo") / "demo", progress=False)
+    yield project
+    project.close()
+
+
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():

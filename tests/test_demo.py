@@ -5,23 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 import yaml
 
-from workbench.demo import CODINGS, build_demo
+from workbench import Project
+from workbench.demo import CODINGS
 from workbench.export.tables import export_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    project = build_demo(ROOT, tmp_path_factory.mktemp("demo") / "demo", progress=False)
-    yield project
-    project.close()
-
-
-def test_demo_corpus_is_large_and_varied_enough(demo) -> None:  # type: ignore[no-untyped-def]
+def test_demo_corpus_is_large_and_varied_enough(demo: Project) -> None:
     docs = demo.documents()
     assert len(docs) >= 12
     suffixes = {Path(s).suffix for s in docs["source"]}
@@ -36,7 +29,7 @@ def test_demo_corpus_is_large_and_varied_enough(demo) -> None:  # type: ignore[n
         assert 1500 <= words <= 4000, (name, words)
 
 
-def test_every_demo_coding_landed_and_verifies(demo) -> None:  # type: ignore[no-untyped-def]
+def test_every_demo_coding_landed_and_verifies(demo: Project) -> None:
     expected = yaml.safe_load((ROOT / CODINGS).read_text(encoding="utf-8"))
     frame = demo.extracts(status="accepted")
     assert len(frame) == len(expected)
@@ -47,7 +40,7 @@ def test_every_demo_coding_landed_and_verifies(demo) -> None:  # type: ignore[no
         assert any(" ".join(row["quote"].split()) == " ".join(t.split()) for t in hit["text"])
 
 
-def test_demo_cases_cover_the_study_design(demo) -> None:  # type: ignore[no-untyped-def]
+def test_demo_cases_cover_the_study_design(demo: Project) -> None:
     cases = demo.cases()
     people = cases[cases["case_kind"] == "person"]
     assert set(people["genre"]) == {"F", "H"}
@@ -58,7 +51,7 @@ def test_demo_cases_cover_the_study_design(demo) -> None:  # type: ignore[no-unt
     assert len(women) > 0 and set(women["genre"]) == {"F"}
 
 
-def test_demo_exports_open(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_demo_exports_open(demo: Project, tmp_path: Path) -> None:
     paths = export_tables(demo, tmp_path)
     extracts = pd.read_csv(tmp_path / "extraits.csv", encoding="utf-8-sig")
     assert len(extracts) == len(demo.extracts())

@@ -7,17 +7,7 @@ from pathlib import Path
 import pytest
 
 from workbench import Project
-from workbench.demo import build_demo
 from workbench.nlp.pseudonyms import PseudonymEntry, leaks
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    project = build_demo(ROOT, tmp_path_factory.mktemp("nlp") / "demo", progress=False)
-    yield project
-    project.close()
 
 
 def table_of(p: Project) -> list[PseudonymEntry]:
