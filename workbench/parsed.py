@@ -50,6 +50,8 @@ def tokens_with_turns(tokens: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame
                            by="document_id", direction="backward")
     outside = merged["turn_end"].isna() | (merged["start"] >= merged["turn_end"])
     merged.loc[outside, ["idx", "speaker", "role"]] = None
+    if "is_word" in merged.columns:  # speaker labels and timestamps lie between turns
+        merged.loc[outside, "is_word"] = False
     return merged.sort_values(["document_id", "start"]).reset_index(drop=True)
 
 

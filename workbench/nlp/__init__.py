@@ -1,0 +1,1 @@
+"""French NLP: spaCy pipelines, parse cache, token tables, scripts, sentiment, pseudonyms."""
