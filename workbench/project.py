@@ -497,6 +497,11 @@ class Project:
             return [self._document(conn, d)["id"] for d in documents]
 
     # -- pseudonyms ------------------------------------------------------------------------
+    def _pseudonym_rules(self) -> tuple[list[PseudonymEntry], list[str]]:
+        """The pseudonym table and the protected place names, read together."""
+        with self.store.read() as conn:
+            return stored_table(conn), protected_values(conn)
+
     def propose_pseudonyms(self) -> pd.DataFrame:
         """Give every case and named speaker a stable pseudonym ("Enquêtée F3", "Élu 2").
 
@@ -520,31 +525,27 @@ class Project:
 
     def person_entities(self) -> pd.DataFrame:
         """Person names spaCy finds in the texts that the table does not cover yet."""
-        with self.store.read() as conn:
-            table, protect = stored_table(conn), protected_values(conn)
+        table, protect = self._pseudonym_rules()
         return person_entities(document_texts(self.store), table, protect=protect)
 
     def pseudonymise(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A copy of any table (extracts, turns, KWIC…) with names replaced by pseudonyms
         and name-carrying columns dropped; the pseudonym table itself is never included."""
-        with self.store.read() as conn:
-            table, protect = stored_table(conn), protected_values(conn)
+        table, protect = self._pseudonym_rules()
         out, _dropped = pseudonymise_frame(frame, table, protect=protect)
         return out
 
     def leaks(self, shown: pd.DataFrame | str) -> list[str]:
         """Real names of the pseudonym table still present in a table or text (for checks;
         the result holds real names: assert on it, never display or log it)."""
-        with self.store.read() as conn:
-            table, protect = stored_table(conn), protected_values(conn)
+        table, protect = self._pseudonym_rules()
         return leaks(shown, table, protect=protect)
 
     # -- word views ----------------------------------------------------------------------
     def _words(self, codes: CodeSpec, where: Mapping[str, WhereValue] | None) -> pd.DataFrame:
         """Tokens of the whole corpus, or of the extracts of `codes`, filtered by `where`."""
         tokens = self.tokens(progress=False)
-        with self.store.read() as conn:
-            names = name_words(stored_table(conn), protected_values(conn))
+        names = name_words(*self._pseudonym_rules())
         tokens = tokens[~tokens["lower"].map(fold).isin(names)]  # no name in a word cloud
         if codes is not None:
             spans = self.extracts(codes)[["document", "start", "end", "code"]]

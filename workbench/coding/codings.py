@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
 from workbench.coding.anchor import context, find_quote
 from workbench.errors import CodingError, NotFoundError
 from workbench.store import Writer, row_of
@@ -119,7 +117,3 @@ def add_memo(w: Writer, target_type: str, target_id: int | None, text: str) -> i
     w.log("create", "memos", memo_id, after={"id": memo_id, **row})
     return memo_id
 
-
-def codings_of(w: Writer, code_id: int) -> list[int]:
-    return list(w.conn.execute(select(s.codings.c.id).where(s.codings.c.code_id == code_id))
-                .scalars())

@@ -8,6 +8,7 @@ or a name or path in quotes. `a & b` keeps the codings of `a` or `b` whose unit
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from workbench.errors import WorkbenchError
@@ -62,20 +63,25 @@ def parse(text: str) -> Expr:
     return expr
 
 
-def _or(tokens: list[tuple[str, str]], text: str) -> tuple[Expr, list[tuple[str, str]]]:
-    left, tokens = _and(tokens, text)
-    while tokens and tokens[0][0] == "|":
-        right, tokens = _and(tokens[1:], text)
-        left = Or(left, right)
+Tokens = list[tuple[str, str]]
+
+
+def _chain(tokens: Tokens, text: str, op: str, node: type[And] | type[Or],
+           operand: Callable[[Tokens, str], tuple[Expr, Tokens]]) -> tuple[Expr, Tokens]:
+    """`operand (op operand)*`, folded left into `node`s."""
+    left, tokens = operand(tokens, text)
+    while tokens and tokens[0][0] == op:
+        right, tokens = operand(tokens[1:], text)
+        left = node(left, right)
     return left, tokens
 
 
-def _and(tokens: list[tuple[str, str]], text: str) -> tuple[Expr, list[tuple[str, str]]]:
-    left, tokens = _unary(tokens, text)
-    while tokens and tokens[0][0] == "&":
-        right, tokens = _unary(tokens[1:], text)
-        left = And(left, right)
-    return left, tokens
+def _or(tokens: Tokens, text: str) -> tuple[Expr, Tokens]:
+    return _chain(tokens, text, "|", Or, _and)
+
+
+def _and(tokens: Tokens, text: str) -> tuple[Expr, Tokens]:
+    return _chain(tokens, text, "&", And, _unary)
 
 
 def _unary(tokens: list[tuple[str, str]], text: str) -> tuple[Expr, list[tuple[str, str]]]:
