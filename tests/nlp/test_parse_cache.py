@@ -196,3 +196,31 @@ def test_default_cache_dir_follows_the_project(tmp_path: Path,
     assert default_cache_dir(f"sqlite:///{tmp_path}/q/x.db") == tmp_path / "q" / "cache" / "spacy"
     assert default_cache_dir("postgresql://u@host/db") == tmp_path / "xdg" / "workbench" / "spacy"
     assert default_cache_dir(None) == user_cache_dir()
+
+
+def test_cached_columns_give_what_the_docs_give(tmp_path: Path, interview: str,
+                                                long_text: Callable[..., str]) -> None:
+    """A cached text serves `to_array` and the token table without rebuilding its Docs."""
+    from spacy import attrs
+
+    cache = DocCache(tmp_path)
+    texts = {"a": interview, "b": long_text(120), "vide": ""}
+    first = parse_texts(texts, cache=cache, progress=False)
+    second = parse_texts(texts, cache=cache, progress=False)
+    assert second["b"]._stored is not None  # loaded as columns, no Doc yet
+    ids = [attrs.IDX, attrs.LENGTH, attrs.ORTH, attrs.LOWER, attrs.NORM, attrs.LEMMA,
+           attrs.POS, attrs.TAG, attrs.SENT_START, attrs.IS_STOP, attrs.IS_PUNCT,
+           attrs.IS_SPACE, attrs.LIKE_NUM, attrs.IS_DIGIT, attrs.IS_TITLE, attrs.SPACY]
+    for key in texts:
+        cached, _ = second[key].token_arrays(ids)
+        fresh, _ = first[key].token_arrays(ids)
+        assert [o for o, _ in cached] == [o for o, _ in fresh]
+        for (_, c), (_, f) in zip(cached, fresh, strict=True):
+            assert (c == f).all()
+        assert second[key].n_tokens == first[key].n_tokens
+    frame = token_frame(second)
+    assert frame.equals(token_frame(first))
+    assert frame["is_markup"].any() and frame["is_word"].any()
+    assert second["b"]._stored is not None  # the token table built no Doc either
+    assert _round_trip(texts["b"], second["b"]) == first["b"].n_tokens
+    assert second["b"]._stored is None

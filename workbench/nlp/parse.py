@@ -15,11 +15,12 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+from spacy import attrs
 from spacy.language import Language
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 from tqdm.auto import tqdm
 
@@ -44,15 +45,67 @@ _SENTENCE_ENDS = (". ", "! ", "? ", "… ", ".\t", "!\t", "?\t")
 _EMPTY_TENSOR = np.zeros((0,), dtype="float32")
 
 
-@dataclass
-class ParsedText:
-    """One text parsed by spaCy: ``(offset of the chunk in the text, Doc of the chunk)``."""
+class StoredChunks(Protocol):
+    """Chunks read from a cache as token columns, turned into Docs only when asked."""
 
-    chunks: list[tuple[int, Doc]] = field(default_factory=list)
+    offsets: list[int]
+
+    def docs(self) -> list[Doc]: ...
+
+    def to_arrays(self, attr_ids: list[int]) -> list[np.ndarray]: ...
+
+    @property
+    def strings(self) -> StringStore: ...
+
+
+class ParsedText:
+    """One text parsed by spaCy: ``(offset of the chunk in the text, Doc of the chunk)``.
+
+    A text loaded from the cache keeps its token columns and builds its Docs
+    the first time :attr:`chunks` is read: the token table
+    (:meth:`token_arrays`) needs no Doc, and rebuilding them is most of the
+    cost of a cached run.
+    """
+
+    def __init__(self, chunks: list[tuple[int, Doc]] | None = None, *,
+                 stored: StoredChunks | None = None) -> None:
+        self._chunks = chunks if chunks is not None else []
+        self._stored = stored
+
+    def __repr__(self) -> str:
+        return f"ParsedText({len(self.offsets)} chunks, {self.n_tokens} tokens)"
+
+    @property
+    def chunks(self) -> list[tuple[int, Doc]]:
+        if self._stored is not None:
+            self._chunks = list(zip(self._stored.offsets, self._stored.docs(), strict=True))
+            self._stored = None
+        return self._chunks
+
+    @property
+    def offsets(self) -> list[int]:
+        return self._stored.offsets if self._stored is not None else \
+            [offset for offset, _ in self._chunks]
 
     @property
     def n_tokens(self) -> int:
-        return sum(len(doc) for _, doc in self.chunks)
+        if self._stored is not None:
+            return sum(len(a) for a in self._stored.to_arrays([attrs.ORTH]))
+        return sum(len(doc) for _, doc in self._chunks)
+
+    def token_arrays(self, attr_ids: list[int]) -> tuple[list[tuple[int, np.ndarray]],
+                                                          StringStore | None]:
+        """Each chunk's ``Doc.to_array(attr_ids)`` with its offset, and the string store.
+
+        Supports the token attributes spaCy stores (ORTH, LEMMA, POS, TAG,
+        SENT_START, SPACY…), IDX, LENGTH and lexeme attributes (LOWER, IS_*,
+        LIKE_NUM) without building Docs for a cached text.
+        """
+        if self._stored is not None:
+            return (list(zip(self._stored.offsets, self._stored.to_arrays(attr_ids),
+                             strict=True)), self._stored.strings)
+        chunks = [(offset, doc.to_array(attr_ids)) for offset, doc in self._chunks]
+        return chunks, (self._chunks[0][1].vocab.strings if self._chunks else None)
 
 
 def chunk_text(text: str, *, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:

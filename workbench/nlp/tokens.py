@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from spacy import attrs
 from spacy.lang.fr.stop_words import STOP_WORDS
-from spacy.tokens import Doc
+from spacy.strings import StringStore
 
 from workbench.errors import WorkbenchError
 from workbench.nlp.parse import ParsedText
@@ -219,11 +219,11 @@ class _Builder:
 
     def add(self, key: Hashable, parsed: ParsedText) -> None:
         sent = 0
-        for offset, doc in parsed.chunks:
-            if not len(doc):
+        chunks, store = parsed.token_arrays(_ATTRS)  # uint64: hashes, and -1 wraps around
+        for offset, a in chunks:
+            if not len(a):
                 continue
-            a = doc.to_array(_ATTRS)  # uint64: hashes, and -1 wraps around
-            strings = self._string_of(doc)
+            strings = self._string_of(store)
             orths = a[:, _ORTH].tolist()
             texts = list(map(strings, orths))
             lowers = a[:, _LOWER].tolist()
@@ -244,20 +244,20 @@ class _Builder:
                 starts, starts + a[:, _LEN].astype(np.int64), sents, stops,
                 *(a[:, i].astype(np.int64) for i in (_PUNCT, _SPACE)),
                 (a[:, _NUM] | a[:, _DIGIT]).astype(np.int64)]))
-            self.keys.append((key, len(doc)))
+            self.keys.append((key, len(a)))
             self.text.extend(texts)
             self.lower.extend(lower)
-            self.lemma.extend(self._lemma(doc, low, lem)
+            self.lemma.extend(self._lemma(store, low, lem)
                               for low, lem in zip(lowers, a[:, _LEMMA].tolist(), strict=True))
             self.pos.extend(map(strings, a[:, _POS].tolist()))
             forms = [self._form(h, t) for h, t in zip(orths, texts, strict=True)]
             self.script.extend(script for script, _ in forms)
             self.letters.extend(letters for _, letters in forms)
-            self.markup.append(self._markup(doc, a, texts, lower))
+            self.markup.append(self._markup(_Chunk(a, texts, lower)))
 
-    def _string_of(self, doc: Doc) -> Callable[[int], str]:
+    def _string_of(self, store: StringStore) -> Callable[[int], str]:
         """Hash → string, remembered across chunks (most forms repeat)."""
-        cache, store = self._strings, doc.vocab.strings
+        cache = self._strings
 
         def string(h: int) -> str:
             value = cache.get(h)
@@ -266,10 +266,9 @@ class _Builder:
             return value
         return string
 
-    def _lemma(self, doc: Doc, lower: int, lemma: int) -> str:
+    def _lemma(self, strings: StringStore, lower: int, lemma: int) -> str:
         value = self._lemmas.get((lower, lemma))
         if value is None:
-            strings = doc.vocab.strings
             value = fix_lemma(strings[lower], strings[lemma] if lemma else "")
             self._lemmas[(lower, lemma)] = value
         return value
@@ -291,11 +290,10 @@ class _Builder:
             value = self._stops[lower] = form in STOP_WORDS or ELISIONS.get(form) in STOP_WORDS
         return value
 
-    def _markup(self, doc: Doc, a: np.ndarray, texts: list[str],
-                lowers: list[str]) -> np.ndarray:
+    def _markup(self, chunk: _Chunk) -> np.ndarray:
         """Tokens of a chunk that are markup or fillers."""
-        f = self.fillers
-        flags = np.fromiter((low in f.words for low in lowers), dtype=bool, count=len(doc))
+        f, a, texts, lowers = self.fillers, chunk.a, chunk.texts, chunk.lowers
+        flags = np.fromiter((low in f.words for low in lowers), dtype=bool, count=len(a))
         if self.patterns:
             starts = a[:, _IDX].astype(np.int64)
             ends = starts + a[:, _LEN].astype(np.int64)
@@ -311,8 +309,8 @@ class _Builder:
                     flags[lo:hi] = True
         if f.at_end or f.at_start:
             for i, low in enumerate(lowers):
-                if (low in f.at_end and _closes(doc, i, f)) or \
-                        (low in f.at_start and _opens(doc, i) and _before_break(doc, i, f)):
+                if (low in f.at_end and chunk.closes(i, f)) or \
+                        (low in f.at_start and chunk.opens(i) and chunk.before_break(i, f)):
                     flags[i] = True
         return flags
 
@@ -344,44 +342,47 @@ def _dtype(column: str) -> str:
     return "bool" if column.startswith("is_") else "object"
 
 
-def _next_word(doc: Doc, i: int, fillers: FillerList) -> int | None:
-    """Index of the next token that is neither space nor filler, None at a line or text end."""
-    j = i + 1
-    while j < len(doc):
-        token = doc[j]
-        if token.is_space:
-            if "\n" in token.text:
-                return None
-        elif token.lower_ not in fillers.words and token.lower_ not in fillers.at_end:
-            return j
-        j += 1
-    return None
+@dataclass
+class _Chunk:
+    """A chunk's token columns (`a`, by ``_ATTRS``) with its forms, for the filler rules."""
 
+    a: np.ndarray
+    texts: list[str]
+    lowers: list[str]
 
-def _closes(doc: Doc, i: int, fillers: FillerList) -> bool:
-    """The token ends a clause: then punctuation (not "?"), a sentence start or a line end."""
-    j = _next_word(doc, i, fillers)
-    if j is None:
-        return True
-    token = doc[j]
-    return (token.is_punct and not token.text.startswith("?")) or bool(token.is_sent_start)
+    def next_word(self, i: int, fillers: FillerList) -> int | None:
+        """Index of the next token that is neither space nor filler, None at a line or text end."""
+        for j in range(i + 1, len(self.texts)):
+            if self.a[j, _SPACE]:
+                if "\n" in self.texts[j]:
+                    return None
+            elif self.lowers[j] not in fillers.words and self.lowers[j] not in fillers.at_end:
+                return j
+        return None
 
+    def punct(self, j: int) -> bool:
+        """Punctuation other than "?" (a question goes on after the filler)."""
+        return bool(self.a[j, _PUNCT]) and not self.texts[j].startswith("?")
 
-def _before_break(doc: Doc, i: int, fillers: FillerList) -> bool:
-    """The token is followed by punctuation (not "?") or by a filler ("bon ben", "bon euh")."""
-    if i + 1 < len(doc) and doc[i + 1].lower_ in fillers.words:
-        return True
-    j = _next_word(doc, i, fillers)
-    return j is not None and doc[j].is_punct and not doc[j].text.startswith("?")
+    def closes(self, i: int, fillers: FillerList) -> bool:
+        """Token i ends a clause: then punctuation (not "?"), a sentence start or a line end."""
+        j = self.next_word(i, fillers)
+        return j is None or self.punct(j) or self.a[j, _SENT] == 1
 
-
-def _opens(doc: Doc, i: int) -> bool:
-    """The token opens a sentence, a line or a turn ("Fatima : Bon, …")."""
-    if doc[i].is_sent_start:
-        return True
-    j = i - 1
-    while j >= 0 and doc[j].is_space:
-        if "\n" in doc[j].text:
+    def before_break(self, i: int, fillers: FillerList) -> bool:
+        """Token i is followed by punctuation (not "?") or a filler ("bon ben", "bon euh")."""
+        if i + 1 < len(self.texts) and self.lowers[i + 1] in fillers.words:
             return True
-        j -= 1
-    return j < 0 or doc[j].text in _OPENERS
+        j = self.next_word(i, fillers)
+        return j is not None and self.punct(j)
+
+    def opens(self, i: int) -> bool:
+        """Token i opens a sentence, a line or a turn ("Fatima : Bon, …")."""
+        if self.a[i, _SENT] == 1:
+            return True
+        j = i - 1
+        while j >= 0 and self.a[j, _SPACE]:
+            if "\n" in self.texts[j]:
+                return True
+            j -= 1
+        return j < 0 or self.texts[j] in _OPENERS
