@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from tqdm.auto import tqdm
 
 from workbench import importer
+from workbench.analyses import ANALYSED, Analyses
 from workbench.analysis.words import distinctive_words, lemma_frequencies, tokens_in_spans
 from workbench.autocoding import rules_frame, run_rules, stored_rules
 from workbench.codebook import Codebook, read_codebook, write_codebook
@@ -115,6 +116,11 @@ class Project:
         return f"Project({self.store.where!r}, coder={self.coder!r})"
 
     # -- documents -------------------------------------------------------------------------
+    @property
+    def analysis(self) -> Analyses:
+        """Thematic, gender, actor and place analyses of the accepted codings."""
+        return Analyses(self)
+
     def import_file(self, path: str | Path, *, kind: str = "interview", name: str | None = None,
                     drop_unplaced: bool = False, **options: Any) -> importer.ImportResult:
         """Import one transcript; `options` go to the reader (pattern=, roles=)."""
@@ -548,7 +554,7 @@ class Project:
         names = name_words(*self._pseudonym_rules())
         tokens = tokens[~tokens["lower"].map(fold).isin(names)]  # no name in a word cloud
         if codes is not None:
-            spans = self.extracts(codes)[["document", "start", "end", "code"]]
+            spans = self.extracts(codes, status=ANALYSED)[["document", "start", "end", "code"]]
             tokens = tokens_in_spans(tokens, spans)
         return apply_where(tokens, where) if where else tokens
 
@@ -593,10 +599,12 @@ class Project:
         return tokens_with_turns(frame, turns).drop(columns=["turn_start", "turn_end"])
 
     def sentiment(self, codes: CodeSpec = None, *,
-                  where: Mapping[str, WhereValue] | None = None) -> pd.DataFrame:
+                  where: Mapping[str, WhereValue] | None = None,
+                  status: str | Iterable[str] | None = ANALYSED) -> pd.DataFrame:
         """Extracts with polarity, subjectivity and tone (an indicator: read the extracts;
-        accuracy on our hand-labelled set is in docs/sentiment.md)."""
-        return sentiment_frame(self.extracts(codes, where=where))
+        accuracy on our hand-labelled set is in docs/sentiment.md). Accepted codings only
+        unless `status` says otherwise."""
+        return sentiment_frame(self.extracts(codes, where=where, status=status))
 
     def _attribute_names(self) -> list[str]:
         return [c for c in self.cases().columns if c not in ("case_id", "case", "case_kind")]

@@ -1,0 +1,133 @@
+"""The analyses of a project: the store's tables fed to `analysis/` functions.
+
+``project.analysis.matrix("genre")`` reads the accepted codings and the
+respondents of the project and hands them to the pure functions of
+:mod:`workbench.analysis`, so notebooks and apps call one line and every
+number is computed the same way. Suggested (unreviewed) and rejected codings
+are never counted unless asked for with `status`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from workbench.analysis import cartography, cooccurrence, groups, matrix, network
+from workbench.analysis.codes import code_frequencies
+from workbench.coding.extracts import turn_table
+from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.project import Project
+
+ANALYSED = ("accepted",)  # what counts: reviewed and manual codings
+
+
+class Analyses:
+    """Thematic, gender and actor analyses of one project (``project.analysis``)."""
+
+    def __init__(self, project: Project, *, status: str | Iterable[str] = ANALYSED) -> None:
+        self.project = project
+        self.status = status
+
+    def codings(self) -> pd.DataFrame:
+        """The extracts analysed (accepted codings), with speaker, case and attributes."""
+        return self.project.extracts(status=self.status)
+
+    def respondents(self) -> pd.DataFrame:
+        """The population of cases: people who speak in a document and are not
+        interviewers, with their attributes (unit: cases)."""
+        with self.project.store.read() as conn:
+            turns = turn_table(conn)
+        speaking = turns.loc[turns["role"].ne("interviewer") & turns["case"].notna(), "case"]
+        cases = self.project.cases()
+        return cases[cases["case"].isin(set(speaking))
+                     & cases["case_kind"].eq("person")].reset_index(drop=True)
+
+    # -- themes ----------------------------------------------------------------------------
+    def code_frequencies(self) -> pd.DataFrame:
+        """Codings, documents, cases and % of respondents per code, branches included."""
+        return code_frequencies(self.codings(), self.project.codes(),
+                                n_cases=len(self.respondents()))
+
+    def matrix(self, by: str, *, unit: str = "cases", rows: Iterable[str] | None = None,
+               split: str | None = None) -> pd.DataFrame:
+        """Codes × values of attribute `by`, counting `unit` (cases, codings, documents)."""
+        return matrix.matrix_coding(self.codings(), self.project.codes(), by, unit=unit,
+                                    rows=rows, split=split)
+
+    def matrix_extracts(self, code: str, by: str, value: object, *,
+                        split: str | None = None) -> pd.DataFrame:
+        """The extracts behind one cell of :meth:`matrix`."""
+        return matrix.cell_extracts(self.codings(), self.project.codes(), code, by, value,
+                                    split=split)
+
+    def cooccurrence(self, *, scope: str = "overlap", rows: Iterable[str] | None = None,
+                     include_children: bool = False) -> pd.DataFrame:
+        """Pairs of codes with co-occurrence counts and Jaccard index."""
+        return cooccurrence.cooccurrence(self.codings(), self.project.codes(), scope=scope,
+                                         rows=rows, include_children=include_children)
+
+    def pair_extracts(self, a: str, b: str, *, scope: str = "overlap",
+                      include_children: bool = False) -> pd.DataFrame:
+        """The extracts where codes `a` and `b` co-occur."""
+        return cooccurrence.pair_extracts(self.codings(), self.project.codes(), a, b,
+                                          scope=scope, include_children=include_children)
+
+    # -- groups ----------------------------------------------------------------------------
+    def prevalence(self, by: str, *, rows: Iterable[str] | None = None,
+                   young_max: int | None = None) -> pd.DataFrame:
+        """Share of each group's respondents who raised each theme. `by="jeunesse"`
+        with `young_max` groups respondents by age (≤ young_max years)."""
+        codings, respondents = self.codings(), self.respondents()
+        if young_max is not None:
+            respondents = groups.age_groups(respondents, young_max=young_max, name=by)
+        return groups.prevalence(codings, self.project.codes(), respondents, by, rows=rows)
+
+    def group_tests(self, by: str, *, rows: Iterable[str] | None = None,
+                    young_max: int | None = None) -> pd.DataFrame:
+        """A test per theme between the groups of `by`, with counts and warnings."""
+        return groups.group_tests(self.prevalence(by, rows=rows, young_max=young_max))
+
+    def speech_shares(self, by: str = "genre", *, include_interviewers: bool = False,
+                      mixed_only: bool = True) -> pd.DataFrame:
+        """Words and turns per group in each focus group or mixed interview."""
+        return groups.speech_shares(self.project.tokens(progress=False), by,
+                                    include_interviewers=include_interviewers,
+                                    mixed_only=mixed_only)
+
+    def tone(self, by: str | list[str], codes: object = None) -> pd.DataFrame:
+        """Mean polarity and share of positive / negative extracts per group."""
+        scored = self.project.sentiment(codes, status=self.status)
+        return groups.tone_by_group(scored, by)
+
+    # -- actors and places -----------------------------------------------------------------
+    def actor_units(self, *, source: str = "codes", branch: str = "acteurs",
+                    scope: str = "turn", min_mentions: int = 2) -> pd.DataFrame:
+        """Which actor is mentioned in which unit: from the codebook's `branch`
+        (source "codes") or from named organisations (source "entities")."""
+        if source == "codes":
+            return network.code_actor_units(self.codings(), self.project.codes(),
+                                            branch=branch, scope=scope)
+        if source == "entities":
+            return network.entity_actor_units(self.project.entities(progress=False),
+                                              min_mentions=min_mentions, scope=scope)
+        raise WorkbenchError(f"source must be 'codes' or 'entities', not '{source}'.")
+
+    def organisations_by_place(self, levels: Iterable[str] = (cartography.COUNTRY,
+                                                               cartography.REGION)
+                               ) -> pd.DataFrame:
+        """Organisations per place with names and main fields of action."""
+        return cartography.organisations_by_place(self.project.cases(), list(levels))
+
+    def origin_links(self, *, home_country: str | None = "Maroc") -> pd.DataFrame:
+        """Diaspora organisations per (region of residence, province of origin); those
+        based in `home_country` (communes, local partners) are left out."""
+        exclude = {cartography.COUNTRY: [home_country]} if home_country else None
+        return cartography.origin_links(self.project.cases(), exclude=exclude)
+
+    def fields_by_place(self, place: str = cartography.ORIGIN) -> pd.DataFrame:
+        """Place × field of action, counting organisations."""
+        return cartography.fields_by_place(self.project.cases(), place=place)

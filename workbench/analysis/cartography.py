@@ -1,0 +1,87 @@
+"""Cartographie des organisations: where the diaspora's organisations are, where they act.
+
+Unit: organisations (cases of kind ``organisation``). Places and fields of
+action come from the attributes sheet; a cell may hold several values
+separated by ";" ("Taroudannt; Chtouka-Aït Baha", "eau; éducation"), each
+counted. Default column names are those of the demo sheet; pass yours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from workbench.analysis.matrix import value_label
+from workbench.errors import WorkbenchError
+
+COUNTRY, REGION, ORIGIN, FIELDS = ("pays_residence", "region_residence", "province_origine",
+                                   "domaines")
+SEPARATOR = ";"
+
+
+def organisations(cases: pd.DataFrame, *, kind: str = "organisation") -> pd.DataFrame:
+    """The cases of kind `kind` (the organisations)."""
+    if "case_kind" not in cases.columns:
+        raise WorkbenchError("the cases table has no case_kind column (use Project.cases()).")
+    return cases[cases["case_kind"] == kind].reset_index(drop=True)
+
+
+def _explode(frame: pd.DataFrame, column: str, separator: str = SEPARATOR) -> pd.DataFrame:
+    if column not in frame.columns:
+        raise WorkbenchError(f"the organisations have no attribute '{column}'.")
+    out = frame.copy()
+    out[column] = out[column].map(
+        lambda v: [p.strip() for p in value_label(v).split(separator) if p.strip()])
+    return out.explode(column, ignore_index=True)
+
+
+def organisations_by_place(cases: pd.DataFrame, levels: Sequence[str] = (COUNTRY, REGION), *,
+                           fields: str | None = FIELDS, top_fields: int = 3) -> pd.DataFrame:
+    """Organisations per place (e.g. country then region), with their names and their
+    most frequent fields of action. Unit: organisations."""
+    orgs = organisations(cases)
+    for level in levels:
+        orgs = _explode(orgs, level)
+    grouped = orgs.groupby(list(levels), sort=True)
+    out = pd.DataFrame({"organisations": grouped["case"].nunique(),
+                        "names": grouped["case"].agg(lambda s: ", ".join(sorted(set(s))))})
+    if fields:
+        exploded = _explode(orgs, fields)
+        top = exploded.groupby(list(levels))[fields].agg(
+            lambda s: ", ".join(f"{f} ({n})" for f, n in s.value_counts().head(top_fields)
+                                .items()))
+        out["main_fields"] = top
+    out = out.reset_index().sort_values(["organisations", *levels],
+                                        ascending=[False, *[True] * len(levels)])
+    out = out.reset_index(drop=True)
+    out.attrs["unit"] = "organisations"
+    return out
+
+
+def origin_links(cases: pd.DataFrame, *, residence: str = REGION, origin: str = ORIGIN,
+                 exclude: Mapping[str, Iterable[str]] | None = None) -> pd.DataFrame:
+    """Organisations per (place of residence, province of origin): the diaspora's ties
+    between here and there. `exclude`: {column: values} left out, e.g.
+    ``{"pays_residence": ["Maroc"]}`` for the diaspora's organisations only.
+    Unit: organisations."""
+    orgs = organisations(cases)
+    for column, values in (exclude or {}).items():
+        orgs = orgs[~orgs[column].isin(list(values))]
+    orgs = _explode(_explode(orgs, residence), origin)
+    out = orgs.groupby([residence, origin])["case"].nunique().rename("organisations")
+    out = out.reset_index().sort_values(["organisations", residence, origin],
+                                        ascending=[False, True, True]).reset_index(drop=True)
+    out.attrs["unit"] = "organisations"
+    return out
+
+
+def fields_by_place(cases: pd.DataFrame, *, place: str = ORIGIN,
+                    fields: str = FIELDS) -> pd.DataFrame:
+    """Place × field of action: how many organisations act in each field for each place.
+    Unit: organisations."""
+    orgs = _explode(_explode(organisations(cases), place), fields)
+    table = orgs.groupby([place, fields])["case"].nunique().unstack(fields, fill_value=0)
+    table = table[table.sum().sort_values(ascending=False).index]
+    table.attrs["unit"] = "organisations"
+    return table
