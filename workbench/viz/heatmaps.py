@@ -22,7 +22,8 @@ def heatmap(table: pd.DataFrame, *, title: str = "", labels: Mapping[str, str] |
     names = labels or {}
     values = table.to_numpy(dtype=float)
     rows, columns = table.shape
-    figure, axis = new_figure(min(2.5 + 0.75 * columns, 16), min(1.5 + 0.38 * rows, 24))
+    width = min(max(6.0, 2.5 + 0.75 * columns), 16)
+    figure, axis = new_figure(width, min(1.5 + 0.38 * rows, 24))
     axis.spines[:].set_visible(False)
     shown = np.ma.masked_invalid(values)
     image = axis.imshow(shown, cmap=cmap, aspect="auto", vmin=0)
@@ -40,6 +41,6 @@ def heatmap(table: pd.DataFrame, *, title: str = "", labels: Mapping[str, str] |
     axis.tick_params(length=0)
     if colorbar:
         figure.colorbar(image, ax=axis, shrink=0.6, label=colorbar)
-    if title:
-        axis.set_title(title, fontsize=12, loc="left")
+    if title:  # on the figure, not the axis: a long title must not run off a narrow map
+        figure.suptitle(wrap(title, int(width * 9)), fontsize=12, x=0.02, ha="left")
     return figure
