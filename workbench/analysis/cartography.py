@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from workbench.analysis.codes import split_values
 from workbench.analysis.matrix import value_label
 from workbench.errors import WorkbenchError
 
@@ -27,13 +28,11 @@ def organisations(cases: pd.DataFrame, *, kind: str = "organisation") -> pd.Data
     return cases[cases["case_kind"] == kind].reset_index(drop=True)
 
 
-def _explode(frame: pd.DataFrame, column: str, separator: str = SEPARATOR) -> pd.DataFrame:
+def _explode(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     if column not in frame.columns:
         raise WorkbenchError(f"the organisations have no attribute '{column}'.")
-    out = frame.copy()
-    out[column] = out[column].map(
-        lambda v: [p.strip() for p in value_label(v).split(separator) if p.strip()])
-    return out.explode(column, ignore_index=True)
+    labelled = frame.assign(**{column: frame[column].map(value_label)})
+    return split_values(labelled, column, SEPARATOR, keep_empty=False)
 
 
 def organisations_by_place(cases: pd.DataFrame, levels: Sequence[str] = (COUNTRY, REGION), *,

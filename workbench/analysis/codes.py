@@ -27,6 +27,30 @@ def unit_column(unit: str) -> str:
     return UNITS[unit]
 
 
+def unit_keys(frame: pd.DataFrame, scope: str) -> pd.Series:
+    """The turn ("E01#12") or document each row lies in; turns come from the `turn`
+    column of extracts or the `idx` column of tokens and entities."""
+    if scope not in ("turn", "document"):
+        raise WorkbenchError(f"scope must be 'turn' or 'document', not '{scope}'.")
+    keys = frame["document"].astype(str)
+    if scope == "document":
+        return keys
+    turn = frame["turn"] if "turn" in frame.columns else frame["idx"]
+    return keys + "#" + turn.astype("Int64").astype(str)
+
+
+def split_values(frame: pd.DataFrame, column: str, separator: str, *,
+                 keep_empty: bool = True) -> pd.DataFrame:
+    """One row per value of a multi-valued cell ("eau; santé" → two rows); an empty
+    cell gives one "(non renseigné)" row, or none when not `keep_empty`."""
+    out = frame.copy()
+    empty = [MISSING] if keep_empty else []
+    out[column] = out[column].map(
+        lambda v: [p.strip() for p in str(v).split(separator) if p.strip() and v != MISSING]
+        or empty)
+    return out.explode(column, ignore_index=True).dropna(subset=[column])
+
+
 def ancestors(codes: pd.DataFrame) -> dict[str, list[str]]:
     """Code key → the key itself and every ancestor's, nearest first."""
     parent = dict(zip(codes["key"], codes["parent"], strict=True))

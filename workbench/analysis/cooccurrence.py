@@ -24,7 +24,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from workbench.analysis.codes import roll_up, select_codes
+from workbench.analysis.codes import roll_up, select_codes, unit_keys
 from workbench.errors import WorkbenchError
 
 SCOPES = ("overlap", "turn", "document")
@@ -33,12 +33,6 @@ SCOPES = ("overlap", "turn", "document")
 def _check(scope: str) -> None:
     if scope not in SCOPES:
         raise WorkbenchError(f"scope must be one of {', '.join(SCOPES)}, not '{scope}'.")
-
-
-def _units(frame: pd.DataFrame, scope: str) -> pd.Series:
-    if scope == "document":
-        return frame["document"].astype(str)
-    return frame["document"].astype(str) + "#" + frame["turn"].astype("Int64").astype(str)
 
 
 def _number_passages(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -74,7 +68,7 @@ def cooccurrence(extracts: pd.DataFrame, codes: pd.DataFrame, *, scope: str = "o
         [k for k in codes["key"] if k in set(frame["tally"])]
     frame = frame[frame["tally"].isin(keys)]
     by_code = {key: group for key, group in frame.groupby("tally")}
-    units = {key: set(_units(g, scope)) for key, g in by_code.items()} \
+    units = {key: set(unit_keys(g, scope)) for key, g in by_code.items()} \
         if scope != "overlap" else {}
     lineage = roll_up(codes.rename(columns={"key": "code"}), codes) if include_children \
         else None
@@ -125,7 +119,7 @@ def pair_extracts(extracts: pd.DataFrame, codes: pd.DataFrame, a: str, b: str, *
     if scope == "overlap":
         mine = _number_passages(mine[mine["tally"] == a], mine[mine["tally"] == b])
     else:
-        mine["unit"] = _units(mine, scope)
+        mine["unit"] = unit_keys(mine, scope)
     both = mine.groupby("unit")["tally"].transform("nunique") == 2
     out = mine[both].drop(columns=["tally", "side"], errors="ignore")
     return out.sort_values(["document", "start"]).reset_index(drop=True)

@@ -11,7 +11,13 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from workbench.analysis.codes import MISSING, roll_up, select_codes, unit_column
+from workbench.analysis.codes import (
+    MISSING,
+    roll_up,
+    select_codes,
+    split_values,
+    unit_column,
+)
 from workbench.errors import WorkbenchError
 
 
@@ -22,11 +28,7 @@ def _values(frame: pd.DataFrame, by: str, *, split: str | None) -> pd.DataFrame:
         raise WorkbenchError(f"no column or attribute '{by}' (have: {', '.join(frame.columns)}).")
     out = frame.copy()
     out[by] = out[by].map(value_label)
-    if split:
-        out[by] = out[by].map(lambda v: [p.strip() for p in v.split(split) if p.strip()]
-                              or [MISSING])
-        out = out.explode(by, ignore_index=True)
-    return out
+    return split_values(out, by, split) if split else out
 
 
 def value_label(value: object) -> str:

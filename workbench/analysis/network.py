@@ -13,7 +13,7 @@ from itertools import combinations
 import networkx as nx
 import pandas as pd
 
-from workbench.analysis.codes import code_labels, roll_up, select_codes
+from workbench.analysis.codes import code_labels, roll_up, select_codes, unit_keys
 from workbench.errors import WorkbenchError
 
 EDGE_COLUMNS = ["source", "target", "weight"]
@@ -21,13 +21,7 @@ EDGE_COLUMNS = ["source", "target", "weight"]
 
 def mention_units(frame: pd.DataFrame, actor: str, *, scope: str = "turn") -> pd.DataFrame:
     """Columns unit, actor: which actor is mentioned in which turn or document."""
-    if scope not in ("turn", "document"):
-        raise WorkbenchError(f"scope must be 'turn' or 'document', not '{scope}'.")
-    unit = frame["document"].astype(str)
-    if scope == "turn":
-        turn = frame["turn"] if "turn" in frame.columns else frame["idx"]
-        unit = unit + "#" + turn.astype("Int64").astype(str)
-    out = pd.DataFrame({"unit": unit, "actor": frame[actor]}).dropna()
+    out = pd.DataFrame({"unit": unit_keys(frame, scope), "actor": frame[actor]}).dropna()
     return out.drop_duplicates().reset_index(drop=True)
 
 

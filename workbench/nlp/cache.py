@@ -222,16 +222,17 @@ class _Stored:
     def strings(self) -> StringStore:
         return self.vocab.strings
 
-    def _rows(self) -> list[np.ndarray]:
-        bounds = np.cumsum([0, *self.counts])
-        return [self.table[a:b] for a, b in itertools.pairwise(bounds.tolist())]
+    def _spans(self) -> list[tuple[int, int]]:
+        """Each chunk's (first row, end row) in the table."""
+        return list(itertools.pairwise(np.cumsum([0, *self.counts]).tolist()))
 
     def docs(self) -> list[Doc]:
         """The Docs, as ``DocBin.get_docs`` rebuilds them."""
         ids = [getattr(attrs, name) for name in self.names]
         orth, space = self.names.index("ORTH"), self.names.index("SPACY")
         docs = []
-        for rows in self._rows():
+        for a, b in self._spans():
+            rows = self.table[a:b]
             doc = Doc(self.vocab, words=rows[:, orth].tolist(),
                       spaces=rows[:, space].astype(bool).tolist())
             docs.append(doc.from_array(ids, rows) if len(rows) else doc)
@@ -261,15 +262,14 @@ class _Stored:
             else:
                 raise ValueError(f"attribute {attr} is not in the cache")
         table = np.column_stack(columns) if columns else np.zeros((len(orth), 0), np.uint64)
-        arrays, start = [], 0
-        for count in self.counts:
-            rows = table[start:start + count].copy()
-            if attrs.IDX in attr_ids and count:
-                steps = lengths[start:start + count] + space[start:start + count]
+        arrays = []
+        for a, b in self._spans():
+            rows = table[a:b].copy()
+            if attrs.IDX in attr_ids and b > a:
+                steps = lengths[a:b] + space[a:b]
                 idx = np.concatenate([[0], np.cumsum(steps[:-1])]).astype(np.uint64)
                 rows[:, attr_ids.index(attrs.IDX)] = idx
             arrays.append(rows)
-            start += count
         return arrays
 
 

@@ -18,7 +18,6 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from spacy import attrs
 from spacy.language import Language
 from spacy.strings import StringStore
 from spacy.tokens import Doc
@@ -49,6 +48,7 @@ class StoredChunks(Protocol):
     """Chunks read from a cache as token columns, turned into Docs only when asked."""
 
     offsets: list[int]
+    counts: list[int]
 
     def docs(self) -> list[Doc]: ...
 
@@ -90,7 +90,7 @@ class ParsedText:
     @property
     def n_tokens(self) -> int:
         if self._stored is not None:
-            return sum(len(a) for a in self._stored.to_arrays([attrs.ORTH]))
+            return sum(self._stored.counts)
         return sum(len(doc) for _, doc in self._chunks)
 
     def token_arrays(self, attr_ids: list[int]) -> tuple[list[tuple[int, np.ndarray]],
