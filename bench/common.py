@@ -65,3 +65,46 @@ def report(name: str, figures: dict[str, Any]) -> Path:
         print(f"{key:>42}: {value}")
     print(f"written: {path}")
     return path
+
+
+GENERATIONS = ("première génération", "née ou né en France")
+PROVINCES = ("Tiznit", "Taroudannt", "Chtouka-Aït Baha", "Agadir Ida-Outanane",
+             "Inezgane-Aït Melloul")
+CODERS = ("claire", "karim", "sophie", "youssef")
+
+
+def synthetic_project(folder: Path, interviews: int = 500, words: int = 1500,
+                      codings_per_interview: int = 20, seed: int = 11) -> Any:
+    """A project of `interviews` synthetic transcripts coded against the demo codebook.
+
+    Cases carry gender, generation, region and province; codings spread over
+    four coders, with a memo on one in ten. Returns the open `Project`.
+    """
+    from workbench import Project
+
+    rng = random.Random(seed)
+    corpus = folder / "corpus"
+    corpus.mkdir(parents=True)
+    rows = ["cas;document;locuteur;genre;generation;region_residence;province_origine;age"]
+    for i in range(interviews):
+        text = synthetic_transcript(words, seed=seed * 100_000 + i)
+        (corpus / f"E{i:04d}_entretien.txt").write_text(text, encoding="utf-8")
+        speaker = [ln.split(" : ")[0] for ln in text.splitlines()][1]
+        rows.append(f"Cas {i};E{i:04d}_entretien;{speaker};{'FH'[i % 2]};"
+                    f"{GENERATIONS[i % 2 if i % 3 else 0]};{REGIONS[i % len(REGIONS)]};"
+                    f"{PROVINCES[i % len(PROVINCES)]};{20 + i % 50}")
+    (corpus / "attributes.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    project = Project.create(folder / "projet", coder="bench")
+    project.load_codebook(ROOT / "codebooks" / "diaspora_souss_massa.yaml")
+    project.import_corpus(corpus, attributes=corpus / "attributes.csv", progress=False)
+    codes = [key for key in project.codes()["key"] if "." in key]
+    docs = project.documents()
+    batch = []
+    for name, length in zip(docs["name"], docs["length"], strict=True):
+        for _ in range(codings_per_interview):
+            start = rng.randrange(0, max(1, length - 300))
+            batch.append({"document": name, "code": rng.choice(codes), "start": start,
+                          "end": start + rng.randint(40, 300), "coder": rng.choice(CODERS),
+                          "memo": "Mémo de synthèse." if rng.random() < 0.1 else None})
+    project.code_many(batch)
+    return project
