@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ from workbench.coding.structure import select_turns
 from workbench.corpus.attributes import normalise_kind, read_attributes
 from workbench.corpus.readers import SUPPORTED, read_document, turn_summary
 from workbench.errors import CorpusError, NotFoundError, WorkbenchError
+from workbench.export.annex import export_annex
+from workbench.export.annex_xlsx import AnnexReport
 from workbench.nlp.entities import entity_frame
 from workbench.nlp.kwic import kwic
 from workbench.nlp.pseudonyms import (
@@ -419,6 +421,23 @@ class Project:
             frame = build_extracts(conn, codes=codes, where=where, scope=scope, coder=coder,
                                    status=status, include_children=include_children)
         return self.pseudonymise(frame) if pseudonymise else frame
+
+    def export_annex(self, path: str | Path, codes: CodeSpec = None, *,
+                     where: Mapping[str, WhereValue] | None = None,
+                     status: str | Iterable[str] = "accepted", layout: str = "themes",
+                     attributes: Sequence[str] | None = None, pseudonymise: bool = True,
+                     matrix: str | Sequence[str] | None = None,
+                     cooccurrence: str | None = None,
+                     tables: Mapping[str, pd.DataFrame] | None = None) -> AnnexReport:
+        """The Excel annex (.xlsx, or .csv for the master table) of the selected extracts.
+
+        A summary sheet links each code to its extracts; `layout` "themes" writes one
+        sheet per top-level code, "master" one sheet; `matrix` (attribute names) and
+        `cooccurrence` (a scope) add analysis sheets; names are pseudonymised by default.
+        """
+        return export_annex(self, path, codes, where=where, status=status, layout=layout,
+                            attributes=attributes, pseudonymise=pseudonymise, matrix=matrix,
+                            cooccurrence=cooccurrence, tables=tables)
 
     # -- auto-coding and review ------------------------------------------------------------
     def tokens(self, documents: Iterable[str | int] | None = None, *,

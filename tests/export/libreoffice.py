@@ -14,7 +14,8 @@ def soffice() -> str:
     """The LibreOffice binary (installed by .ci/run); skip where it is absent."""
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     if binary is None:
-        pytest.skip("LibreOffice is not installed (apt install libreoffice-calc libreoffice-writer)")
+        pytest.skip("LibreOffice is not installed "
+                    "(apt install libreoffice-calc libreoffice-writer)")
     return binary
 
 

@@ -1,0 +1,70 @@
+"""French labels for the columns and values users read in exports, charts and apps."""
+
+from __future__ import annotations
+
+COLUMN_LABELS = {
+    "reference": "Référence",
+    "document": "Document",
+    "kind": "Type de document",
+    "case": "Cas",
+    "speaker": "Locuteur·rice",
+    "speaker_role": "Rôle dans l'entretien",
+    "turn": "Tour",
+    "section": "Section",
+    "text": "Extrait",
+    "code": "Code",
+    "code_path": "Code (chemin)",
+    "coder": "Codeur·euse",
+    "origin": "Origine",
+    "status": "Statut",
+    "memo": "Mémo",
+    "created_at": "Créé le",
+    "genre": "Genre",
+    "age": "Âge",
+    "tranche_age": "Tranche d'âge",
+    "generation": "Génération",
+    "region_residence": "Région de résidence",
+    "pays_residence": "Pays de résidence",
+    "province_origine": "Province d'origine",
+    "commune_origine": "Commune d'origine",
+    "type_organisation": "Type d'organisation",
+    "organisation": "Organisation",
+    "role": "Rôle",
+    "langue_entretien": "Langue de l'entretien",
+    "langue": "Langue",
+    "enqueteur": "Enquêteur·rice",
+    "annee_creation": "Année de création",
+    "nombre_membres": "Nombre de membres",
+    "domaines": "Domaines d'action",
+    "partenaires_souss_massa": "Partenaires dans le Souss-Massa",
+    "femmes_gouvernance": "Femmes dans la gouvernance",
+    "jeunes_gouvernance": "Jeunes dans la gouvernance",
+    "date": "Date",
+    "lieu": "Lieu",
+    "name": "Nom",
+    "path": "Chemin",
+    "description": "Description",
+    "codings": "Codages",
+    "own_codings": "Codages propres",
+    "documents": "Documents",
+    "cases": "Cas",
+    "pct_cases": "% des répondant·es",
+    "code_a": "Code A",
+    "code_b": "Code B",
+    "n_a": "Unités A",
+    "n_b": "Unités B",
+    "n_ab": "Unités A et B",
+    "jaccard": "Indice de Jaccard",
+}
+
+STATUS_LABELS = {"accepted": "validé", "suggested": "suggéré", "rejected": "rejeté"}
+
+
+def column_label(column: object) -> str:
+    """The French header for a column key; unknown keys read as words ("lieu_naissance" →
+    "Lieu naissance")."""
+    text = str(column)
+    if text in COLUMN_LABELS:
+        return COLUMN_LABELS[text]
+    words = text.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
