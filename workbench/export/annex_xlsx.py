@@ -12,7 +12,6 @@ and written to a temporary file renamed at the end: a failure leaves no half fil
 from __future__ import annotations
 
 import contextlib
-import copy
 import math
 import os
 import uuid
@@ -25,6 +24,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -32,6 +32,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from workbench.analysis.labels import STATUS_LABELS, column_label
 from workbench.errors import WorkbenchError
 from workbench.export.safe_cells import EXCEL_CELL_LIMIT, csv_safe, excel_text
+from workbench.export.xlsx_rows import RowSource, data_rows, splice_rows
 
 LAYOUTS = ("themes", "master")
 LEADING = ("reference", "document", "speaker")
@@ -39,7 +40,7 @@ TRAILING = ("text", "code_path", "coder", "status", "memo")
 DEFAULT_ATTRIBUTES = ("genre", "generation", "tranche_age", "region_residence",
                       "province_origine")
 WIDTHS = {"reference": 10, "document": 18, "speaker": 14, "text": 64, "code_path": 28,
-          "coder": 11, "status": 9, "memo": 30}
+          "coder": 12, "status": 9, "memo": 30}
 ATTRIBUTE_WIDTH = 13
 WRAPPED = {"text", "code_path", "memo", "document", "speaker", *DEFAULT_ATTRIBUTES}
 LINE_HEIGHT = 15.0  # points per line of 11-point text
@@ -127,6 +128,8 @@ def location(sheet: str, row: int = 1, column: int = 1) -> str:
 
 def cell_value(value: Any) -> Any:
     """A plain Python value for a cell: None for missing, oui/non, ints for whole floats."""
+    if type(value) is str:
+        return value
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -142,6 +145,12 @@ def cell_value(value: Any) -> Any:
     if not isinstance(value, str | int | float):
         return str(value)  # lists, dicts, codes objects: as the reader would print them
     return value
+
+
+def plain_value(value: Any) -> Any:
+    """`cell_value`, with text cut to Excel's cell limit (and a note saying so)."""
+    value = cell_value(value)
+    return excel_text(value) if isinstance(value, str) else value
 
 
 def annex_table(extracts: pd.DataFrame, codes: pd.DataFrame,
@@ -191,18 +200,22 @@ class _SheetWriter:
         self.styles = _Styles(self.ws)
         self.truncated = 0
 
-    def cell(self, value: Any, style: WriteOnlyCell | None = None) -> WriteOnlyCell:
+    def cell(self, value: Any, style: WriteOnlyCell | None = None) -> WriteOnlyCell | None:
+        """A cell holding `value` as text when it is text (never a formula); None for an
+        empty value, which write-only sheets skip."""
         value = cell_value(value)
+        if value is None:
+            return None
         cell = WriteOnlyCell(self.ws)
         if isinstance(value, str):
             if len(value) > EXCEL_CELL_LIMIT:
                 self.truncated += 1
-            cell.value = excel_text(value)
+            cell._value = excel_text(ILLEGAL_CHARACTERS_RE.sub("", value))
             cell.data_type = "s"  # text, even when it starts with = + - @
         else:
             cell.value = value
         if style is not None:
-            cell._style = copy.copy(style._style)
+            cell._style = style._style  # shared: cells are never restyled once made
         return cell
 
     def height(self, row: int, points: float) -> None:
@@ -230,33 +243,40 @@ class _SheetWriter:
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def row_height(values: Iterable[Any], widths: Iterable[float]) -> float:
-    """Points needed to show wrapped text whole: spreadsheet programs do not grow rows
-    written by a program, so the height is estimated from line lengths and widths."""
+def row_height(values: Iterable[Any], widths: Iterable[float | None]) -> float:
+    """Points needed to show wrapped text whole (`widths` None where a column does not
+    wrap): spreadsheet programs do not grow rows a program wrote, so the height is
+    estimated from text lengths, line breaks and column widths."""
     lines = 1
     for value, width in zip(values, widths, strict=True):
-        if isinstance(value, str) and value:
-            per_line = max(1.0, width * 1.1)
-            lines = max(lines, sum(math.ceil(max(1, len(part)) / per_line)
-                                   for part in value.split("\n")))
+        if width is not None and isinstance(value, str) and value:
+            lines = max(lines, math.ceil(len(value) / max(1.0, width * 1.1))
+                        + value.count("\n"))
     return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
 
 
-def _extract_sheet(wb: Workbook, title: str, table: pd.DataFrame,
-                   columns: Sequence[str]) -> int:
+def _extract_sheet(wb: Workbook, title: str, table: pd.DataFrame, columns: Sequence[str],
+                   pending: dict[str, tuple[RowSource, int]]) -> None:
+    """Lay out one extract sheet with openpyxl (header, widths, panes, filter, pages) and
+    leave its data rows in `pending`, to be spliced in as strings after saving."""
     sheet = _SheetWriter(wb, title)
     widths = [WIDTHS.get(c, ATTRIBUTE_WIDTH) for c in columns]
     sheet.layout(widths, freeze="B2", rows=len(table))
     labels = [column_label(c) for c in columns]
     sheet.height(1, max(2 * LINE_HEIGHT, row_height(labels, widths)))
     sheet.header(labels)
-    styles = [sheet.styles.wrapped if c in WRAPPED else sheet.styles.plain for c in columns]
-    wrapped_widths = [w if c in WRAPPED else 1e9 for c, w in zip(columns, widths, strict=True)]
-    for index, row in enumerate(table[list(columns)].itertuples(index=False, name=None),
-                                start=2):
-        sheet.height(index, row_height(row, wrapped_widths))
-        sheet.ws.append([sheet.cell(v, s) for v, s in zip(row, styles, strict=True)])
-    return sheet.truncated
+    styles = [(sheet.styles.wrapped if c in WRAPPED else sheet.styles.plain).style_id
+              for c in columns]
+    values = table[list(columns)]
+    wrapping = [w if c in WRAPPED else None for c, w in zip(columns, widths, strict=True)]
+
+    def rows() -> Iterable[str]:
+        cells = [[plain_value(v) for v in row]
+                 for row in values.astype(object).to_numpy().tolist()]
+        heights = [row_height(row, wrapping) for row in cells]
+        return data_rows(cells, styles, heights, default_height=LINE_HEIGHT)
+
+    pending[title] = (rows, len(values))
 
 
 def _first_rows(table: pd.DataFrame, sheet_of_theme: Mapping[str, str],
@@ -404,14 +424,16 @@ def write_annex(extracts: pd.DataFrame, codes: pd.DataFrame, summary: pd.DataFra
                        "« […] (texte tronqué …) ».")
     sheets = [SUMMARY_SHEET]
 
+    pending: dict[str, tuple[RowSource, int]] = {}
+
     def fill(wb: Workbook) -> None:
         _summary_sheet(wb, summary, links, heading)
         if layout == "themes":
             for theme, title in sheet_of_theme.items():
-                _extract_sheet(wb, title, table[table["theme"] == theme], columns)
+                _extract_sheet(wb, title, table[table["theme"] == theme], columns, pending)
                 sheets.append(title)
         else:
-            _extract_sheet(wb, MASTER_SHEET, table, columns)
+            _extract_sheet(wb, MASTER_SHEET, table, columns, pending)
             sheets.append(MASTER_SHEET)
         for title, frame in zip(table_titles, tables.values(), strict=True):
             _table_sheet(wb, title, frame)
@@ -419,12 +441,17 @@ def write_annex(extracts: pd.DataFrame, codes: pd.DataFrame, summary: pd.DataFra
 
     def write(tmp: Path) -> None:
         wb = Workbook(write_only=True)
+        laid_out = tmp.with_suffix(".layout.xlsx")
         try:
             fill(wb)
-            wb.save(tmp)
+            wb.save(laid_out)
+            last = get_column_letter(len(columns))
+            splice_rows(laid_out, tmp, pending, last_column=dict.fromkeys(pending, last))
         except BaseException:
             _abandon(wb)
             raise
+        finally:
+            laid_out.unlink(missing_ok=True)
 
     _replace_atomically(path, write)
     return AnnexReport(path, sheets, len(table), truncated, heading[1:])
