@@ -215,3 +215,14 @@ def test_libreoffice_opens_and_prints_the_annex(annex: Path, tmp_path: Path) -> 
     assert "Annexe : extraits codés" in text
     assert "Liens au territoire d'origine" in text
     assert "E01-T10" in text
+
+
+def test_markup_quotes_controls_and_scripts_survive_the_xml(project: Project,
+                                                            tmp_path: Path) -> None:
+    memo = 'Note <b>&amp; "citée" \x07fin\r\nسلام عليكم ⵜⴰⵎⴰⵣⵉⵖⵜ 😀'
+    project.code_quote("E01_fatima", "c'est ma mère", "liens.affectifs", memo=memo)
+    path = project.export_annex(tmp_path / "x.xlsx", layout="master").path
+    ws = load_workbook(path)["Extraits"]
+    values = [c.value for row in ws.iter_rows(min_row=2) for c in row]
+    assert memo.replace("\x07", "") in values  # the bell cannot live in XML; all else does
+    assert "c'est ma mère" in values
