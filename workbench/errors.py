@@ -33,3 +33,15 @@ class StoreError(WorkbenchError):
 
 class NotFoundError(WorkbenchError):
     """A document, code, case or coding named by the user does not exist."""
+
+
+class ExchangeError(WorkbenchError):
+    """A REFI-QDA file (.qdc, .qdpx) is refused: unsafe, damaged or inconsistent."""
+
+
+class ExportError(WorkbenchError):
+    """An export cannot be written as asked (no extracts, bad option, a name would leak)."""
+
+
+class TemplateError(ExportError):
+    """A .docx template is missing, not a Word file, or its {{ … }} / {% … %} tags are wrong."""

@@ -1,0 +1,213 @@
+"""Read a `.qdpx` archive into an import plan, before anything is written.
+
+Everything that can fail is done here: the archive's safety checks, the XML,
+the codebook, every source text and every selection's position. The plan is
+then written to a new project in one transaction (`project_import`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from xml.etree.ElementTree import Element
+
+from workbench.errors import ExchangeError
+from workbench.refi.archive import SafeArchive
+from workbench.refi.codebook_xml import ParsedCodes, parse_codes
+from workbench.refi.descriptions import parse_case_description
+from workbench.refi.guids import normalise_guid
+from workbench.refi.qde_sources import (
+    PlannedCoding,
+    SourcePlan,
+    place_codings,
+    read_sources,
+    timestamp,
+)
+from workbench.refi.qde_texts import SourceReader
+from workbench.refi.report import ExchangeReport
+from workbench.refi.variables import read_value
+from workbench.refi.xml import PROJECT_NS, child, child_text, children, clean_name, parse_xml
+
+
+@dataclass
+class PlannedNote:
+    text: str
+    author: str
+    created: str
+    modified: str
+
+
+@dataclass
+class PlannedCase:
+    name: str
+    kind: str
+    attributes: dict[str, tuple[str, str]]
+    links: list[tuple[str, str | None]]  # (source GUID, speaker label or None)
+    memo: str
+
+
+@dataclass
+class Plan:
+    """What an import will write."""
+
+    name: str
+    codes: ParsedCodes
+    sources: list[SourcePlan]
+    codings: list[PlannedCoding]
+    cases: list[PlannedCase]
+    notes: dict[str, PlannedNote]
+    targets: list[tuple[str, str | None, str]]  # (project|document|code, GUID, note GUID)
+    users: dict[str, str]
+    description: str
+    report: ExchangeReport
+
+    def user(self, guid: str | None, fallback: str) -> str:
+        """A user's name from its GUID; `fallback` (the importing coder) when absent."""
+        key = normalise_guid(guid)
+        if key is None:
+            return fallback
+        if key not in self.users:
+            self.report.warn("des sélections ou notes citent un utilisateur absent de <Users> ; "
+                             "elles sont attribuées à son GUID.")
+            self.users[key] = f"utilisateur {key[:8]}"
+        return self.users[key]
+
+
+def _find_qde(archive: SafeArchive) -> str:
+    exact = archive.find("project.qde")
+    if exact:
+        return exact
+    found = [n for n in archive.names() if n.lower().endswith(".qde")]
+    if len(found) != 1:
+        raise ExchangeError(f"{archive.path.name} : pas de fichier project.qde dans l'archive ; "
+                            "ce n'est pas un projet REFI-QDA (.qdpx).")
+    return found[0]
+
+
+def read_plan(path: str | Path, *, coder: str) -> Plan:
+    """Read and check a whole `.qdpx`; raises ExchangeError listing what is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise ExchangeError(f"{path} : fichier introuvable.")
+    report = ExchangeReport(path, "import")
+    with SafeArchive(path) as archive:
+        qde = _find_qde(archive)
+        root, namespace = parse_xml(archive.read(qde), source=f"{path.name}:{qde}")
+        if root.tag != "Project":
+            raise ExchangeError(f"{path.name} : l'élément racine de {qde} est <{root.tag}>, pas "
+                                "<Project> ; ce n'est pas un projet REFI-QDA.")
+        if namespace != PROJECT_NS:
+            report.warn(f"espace de noms XML « {namespace or 'aucun'} » au lieu de "
+                        f"« {PROJECT_NS} » ; le fichier est lu quand même.")
+        users = {}
+        for user in children(child(root, "Users"), "User"):
+            guid = normalise_guid(user.get("guid"))
+            if guid:
+                users[guid] = (user.get("name") or user.get("id") or f"utilisateur {guid[:8]}")
+        book = child(root, "CodeBook")
+        codes = parse_codes(child(book, "Codes") if book is not None else None,
+                            source=path.name, report=report, rename_duplicates=True)
+        variables = {}
+        for variable in children(child(root, "Variables"), "Variable"):
+            guid = normalise_guid(variable.get("guid"))
+            if guid and variable.get("name"):
+                variables[guid] = clean_name(variable.get("name"))
+        folder = str(PurePosixPath(qde).parent)
+        reader = SourceReader(archive, "" if folder == "." else folder, root.get("basePath"),
+                              report)
+        sources = read_sources(child(root, "Sources"), reader, variables, report)
+        notes = _notes(child(root, "Notes"), reader)
+    plan = Plan(root.get("name") or path.stem, codes, sources, [], [], notes, [], users,
+                child_text(root, "Description").strip(), report)
+    plan.codings = place_codings(sources, report)
+    plan.cases = _cases(child(root, "Cases"), plan, variables)
+    _targets(root, plan)
+    for tag, what in (("Links", "liens"), ("Sets", "ensembles (sets)"), ("Graphs", "graphes")):
+        found = child(root, tag)
+        if found is not None and len(found):
+            report.warn(f"les {what} du projet ne sont pas importés (le workbench n'en a pas).")
+    return plan
+
+
+def _notes(notes: Element | None, reader: SourceReader) -> dict[str, PlannedNote]:
+    out: dict[str, PlannedNote] = {}
+    for note in children(notes, "Note"):
+        guid = normalise_guid(note.get("guid"))
+        located = reader.text(note, f"note « {note.get('name') or guid} »")
+        if guid is None or located is None:
+            continue
+        text = located.raw.replace("\r\n", "\n").strip() or (note.get("name") or "").strip()
+        if text:
+            created = note.get("creationDateTime")
+            out[guid] = PlannedNote(text, note.get("creatingUser") or "", created or "",
+                                    note.get("modifiedDateTime") or created or "")
+    return out
+
+
+def _cases(cases: Element | None, plan: Plan, variables: dict[str, str]) -> list[PlannedCase]:
+    out: list[PlannedCase] = []
+    by_name = {s.name: s.guid for s in plan.sources}
+    known = {s.guid for s in plan.sources}
+    selections = {normalise_guid(sel.guid): s.guid for s in plan.sources for sel in s.selections}
+    names: set[str] = set()
+    for number, case in enumerate(children(cases, "Case"), 1):
+        name = clean_name(case.get("name")) or f"Cas {number}"
+        base, n = name, 2
+        while name.casefold() in names:
+            name, n = f"{base} ({n})", n + 1
+        names.add(name.casefold())
+        kind, speakers, memo = parse_case_description(child_text(case, "Description"))
+        attributes = {}
+        for value in children(case, "VariableValue"):
+            ref = child(value, "VariableRef")
+            variable = variables.get(normalise_guid(ref.get("targetGUID")) or "") \
+                if ref is not None else None
+            if variable and (read := read_value(value)):
+                attributes[variable] = read
+        links: list[tuple[str, str | None]] = []
+        for ref in children(case, "SourceRef"):
+            guid = normalise_guid(ref.get("targetGUID"))
+            if guid in known:
+                links.append((guid, None))
+        for ref in children(case, "SelectionRef"):
+            source = selections.get(normalise_guid(ref.get("targetGUID")))
+            if source:
+                links.append((source, None))
+                plan.report.warn("les liens d'un cas vers des passages sont importés comme des "
+                                 "liens vers le document entier.")
+        if children(case, "CodeRef"):
+            plan.report.warn("les codes attachés directement à un cas (CodeRef) ne sont pas "
+                             "importés.")
+        for doc, speaker in speakers:
+            if doc in by_name:
+                links = [x for x in links if x != (by_name[doc], None)]
+                links.append((by_name[doc], speaker))
+        out.append(PlannedCase(name, kind or "person", attributes, list(dict.fromkeys(links)),
+                               memo))
+    return out
+
+
+def _targets(root: Element, plan: Plan) -> None:
+    """Which notes go to the project, a document or a code; unreferenced notes → project."""
+    for guid in _refs(root):
+        plan.targets.append(("project", None, guid))
+    for source in plan.sources:
+        plan.targets += [("document", source.guid, g) for g in source.notes]
+    for code_guid, refs in plan.codes.notes.items():
+        plan.targets += [("code", code_guid, g) for g in refs]
+    used = {g for _, _, g in plan.targets} | {g for c in plan.codings for g in c.notes}
+    plan.targets = [t for t in plan.targets if t[2] in plan.notes]
+    for guid in plan.notes:
+        if guid not in used:
+            plan.targets.append(("project", None, guid))
+
+
+def _refs(element: Element) -> list[str]:
+    refs = (normalise_guid(n.get("targetGUID")) for n in children(element, "NoteRef"))
+    return [r for r in refs if r]
+
+
+def note_time(note: PlannedNote, at: str) -> tuple[str, str]:
+    """(created, updated) of a note as stored timestamps."""
+    created = timestamp(note.created, at)
+    return created, timestamp(note.modified, created)

@@ -1,0 +1,54 @@
+"""`ExchangeReport`: what an exchange carried over, and what it could not.
+
+The REFI-QDA standard (§7) asks a compliant tool to warn the user at import and
+export whenever data may be lost; both directions return this report, whose
+warnings are in French since researchers read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_LABELS = (
+    ("documents", "documents"), ("codes", "codes"), ("selections", "passages"),
+    ("codings", "codages"), ("cases", "cas"), ("variables", "variables"),
+    ("memos", "mémos"), ("users", "codeur·se(s)"),
+)
+
+
+@dataclass
+class ExchangeReport:
+    """Counts of what was written or read, and the data-loss warnings.
+
+    `end_positions` says how `endPosition` was read or written: "exclusive"
+    (the position after the last character) or "inclusive" (the last character).
+    """
+
+    path: Path
+    direction: str  # "export" | "import"
+    documents: int = 0
+    codes: int = 0
+    selections: int = 0
+    codings: int = 0
+    cases: int = 0
+    variables: int = 0
+    memos: int = 0
+    users: int = 0
+    end_positions: str = "exclusive"
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        """Add a warning once (the same loss is reported a single time)."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def __str__(self) -> str:
+        verb = "Exporté vers" if self.direction == "export" else "Importé depuis"
+        counts = ", ".join(f"{getattr(self, key)} {label}" for key, label in _LABELS
+                           if getattr(self, key))
+        lines = [f"{verb} {self.path} : {counts or 'rien'}."]
+        if self.warnings:
+            lines.append(f"{len(self.warnings)} avertissement(s) :")
+            lines += [f"  - {w}" for w in self.warnings]
+        return "\n".join(lines)
