@@ -44,9 +44,11 @@ def run_demo(root: Path, out: Path) -> Project:
     report_rules = project.rule_report()
     docs = project.documents()
     print(f"\nProjet de démonstration : {project_dir / 'project.sqlite'}")
+    kinds = project.cases()["case_kind"].value_counts()
     print(f"  {len(docs)} documents, {int(docs['turns'].sum())} tours de parole, "
-          f"{len(project.cases())} cas, {len(project.codes())} codes, "
-          f"{int(docs['codings'].sum())} codages")
+          f"{int(kinds.sum())} cas ({kinds.get('person', 0)} personnes, "
+          f"{kinds.get('organisation', 0)} organisations, {kinds.get('initiative', 0)} "
+          f"initiatives), {len(project.codes())} codes, {int(docs['codings'].sum())} codages")
     print(f"  Vérification : {report}")
     print(f"  Autocodage : {int(report_rules['suggestions'].sum())} propositions de "
           f"{len(report_rules)} règles, à valider (p.suggestions(), p.accept(), p.reject())")

@@ -19,7 +19,8 @@ from workbench.store import schema as s
 # Attribute columns whose values are places or categories, never people: they are
 # protected so that a surname shared with a place ("Ait Baha") does not eat the place.
 PROTECTED_VALUE_COLUMNS = ("region_residence", "pays_residence", "province_origine",
-                           "commune_origine", "lieu", "type_organisation", "langue_entretien")
+                           "commune_origine", "lieu", "type_organisation", "langue_entretien",
+                           "commune", "province")
 
 
 def stored_table(conn: Connection) -> list[PseudonymEntry]:

@@ -216,3 +216,17 @@ def test_csv_problems_are_given_by_line(tmp_path: Path) -> None:
         "the id.",
         "line 5: the case id is empty (column 'id'); fill it in or delete the row.",
     ]
+
+
+def test_initiatives_and_projects_are_a_case_kind(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "i.xlsx", {"cas": [
+        ["cas", "type", "documents", "code"],
+        ["Château d'eau de Tagadirt", "initiative", "E01_fatima", "initiatives.eau"],
+        ["Maison d'attente", "Projet", "E02_youssef; FG1_tiznit", "initiatives.sante"],
+    ]})
+    sheet = read_attributes(path, known=KNOWN)
+    assert [(c.name, c.kind) for c in sheet.cases] == [
+        ("Château d'eau de Tagadirt", "initiative"), ("Maison d'attente", "initiative")]
+    assert sheet.cases[1].links == [("E02_youssef", None), ("FG1_tiznit", None)]
+    assert sheet.cases[0].attributes["code"][0] == "initiatives.eau"
+    assert sheet.warnings == []

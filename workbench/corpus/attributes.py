@@ -9,8 +9,10 @@ Recognised columns (case-insensitive, accents ignored):
 - case id: ``cas`` / ``case`` / ``id`` — or, with ``case_columns=["PRÉNOM",
   "NOM"]``, the non-empty cells of those columns joined by a space (these
   columns are then not attributes);
-- kind: ``type`` / ``kind``: personne | person | organisation | organization
-  (default person), normalised to "person" | "organisation";
+- kind: ``type`` / ``kind``: personne | person | organisation | organization |
+  initiative | projet (default person), normalised to "person" | "organisation" |
+  "initiative" (a project that gets a fiche de capitalisation: never a speaker,
+  never a respondent, never pseudonymised);
 - documents: ``document`` / ``documents`` (also doc, fichier, file): one or
   several document names separated by ``;``, matched with the project's
   documents by file name or stem, case-insensitively;
@@ -52,6 +54,7 @@ _SPEAKER = {"locuteur", "locutrice", "speaker", "locuteurs", "speakers"}
 _CASE_KINDS = {
     "personne": "person", "person": "person", "individu": "person",
     "organisation": "organisation", "organization": "organisation", "org": "organisation",
+    "initiative": "initiative", "projet": "initiative", "project": "initiative",
 }
 _DOC_KINDS = {
     # compared folded: "focus_group" and "compte-rendu" arrive as "focus group", "compte rendu"
@@ -333,7 +336,7 @@ def _cases(table: Table, *, docs: _Documents, case_columns: list[str] | None,
         kind = _CASE_KINDS.get(fold_name(kind_text)) if kind_text else "person"
         if kind is None:
             problems.add(table, row, f"type '{kind_text}' is not a case kind; write personne "
-                         "(person) or organisation.")
+                         "(person), organisation or initiative (projet).")
             continue
         links = _links(table, row, name, cells, cols, docs, problems, warnings, source)
         attributes, texts = _attributes(cells, cols.attributes)

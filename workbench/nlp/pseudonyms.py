@@ -96,6 +96,8 @@ ORG_TYPES: tuple[tuple[str, str], ...] = (
     (r"association|\bosim\b|amicale", "Association"),
 )
 ORG_DEFAULT = "Organisation"
+# Case kinds that get a pseudonym; other kinds (initiatives: projects) keep their names.
+NAMED_KINDS = ("person", "organisation", "organization", "")
 ORG_LABELS = (*dict.fromkeys(label for _, label in ORG_TYPES), ORG_DEFAULT)
 
 GENDER_COLUMNS = ("genre", "sexe", "gender", "sex")
@@ -491,6 +493,13 @@ def pseudonymise_text(text: str, table: Iterable[PseudonymEntry], *,
     return _replace(text, _compiled(table, protect))
 
 
+def name_spans(text: str, table: Iterable[PseudonymEntry], *,
+               protect: Iterable[str] = ()) -> list[tuple[int, int, str]]:
+    """(start, end, pseudonym) of each name `pseudonymise_text` replaces in `text`, in
+    order: for callers that must move offsets along with the text (REFI-QDA export)."""
+    return [(a, b, r) for a, b, r in _hits(text, _compiled(table, protect)) if r is not None]
+
+
 def _exact_map(table: Iterable[PseudonymEntry]) -> dict[str, str]:
     return {_key(e.real): e.pseudonym for e in table}
 
@@ -655,19 +664,22 @@ class _Wanted:
     org_label: str = ORG_DEFAULT
 
 
-def _case_wants(cases: pd.DataFrame) -> dict[str, _Wanted]:
-    """The wanted pseudonym of each case, from its kind, gender, role and type attributes."""
+def _case_wants(cases: pd.DataFrame) -> dict[str, _Wanted | None]:
+    """The wanted pseudonym of each case, from its kind, gender, role and type attributes;
+    None for a case that is not a person or an organisation (an initiative)."""
     if cases.empty or "case" not in cases.columns:
         return {}
     genders = _column(cases, GENDER_COLUMNS)
     roles = _column(cases, ROLE_COLUMNS)
     types = _column(cases, ORG_TYPE_COLUMNS)
-    wants: dict[str, _Wanted] = {}
+    wants: dict[str, _Wanted | None] = {}
     for row in cases.to_dict("records"):
         name = _clean(row["case"])
         if name is None or _key(name) in wants:
             continue
-        if _key(str(row.get("case_kind") or "")) in ("organisation", "organization"):
+        if _key(str(row.get("case_kind") or "")) not in NAMED_KINDS:
+            wants[_key(name)] = None  # an initiative: a project's name, not personal data
+        elif _key(str(row.get("case_kind") or "")) in ("organisation", "organization"):
             wants[_key(name)] = _Wanted("organisation", "organisation",
                                         org_label=_org_label(row, types))
         else:
@@ -727,7 +739,8 @@ def propose_pseudonyms(cases: pd.DataFrame, speakers: pd.DataFrame, *,
     its case's name ("Fatima" for "Fatima Aït Lahcen") maps to the case's
     pseudonym (source speaker), unless it names different cases in different
     documents; a named speaker without a case gets its own pseudonym. Generic
-    labels (E, R, INT, Enquêteur …) get nothing.
+    labels (E, R, INT, Enquêteur …) get nothing, nor do cases of another kind than
+    person or organisation (an initiative is a project, its name is not personal data).
     """
     table = list(existing)
     by_real = {_key(e.real): e.pseudonym for e in table}
@@ -749,8 +762,10 @@ def propose_pseudonyms(cases: pd.DataFrame, speakers: pd.DataFrame, *,
             table.append(PseudonymEntry(real, by_real[key], want.kind, source))
         return by_real[key]
 
-    def add_case(case: str) -> str:
-        want = wants.get(_key(case), _Wanted("person", "respondent"))
+    def add_case(case: str) -> str | None:
+        if _key(case) in wants and wants[_key(case)] is None:
+            return None  # not a person nor an organisation: keeps its name
+        want = wants.get(_key(case)) or _Wanted("person", "respondent")
         roles = case_roles.get(_key(case), set())
         if want.category == "respondent" and INTERVIEWER in roles and roles <= {INTERVIEWER}:
             want = _Wanted("person", "interviewer", want.gender)
@@ -759,8 +774,8 @@ def propose_pseudonyms(cases: pd.DataFrame, speakers: pd.DataFrame, *,
     for label, role, case in rows:
         if case is not None:
             pseudonym = add_case(case)
-            if (is_name_label(label) and label is not None and _key(label) != _key(case)
-                    and len(label_cases.get(_key(label), ())) == 1
+            if (pseudonym is not None and is_name_label(label) and label is not None
+                    and _key(label) != _key(case) and len(label_cases.get(_key(label), ())) == 1
                     and _key(label) not in by_real):
                 by_real[_key(label)] = pseudonym
                 table.append(PseudonymEntry(label, pseudonym, "person", "speaker"))
