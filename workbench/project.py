@@ -261,7 +261,11 @@ class Project:
 
     # -- codebook --------------------------------------------------------------------------
     def load_codebook(self, path: str | Path) -> dict[str, list[str]]:
-        """Load a YAML or Excel codebook; returns what changed (added, renamed, moved…)."""
+        """Load a YAML, Excel or REFI-QDA (.qdc) codebook; returns what changed (added,
+        renamed, moved…)."""
+        if Path(path).suffix.lower() == ".qdc":
+            from workbench.refi import load_qdc
+            return load_qdc(self, path)
         book = read_codebook(path)
         with self.store.write(self.coder) as w:
             return code_ops.apply_codebook(w, book, source=str(path))
@@ -271,7 +275,11 @@ class Project:
             return code_ops.stored_codebook(conn)
 
     def export_codebook(self, path: str | Path) -> Path:
-        """Write the project's codebook to .yaml or .xlsx."""
+        """Write the project's codebook to .yaml, .xlsx or REFI-QDA .qdc."""
+        if Path(path).suffix.lower() == ".qdc":
+            from workbench.refi import export_qdc
+            export_qdc(self, path)
+            return Path(path)
         return write_codebook(self.codebook(), path)
 
     def codes(self) -> pd.DataFrame:
@@ -438,6 +446,37 @@ class Project:
         return export_annex(self, path, codes, where=where, status=status, layout=layout,
                             attributes=attributes, pseudonymise=pseudonymise, matrix=matrix,
                             cooccurrence=cooccurrence, tables=tables)
+
+    def export_word_annex(self, path: str | Path, **options: Any) -> Path:
+        """The Word annex: extracts by theme and sub-theme, and « Personnes rencontrées »
+        (see `workbench.export.word_annex.export_word_annex` for the options)."""
+        from workbench.export.word_annex import export_word_annex
+        return export_word_annex(self, path, **options)
+
+    def export_fiches(self, folder: str | Path, kind: str = "signaletique",
+                      **options: Any) -> Any:
+        """Fiches signalétiques (one per organisation) or de capitalisation (one per
+        initiative), .docx from an editable template plus one .xlsx row each."""
+        from workbench.export import fiches
+        if kind == "signaletique":
+            return fiches.export_fiches_signaletiques(self, folder, **options)
+        if kind == "capitalisation":
+            return fiches.export_fiches_capitalisation(self, folder, **options)
+        raise WorkbenchError(f"Type de fiche « {kind} » inconnu : « signaletique » ou "
+                             "« capitalisation ».")
+
+    def export_qdpx(self, path: str | Path, **options: Any) -> Any:
+        """The project as a REFI-QDA .qdpx archive (for NVivo, ATLAS.ti, MAXQDA…)."""
+        from workbench.refi import export_qdpx
+        return export_qdpx(self, path, **options)
+
+    @classmethod
+    def import_qdpx(cls, archive: str | Path, target: str | Path, *,
+                    coder: str | None = None) -> tuple[Project, Any]:
+        """A new project from a REFI-QDA .qdpx archive, with the report of what was not
+        carried over."""
+        from workbench.refi import import_qdpx
+        return import_qdpx(archive, target, coder=coder)
 
     # -- auto-coding and review ------------------------------------------------------------
     def tokens(self, documents: Iterable[str | int] | None = None, *,

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from workbench.analysis.labels import STATUS_LABELS, column_label
-from workbench.errors import WorkbenchError
+from workbench.errors import ExportError
 from workbench.export.safe_cells import EXCEL_CELL_LIMIT, csv_safe, excel_text
 from workbench.export.xlsx_rows import RowSource, data_rows, splice_rows
 
@@ -48,10 +48,6 @@ MAX_ROW_HEIGHT = 409.0  # Excel's limit
 SUMMARY_SHEET = "Sommaire"
 MASTER_SHEET = "Extraits"
 HEADER_FILL = "2F5D62"
-
-
-class ExportError(WorkbenchError):
-    """An export cannot be written as asked (unknown layout, no extracts, bad sheet name)."""
 
 
 @dataclass
