@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import CODEBOOK_YAML
 from tests.export.libreoffice import pdf_text, to_pdf
 from workbench import Project
 from workbench.analysis.labels import column_label
@@ -226,3 +227,20 @@ def test_markup_quotes_controls_and_scripts_survive_the_xml(project: Project,
     values = [c.value for row in ws.iter_rows(min_row=2) for c in row]
     assert memo.replace("\x07", "") in values  # the bell cannot live in XML; all else does
     assert "c'est ma mère" in values
+
+
+def test_code_descriptions_are_pseudonymised_too(project: Project, tmp_path: Path) -> None:
+    grille = tmp_path / "grille_nommee.yaml"
+    grille.write_text(CODEBOOK_YAML.replace(
+        "Attachement, nostalgie.", "Attachement, nostalgie (voir Fatima Aït Lahcen)."),
+        encoding="utf-8")
+    project.load_codebook(grille)
+    project.propose_pseudonyms()
+    project.code_quote("E01_fatima", "c'est l'odeur de la terre", "liens.affectifs")
+    project.set_status(int(project.extracts("liens.affectifs")["coding_id"].iloc[0]), "accepted")
+    path = project.export_annex(tmp_path / "annexe.xlsx").path
+    text = all_text(path)
+    assert "Attachement, nostalgie" in text
+    assert project.leaks(text) == []
+    internal = project.export_annex(tmp_path / "interne.xlsx", pseudonymise=False).path
+    assert "Fatima Aït Lahcen" in all_text(internal)

@@ -77,7 +77,12 @@ def export_annex(project: Project, path: str | Path, codes: CodeSpec = None, *,
     summary = code_frequencies(extracts, all_codes)
     if codes is not None:
         summary = summary[summary["codings"] > 0]
-    summary = summary.merge(all_codes[["key", "description"]], left_on="code", right_on="key")
+    descriptions = all_codes[["key", "description"]]
+    if pseudonymise:
+        # A code's description may cite an example with a respondent's name.
+        descriptions = project.pseudonymise(descriptions.rename(columns={"description": "text"})
+                                            ).rename(columns={"text": "description"})
+    summary = summary.merge(descriptions, left_on="code", right_on="key")
     statuses = [status] if isinstance(status, str) else list(status)
     heading = [
         "Annexe : extraits codés",
