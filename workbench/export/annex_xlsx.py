@@ -143,9 +143,18 @@ def cell_value(value: Any) -> Any:
     return value
 
 
+def _too_long(column: pd.Series) -> int:
+    """How many texts of a column exceed Excel's cell limit."""
+    try:
+        return int((column.str.len() > EXCEL_CELL_LIMIT).sum())
+    except AttributeError:  # no text in this column (numbers, booleans)
+        return 0
+
+
 def plain_value(value: Any) -> Any:
     """`cell_value`, with text cut to Excel's cell limit (and a note saying so)."""
-    value = cell_value(value)
+    if type(value) is not str:
+        value = cell_value(value)
     return excel_text(value) if isinstance(value, str) else value
 
 
@@ -264,12 +273,13 @@ def _extract_sheet(wb: Workbook, title: str, table: pd.DataFrame, columns: Seque
     styles = [(sheet.styles.wrapped if c in WRAPPED else sheet.styles.plain).style_id
               for c in columns]
     values = table[list(columns)]
-    wrapping = [w if c in WRAPPED else None for c, w in zip(columns, widths, strict=True)]
+    wrapped = [i for i, c in enumerate(columns) if c in WRAPPED]
+    wrapped_widths = [widths[i] for i in wrapped]
 
     def rows() -> Iterable[str]:
         cells = [[plain_value(v) for v in row]
                  for row in values.astype(object).to_numpy().tolist()]
-        heights = [row_height(row, wrapping) for row in cells]
+        heights = [row_height([row[i] for i in wrapped], wrapped_widths) for row in cells]
         return data_rows(cells, styles, heights, default_height=LINE_HEIGHT)
 
     pending[title] = (rows, len(values))
@@ -411,8 +421,7 @@ def write_annex(extracts: pd.DataFrame, codes: pd.DataFrame, summary: pd.DataFra
         sheet_of_theme = dict.fromkeys(table["theme"].dropna().unique(), MASTER_SHEET)
     table_titles = sheet_names(tables, reserved=[SUMMARY_SHEET, *sheet_of_theme.values()])
     links = _first_rows(table, sheet_of_theme, codes)
-    truncated = sum(int(table[c].map(lambda v: isinstance(v, str)
-                                     and len(v) > EXCEL_CELL_LIMIT).sum()) for c in columns)
+    truncated = sum(_too_long(table[c]) for c in columns)
     heading = list(heading)
     if truncated:
         heading.append(f"Attention : {truncated} cellule(s) dépassaient la limite d'Excel "

@@ -26,6 +26,7 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ENTITIES = {"\r": "&#13;", '"': "&quot;"}
+_NEEDS_ESCAPING = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f&<>"\r]')
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
 
 RowSource = Callable[[], Iterable[str]]
@@ -33,7 +34,8 @@ RowSource = Callable[[], Iterable[str]]
 
 def text_cell(ref: str, text: str, style: int) -> str:
     """An inline-string cell (never a formula); characters XML cannot hold are dropped."""
-    text = escape(ILLEGAL_CHARACTERS_RE.sub("", text), _ENTITIES)
+    if _NEEDS_ESCAPING.search(text):  # most extracts need nothing: skip two passes
+        text = escape(ILLEGAL_CHARACTERS_RE.sub("", text), _ENTITIES)
     return (f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
             f"{text}</t></is></c>")
 
