@@ -57,3 +57,23 @@ def test_demo_exports_open(demo: Project, tmp_path: Path) -> None:
     assert len(extracts) == len(demo.extracts())
     assert set(extracts["status"]) == {"accepted", "suggested"}
     assert all(p.exists() and p.stat().st_size > 0 for p in paths)
+
+
+def test_demo_writes_the_annexes_fiches_and_exchange_file(demo: Project, tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from workbench.demo import write_demo_outputs
+
+    written = write_demo_outputs(demo, tmp_path)
+    names = {p.name for p in written}
+    assert {"annexe_extraits.xlsx", "annexe_extraits.docx", "projet_demo.qdpx",
+            "fiches_signaletiques.xlsx", "fiches_capitalisation.xlsx"} <= names
+    assert all(p.exists() and p.stat().st_size > 0 for p in written)
+    organisations = (demo.cases()["case_kind"] == "organisation").sum()
+    assert sum(n.startswith("fiche_signaletique_") for n in names) == organisations
+    book = load_workbook(tmp_path / "exports" / "annexe_extraits.xlsx", read_only=True)
+    assert "Sommaire" in book.sheetnames[0]
+    with zipfile.ZipFile(tmp_path / "exports" / "projet_demo.qdpx") as archive:
+        assert "project.qde" in archive.namelist()

@@ -30,17 +30,34 @@ def build_demo(root: Path, project_dir: Path, *, progress: bool = True) -> Proje
     return project
 
 
+def write_demo_outputs(project: Project, folder: Path) -> list[Path]:
+    """What a study team takes away from the demo: tables, the COPIL's pseudonymised
+    extracts, the Excel and Word annexes, the fiches, a REFI-QDA archive, a word cloud."""
+    exports = folder / "exports"
+    written = export_tables(project, exports)
+    written.append(write_table(project.extracts(pseudonymise=True),
+                               exports / "extraits_pseudonymises_copil.csv"))
+    written.append(project.export_annex(exports / "annexe_extraits.xlsx",
+                                        matrix="genre", cooccurrence="overlap").path)
+    written.append(project.export_word_annex(exports / "annexe_extraits.docx"))
+    for kind in ("signaletique", "capitalisation"):
+        fiches = project.export_fiches(exports / "fiches", kind=kind)
+        written.extend(fiches.documents)
+        if fiches.table is not None:
+            written.append(fiches.table)
+    written.append(project.export_qdpx(exports / "projet_demo.qdpx").path)
+    written.append(project.wordcloud(folder / "figures" / "nuage_femmes.png",
+                                     codes="femmes", title="Place des femmes — mots les plus "
+                                     "fréquents"))
+    return written
+
+
 def run_demo(root: Path, out: Path) -> Project:
     """Build the demo project under `out/demo`, verify it, export tables, say where they are."""
     project_dir = out / "demo"
     project = build_demo(root, project_dir)
     report = project.verify()
-    written = export_tables(project, project_dir / "exports")
-    written.append(write_table(project.extracts(pseudonymise=True),
-                               project_dir / "exports" / "extraits_pseudonymises_copil.csv"))
-    written.append(project.wordcloud(project_dir / "figures" / "nuage_femmes.png",
-                                     codes="femmes", title="Place des femmes — mots les plus "
-                                     "fréquents"))
+    written = write_demo_outputs(project, project_dir)
     report_rules = project.rule_report()
     docs = project.documents()
     print(f"\nProjet de démonstration : {project_dir / 'project.sqlite'}")
