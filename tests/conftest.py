@@ -81,3 +81,51 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real material not found at {SHARED_DATA} (../shared/data)")
     return SHARED_DATA
+
+
+# -- PostgreSQL (issue 7): a throw-away server, a fresh database per test ------------------
+@pytest.fixture(scope="session")
+def pg_server():  # type: ignore[no-untyped-def]
+    """A PostgreSQL server on 127.0.0.1 for the session (tests/pg_server.py). Missing
+    binaries fail the tests with the install command, unless WORKBENCH_SKIP_PG=1."""
+    import os
+
+    if os.environ.get("WORKBENCH_SKIP_PG") == "1":
+        pytest.skip("WORKBENCH_SKIP_PG=1: PostgreSQL tests skipped")
+    from pg_server import start_server
+
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:  # type: ignore[no-untyped-def]
+    """The URL of a new empty database, dropped after the test."""
+    url = pg_server.create_database()
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def project_target(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where to create a project on this backend: a folder, or an empty database URL."""
+    if backend == "sqlite":
+        return tmp_path / "projet"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def backend_project(project_target: str | Path, corpus_dir: Path,
+                    codebook_file: Path) -> Project:
+    """The `project` fixture's content, on SQLite and on PostgreSQL."""
+    p = Project.create(project_target, coder="claire")
+    p.load_codebook(codebook_file)
+    p.import_corpus(corpus_dir, attributes=corpus_dir / "attributes.csv", progress=False)
+    yield p
+    p.close()

@@ -1,15 +1,19 @@
-"""The SQLite store: pragmas, transactions, migrations and version checks."""
+"""The store on SQLite and PostgreSQL: pragmas, transactions, migrations, version checks,
+and backing off when another writer holds the lock."""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from workbench import Project, StoreError
-from workbench.store import Store, migrations
+from workbench.store import Store, engine, migrations
+from workbench.store import store as store_module
 from workbench.store.migrations import Migration
 
 
@@ -30,10 +34,10 @@ def test_connections_have_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
 
 
-def test_create_refuses_an_existing_project(project: Project) -> None:
+def test_create_refuses_an_existing_project(backend_project: Project) -> None:
     with pytest.raises(StoreError, match="already exists"):
-        Project.create(project.location)
-    assert len(project.documents()) == 2
+        Project.create(backend_project.location)
+    assert len(backend_project.documents()) == 2
 
 
 def test_open_missing_project_says_how_to_create_it(tmp_path: Path) -> None:
@@ -41,29 +45,44 @@ def test_open_missing_project_says_how_to_create_it(tmp_path: Path) -> None:
         Project.open(tmp_path / "nothing")
 
 
-def test_a_failed_write_leaves_nothing(project: Project) -> None:
+def test_open_an_empty_database_says_how_to_create_a_project(pg_url: str) -> None:
+    with pytest.raises(StoreError, match="workbench init --db"):
+        Project.open(pg_url)
+    Project.create(pg_url).close()  # nothing was written by the failed open
+    Project.open(pg_url).close()
+
+
+def test_open_a_missing_database_is_a_clear_error_without_the_password(pg_url: str) -> None:
+    server = pg_url.rsplit("/", 1)[0].replace("workbench@", "workbench:s3cret@")
+    with pytest.raises(StoreError, match="cannot open the project database") as info:
+        Project.open(server + "/no_such_database")
+    assert "no_such_database" in str(info.value) and "s3cret" not in str(info.value)
+
+
+def test_a_failed_write_leaves_nothing(backend_project: Project) -> None:
+    project = backend_project
     before = len(project.extracts())
     with pytest.raises(RuntimeError), project.store.write("x") as w:
         w.conn.execute(text("INSERT INTO coders (name, role) VALUES ('a', 'coder')"))
         raise RuntimeError("crash in the middle")
     with project.store.read() as conn:
-        assert conn.execute(text("SELECT count(*) FROM coders")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM coders WHERE name = 'a'")).scalar() == 0
     assert len(project.extracts()) == before
 
 
-def test_store_from_a_newer_workbench_is_refused(tmp_path: Path) -> None:
-    Project.create(tmp_path / "p").close()
-    con = sqlite3.connect(tmp_path / "p" / "project.sqlite")
-    con.execute("INSERT INTO schema_migrations VALUES (999, 'future', '2030-01-01')")
-    con.commit()
-    con.close()
+def test_store_from_a_newer_workbench_is_refused(project_target: str | Path) -> None:
+    project = Project.create(project_target)
+    with project.store.write("test") as w:
+        w.conn.execute(text("INSERT INTO schema_migrations VALUES (999, 'future', '2030-01-01')"))
+    project.close()
     with pytest.raises(StoreError, match="version 999"):
-        Project.open(tmp_path / "p")
+        Project.open(project_target)
 
 
-def test_old_store_gets_missing_migrations_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                project: Project) -> None:
+def test_old_store_gets_missing_migrations_once(monkeypatch: pytest.MonkeyPatch,
+                                                backend_project: Project) -> None:
     """A project made before a new migration opens, is upgraded once, keeps its data."""
+    project = backend_project
     n = len(project.extracts(None))
     location = project.location
     project.close()
@@ -76,7 +95,7 @@ def test_old_store_gets_missing_migrations_once(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(migrations, "MIGRATIONS", future)
     reopened = Project.open(location)
     with reopened.store.read() as conn:
-        cols = [r[1] for r in conn.execute(text("PRAGMA table_info(documents)"))]
+        cols = [c["name"] for c in inspect(conn).get_columns("documents")]
         applied = conn.execute(text("SELECT count(*) FROM schema_migrations")).scalar()
     assert "summary" in cols
     assert applied == len(future)
@@ -103,3 +122,73 @@ def test_v1_fixture_project_opens_with_its_data() -> None:
         assert set(p.turns("E01_fatima")["script"]) == {"latin"}  # filled after v2
         assert p.pseudonyms().empty
         p.close()
+
+
+def _hold_sqlite_write_lock(db: Path, seconds: float, started: threading.Event) -> None:
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("BEGIN IMMEDIATE")
+    started.set()
+    time.sleep(seconds)
+    con.execute("ROLLBACK")
+    con.close()
+
+
+def test_a_writer_waits_for_the_lock_and_retries(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process holding the write lock past the busy timeout: the write backs off,
+    retries and succeeds; the user never sees "database is locked"."""
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 100)
+    Project.create(tmp_path / "p").close()
+    store = Store.connect(tmp_path / "p", create=False)
+    started = threading.Event()
+    holder = threading.Thread(target=_hold_sqlite_write_lock,
+                              args=(tmp_path / "p" / "project.sqlite", 0.8, started))
+    holder.start()
+    started.wait()
+    with store.write("x") as w:
+        w.conn.execute(text("INSERT INTO coders (name, role) VALUES ('a', 'coder')"))
+    holder.join()
+    assert store.lock_retries >= 1
+    with store.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM coders WHERE name = 'a'")).scalar() == 1
+    store.close()
+
+
+def test_a_lock_never_released_is_a_clear_busy_error(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(store_module, "LOCK_RETRIES", 3)
+    Project.create(tmp_path / "p").close()
+    store = Store.connect(tmp_path / "p", create=False)
+    started = threading.Event()
+    holder = threading.Thread(target=_hold_sqlite_write_lock,
+                              args=(tmp_path / "p" / "project.sqlite", 1.5, started))
+    holder.start()
+    started.wait()
+    with pytest.raises(StoreError, match="busy") as info, store.write("x") as w:
+        w.conn.execute(text("INSERT INTO coders (name, role) VALUES ('a', 'coder')"))
+    assert "locked" not in str(info.value)
+    assert store.lock_retries == 2
+    holder.join()
+    store.close()
+
+
+def test_postgresql_writers_queue_on_one_lock(pg_url: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL a second writer waits for the first (as SQLite's single writer does),
+    and gives a clear busy error, not a raw lock timeout, when it waits too long."""
+    monkeypatch.setattr(store_module, "PG_LOCK_TIMEOUT", "100ms")
+    monkeypatch.setattr(store_module, "LOCK_RETRIES", 2)
+    first = Store.connect(pg_url, create=True)
+    second = Store.connect(pg_url, create=False)
+    with first.write("a") as w:
+        w.conn.execute(text("INSERT INTO coders (name, role) VALUES ('a', 'coder')"))
+        with pytest.raises(StoreError, match="busy"), second.write("b") as w2:
+            w2.conn.execute(text("INSERT INTO coders (name, role) VALUES ('b', 'coder')"))
+    assert second.lock_retries == 1
+    with second.write("b") as w2:  # free again
+        w2.conn.execute(text("INSERT INTO coders (name, role) VALUES ('b', 'coder')"))
+    with first.read() as conn:
+        assert sorted(conn.execute(text("SELECT name FROM coders")).scalars()) == ["a", "b"]
+    first.close()
+    second.close()

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, select
+from sqlalchemy import Connection, Engine, Table, select, text
 from sqlalchemy.exc import OperationalError
 
 from workbench.errors import StoreError
@@ -22,6 +22,11 @@ from workbench.store.engine import is_url, make_engine, sqlite_path
 from workbench.store.migrations import create_or_migrate, current_version
 
 LOCK_RETRIES = 8
+# PostgreSQL writers queue on one transaction-level advisory lock per database, so
+# that read-then-write logic (codebook loads, cases, suggestions) behaves as under
+# SQLite's single writer; they wait at most this long before backing off.
+PG_WRITE_LOCK = 0x776F726B  # "work"
+PG_LOCK_TIMEOUT = "15s"
 
 
 def now() -> str:
@@ -71,6 +76,7 @@ class Store:
     def __init__(self, engine: Engine, where: str) -> None:
         self.engine = engine
         self.where = where
+        self.lock_retries = 0  # times a write backed off because another writer held the lock
 
     @property
     def is_sqlite(self) -> bool:
@@ -94,13 +100,22 @@ class Store:
         store = cls(make_engine(target), where)
         try:
             with store.write("workbench") as w:
-                if create and current_version(w.conn) is not None:
+                version = current_version(w.conn)
+                if create and version is not None:
                     raise StoreError(
                         f"{where}: a project already exists here; open it with "
                         "Project.open(…) (or choose another folder).")
+                if not create and version is None and not store.is_sqlite:
+                    raise StoreError(
+                        f"{where}: this database holds no project. Create one with "
+                        f"`workbench init --db {where}` or Project.create(url).")
                 create_or_migrate(w.conn, where=where)
         except OperationalError as exc:
+            store.close()
             raise StoreError(f"{where}: cannot open the project database ({exc.orig}).") from exc
+        except BaseException:
+            store.close()
+            raise
         return store
 
     @contextmanager
@@ -124,28 +139,42 @@ class Store:
             conn.close()
 
     def _begin_write(self) -> Connection:
-        # SQLite takes its write lock at BEGIN IMMEDIATE; if another process
-        # holds it past the busy timeout we back off and try again, so no
-        # "database is locked" reaches the user under normal team load.
+        # SQLite takes its write lock at BEGIN IMMEDIATE, PostgreSQL at the
+        # advisory lock; if another process holds it past the busy (lock) timeout
+        # we back off and try again, so no "database is locked" reaches the user
+        # under normal team load.
         delay = 0.05
         for attempt in range(LOCK_RETRIES):
             conn = self.engine.connect().execution_options(write=True)
             try:
                 conn.begin()
+                if not self.is_sqlite:
+                    conn.execute(text(f"SET LOCAL lock_timeout = '{PG_LOCK_TIMEOUT}'"))
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                 {"key": PG_WRITE_LOCK})
                 return conn
             except OperationalError as exc:
                 conn.close()
-                if "locked" not in str(exc.orig) or attempt == LOCK_RETRIES - 1:
+                if not _is_lock_error(exc):
+                    raise StoreError(f"{self.where}: cannot write to the project database "
+                                     f"({exc.orig}).") from exc
+                if attempt == LOCK_RETRIES - 1:
                     raise StoreError(
                         f"{self.where}: the project is busy (another program holds it); "
                         "try again in a moment."
                     ) from exc
+                self.lock_retries += 1
                 time.sleep(delay + random.random() * delay)
                 delay = min(delay * 2, 2.0)
         raise AssertionError("unreachable")
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _is_lock_error(exc: OperationalError) -> bool:
+    """SQLite's "database is locked" or PostgreSQL's lock timeout (SQLSTATE 55P03)."""
+    return "locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "55P03"
 
 
 def row_of(conn: Connection, table: Table, row_id: int) -> dict[str, Any] | None:
