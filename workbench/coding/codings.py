@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.coding.anchor import context, find_quote
+from workbench.coding.coders import ensure_coders
 from workbench.errors import CodingError, NotFoundError
 from workbench.store import Writer, row_of
 from workbench.store import schema as s
@@ -29,7 +30,8 @@ class NewCoding:
 
 def add_codings(w: Writer, items: list[NewCoding], *, texts: dict[int, str],
                 names: dict[int, str]) -> list[int]:
-    """Insert codings in one statement after checking each lies inside its document."""
+    """Insert codings in one statement after checking each lies inside its document
+    (and register coders the project does not know yet, see `insert_codings`)."""
     problems = []
     rows: list[dict[str, Any]] = []
     for item in items:
@@ -50,13 +52,28 @@ def add_codings(w: Writer, items: list[NewCoding], *, texts: dict[int, str],
         })
     if problems:
         raise CodingError("nothing was coded:\n  - " + "\n  - ".join(problems))
+    return insert_codings(w, rows)
+
+
+def insert_codings(w: Writer, rows: list[dict[str, Any]], *,
+                   action: str = "create") -> list[int]:
+    """Insert checked coding rows in one statement, each audited as `action`.
+
+    Every new coding enters the store here (manual, rules, merges). Coders the
+    project does not know yet are registered first, in the same transaction. Each
+    row gets every column (None where absent) so its audit snapshot is the row as
+    stored, which undo compares against.
+    """
     if not rows:
         return []
+    columns = [c.name for c in s.codings.columns if c.name != "id"]
+    rows = [{name: row.get(name) for name in columns} for row in rows]
+    ensure_coders(w, {row["coder"] for row in rows})
     ids = list(w.conn.execute(s.codings.insert().returning(s.codings.c.id,
                                                            sort_by_parameter_order=True),
                               rows).scalars())
     for row_id, row in zip(ids, rows, strict=True):
-        w.log("create", "codings", row_id, after={"id": row_id, **row})
+        w.log(action, "codings", row_id, after={"id": row_id, **row})
     return ids
 
 
@@ -90,6 +107,8 @@ def update_coding(w: Writer, coding_id: int, **values: Any) -> dict[str, Any]:
     before = get_coding(w, coding_id)
     if "status" in values and values["status"] not in STATUSES:
         raise CodingError(f"status '{values['status']}' is not one of {', '.join(STATUSES)}.")
+    if "coder" in values:
+        ensure_coders(w, [values["coder"]])
     w.conn.execute(s.codings.update().where(s.codings.c.id == coding_id)
                    .values(**values, updated_at=w.at))
     after = get_coding(w, coding_id)

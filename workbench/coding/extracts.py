@@ -19,7 +19,7 @@ BASE_COLUMNS = [
     "reference", "coding_id", "document", "kind", "case", "speaker", "speaker_role", "turn",
     "section",
     "start", "end", "text", "code", "code_path", "coder", "origin", "status", "memo",
-    "created_at",
+    "created_at", "reviewed_by", "reviewed_at", "review_comment",
 ]
 CodeSpec = str | Iterable[str] | Expr | None
 WhereValue = Any | list[Any] | Callable[[Any], bool]
@@ -56,8 +56,13 @@ def extracts(
     coder: str | Iterable[str] | None = None,
     status: str | Iterable[str] | None = None,
     include_children: bool = True,
+    reviewed_by: str | Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Extracts matching a code expression and filters; unit of analysis: codings."""
+    """Extracts matching a code expression and filters; unit of analysis: codings.
+
+    `coder`, `status` and `reviewed_by` keep codings made by, in, or last reviewed
+    by the given value(s).
+    """
     if scope not in SCOPES:
         raise WorkbenchError(f"scope must be one of {', '.join(SCOPES)}, not '{scope}'.")
     expr = as_expr(codes)
@@ -72,7 +77,8 @@ def extracts(
         wanted = set().union(*(code_sets[r] for r in positive_atoms(expr)))
     cases = case_table(conn)
     documents = _documents_of_matching_cases(conn, cases, where) if where else None
-    frame = _fetch(conn, wanted, coder=coder, status=status, documents=documents)
+    frame = _fetch(conn, wanted, coder=coder, status=status, documents=documents,
+                   reviewed_by=reviewed_by)
     if expr is not None and not isinstance(expr, Atom) and len(frame):
         others = _fetch(conn, set().union(*code_sets.values()), coder=coder, status=status,
                         documents=documents, light=True)
@@ -102,7 +108,8 @@ def _documents_of_matching_cases(conn: Connection, cases: pd.DataFrame,
 
 
 def _fetch(conn: Connection, code_ids: set[int] | None, *, coder: Any, status: Any,
-           documents: set[int] | None = None, light: bool = False) -> pd.DataFrame:
+           documents: set[int] | None = None, light: bool = False,
+           reviewed_by: Any = None) -> pd.DataFrame:
     c, t, d = s.codings, s.turns, s.documents
     # The turn holding a coding's start: one step down the (document, start) index.
     turn_idx = (select(t.c.idx)
@@ -119,6 +126,8 @@ def _fetch(conn: Connection, code_ids: set[int] | None, *, coder: Any, status: A
         inner = inner.where(c.c.coder.in_(coders))
     if (statuses := _as_list(status)) is not None:
         inner = inner.where(c.c.status.in_(statuses))
+    if (reviewers := _as_list(reviewed_by)) is not None:
+        inner = inner.where(c.c.reviewed_by.in_(reviewers))
     sub = inner.subquery()
     if light:
         query = select(sub.c.id, sub.c.document_id, sub.c.code_id, sub.c.start, sub.c.end,

@@ -1,4 +1,11 @@
-"""Suggested codings: storing them once, accepting or rejecting them, judging the rules."""
+"""Reviewing codings: storing suggestions once, accepting or rejecting codings (with the
+reviewer, date and comment), judging the rules.
+
+The latest review lives on the coding itself (`reviewed_by`, `reviewed_at`,
+`review_comment`) rather than in a table of reviews: a coding has one current
+decision, extracts and exports read it without a join, and every earlier review
+is already kept, with its before/after rows, in the audit log (`events`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,8 @@ from collections.abc import Iterable
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from workbench.coding.codings import NewCoding, add_codings, update_coding
+from workbench.coding.coders import check_may_review
+from workbench.coding.codings import NewCoding, add_codings, get_coding, update_coding
 from workbench.store import Writer
 from workbench.store import schema as s
 
@@ -40,13 +48,25 @@ def store_suggestions(w: Writer, found: pd.DataFrame, *, texts: dict[int, str],
     return add_codings(w, items, texts=texts, names=names)
 
 
-def set_status(w: Writer, ids: Iterable[int], status: str) -> int:
-    """Accept or reject many codings; each change is audited."""
-    n = 0
-    for coding_id in ids:
-        update_coding(w, int(coding_id), status=status)
-        n += 1
-    return n
+def set_status(w: Writer, ids: Iterable[int], status: str, *, comment: str | None = None,
+               memo: str | None = None) -> int:
+    """Accept or reject codings as `w.actor`, who is recorded as reviewer with `comment`.
+
+    Refuses (RoleError, nothing changed) when the actor may not review one of them:
+    another coder's work is the lead's to judge (see `coders.check_may_review`).
+    `memo` replaces the coding's own memo (the coder's note); `comment` is the
+    reviewer's. Each change is audited.
+    """
+    rows = [get_coding(w, int(i)) for i in dict.fromkeys(int(i) for i in ids)]
+    check_may_review(w.conn, w.actor, rows)
+    note = (comment or "").strip() or None
+    values = {"status": status, "reviewed_by": w.actor, "reviewed_at": w.at,
+              "review_comment": note}
+    if memo is not None:
+        values["memo"] = memo
+    for row in rows:
+        update_coding(w, row["id"], **values)
+    return len(rows)
 
 
 def rule_report(conn: Connection, rules: pd.DataFrame) -> pd.DataFrame:

@@ -37,12 +37,14 @@ from workbench.export.xlsx_rows import RowSource, data_rows, splice_rows
 LAYOUTS = ("themes", "master")
 LEADING = ("reference", "document", "speaker")
 TRAILING = ("text", "code_path", "coder", "status", "memo")
+REVIEW = ("reviewed_by", "review_comment")  # shown when some extract was reviewed
 DEFAULT_ATTRIBUTES = ("genre", "generation", "tranche_age", "region_residence",
                       "province_origine")
 WIDTHS = {"reference": 10, "document": 18, "speaker": 14, "text": 64, "code_path": 28,
-          "coder": 12, "status": 9, "memo": 30}
+          "coder": 12, "status": 9, "memo": 30, "reviewed_by": 12, "review_comment": 30}
 ATTRIBUTE_WIDTH = 13
-WRAPPED = {"text", "code_path", "memo", "document", "speaker", *DEFAULT_ATTRIBUTES}
+WRAPPED = {"text", "code_path", "memo", "review_comment", "document", "speaker",
+           *DEFAULT_ATTRIBUTES}
 LINE_HEIGHT = 15.0  # points per line of 11-point text
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 SUMMARY_SHEET = "Sommaire"
@@ -63,7 +65,8 @@ class AnnexReport:
 
 def annex_columns(extracts: pd.DataFrame, attributes: Sequence[str] | None) -> list[str]:
     """Reference, document, speaker, the attributes asked (default: the usual ones that
-    hold a value), then extract, code path, coder, status and memo."""
+    hold a value), then extract, code path, coder, status and memo, then reviewer and
+    review comment when some extract has them."""
     if attributes is None:
         attributes = [a for a in DEFAULT_ATTRIBUTES
                       if a in extracts.columns and extracts[a].notna().any()]
@@ -72,7 +75,8 @@ def annex_columns(extracts: pd.DataFrame, attributes: Sequence[str] | None) -> l
         known = ", ".join(c for c in extracts.columns if c not in LEADING + TRAILING)
         raise ExportError(f"Attribut(s) inconnu(s) pour l'annexe : {', '.join(unknown)}. "
                           f"Attributs disponibles : {known}.")
-    return [c for c in (*LEADING, *attributes, *TRAILING) if c in extracts.columns]
+    review = [c for c in REVIEW if c in extracts.columns and extracts[c].notna().any()]
+    return [c for c in (*LEADING, *attributes, *TRAILING) if c in extracts.columns] + review
 
 
 def code_order(codes: pd.DataFrame) -> dict[str, int]:

@@ -211,9 +211,11 @@ def _extract(document: DocxDocument, row: Mapping[str, object], names: Names, *,
     document.add_paragraph(xml_safe(reference_line(row, names, attributes)),
                            style=REFERENCE_STYLE)
     document.add_paragraph(xml_safe(guillemets(names.text(row["text"]))), style=EXTRACT_STYLE)
-    if memos and not missing(row.get("memo")):
-        document.add_paragraph(xml_safe(typo("Mémo : " + names.text(row["memo"]))),
-                               style=MEMO_STYLE)
+    notes = (("Mémo", row.get("memo")), ("Commentaire de revue", row.get("review_comment")))
+    for label, note in notes if memos else ():
+        if not missing(note):
+            document.add_paragraph(xml_safe(typo(f"{label} : " + names.text(str(note)))),
+                                   style=MEMO_STYLE)
 
 
 def _natural(text: str) -> list[object]:

@@ -149,7 +149,8 @@ NAME_COLUMNS = {
     "mobile", "adresse", "address", "source", "path", "chemin", "fichier", "file", "filename",
 }
 TEXT_COLUMNS = ("text", "quote", "speaker", "case", "document", "reference", "memo", "left",
-                "keyword", "right", "context", "section", "title")
+                "keyword", "right", "context", "section", "title",
+                "review_comment")
 MAPPED_COLUMNS = ("case", "speaker")
 
 

@@ -25,7 +25,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from workbench import importer
+from workbench.coding.coders import set_coder
 from workbench.coding.codes import apply_codebook
+from workbench.coding.codings import insert_codings
 from workbench.corpus.model import ParsedDocument
 from workbench.corpus.turns import parse_turns
 from workbench.errors import ExchangeError
@@ -60,6 +62,7 @@ def import_qdpx(path: str | Path, target: str | Path, *,
         store = Store.connect(where, create=True)
         try:
             with store.write(actor) as w:
+                set_coder(w, actor, "lead")  # whoever imports the project leads it
                 write_plan(w, plan, actor=actor)
         finally:
             store.close()
@@ -225,13 +228,7 @@ def _codings(w: Writer, plan: Plan, doc_ids: dict[str, int], texts: dict[int, st
         kept.append(coding)
     if missing:
         plan.report.warn(f"{missing} codage(s) vers un code absent du livre de codes ignoré(s).")
-    ids: list[int] = []
-    if rows:
-        ids = list(w.conn.execute(s.codings.insert().returning(s.codings.c.id,
-                                                               sort_by_parameter_order=True),
-                                  rows).scalars())
-        for row_id, row in zip(ids, rows, strict=True):
-            w.log("import", "codings", row_id, after={"id": row_id, **row})
+    ids = insert_codings(w, rows, action="import")
     plan.report.codings = len(rows)
     return list(zip(ids, kept, strict=True))
 

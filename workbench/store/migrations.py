@@ -38,10 +38,37 @@ def _scripts_and_pseudonyms(conn: Connection) -> None:
     schema.pseudonyms.create(conn)
 
 
+def _team(conn: Connection) -> None:
+    """v3: coders get an id (so their registration is audited like any row), codings get
+    their latest review (reviewer, date, comment), and the team is filled in.
+
+    Every name found in `codings.coder` becomes a coder. The lead is the first person who
+    wrote to the project (the earliest event not written by the workbench itself: the one
+    who loaded the codebook or imported the corpus); a project without events has no
+    lead until someone claims the role with `Project.add_coder(name, role="lead")`.
+    """
+    old = [tuple(r) for r in conn.execute(text("SELECT name, role FROM coders")).all()]
+    conn.execute(text("DROP TABLE coders"))
+    schema.coders.create(conn)
+    for column in ("reviewed_by VARCHAR(128)", "reviewed_at VARCHAR(32)", "review_comment TEXT"):
+        conn.execute(text(f"ALTER TABLE codings ADD COLUMN {column}"))
+    roles = dict(old)
+    first = conn.execute(select(schema.events.c.actor).where(schema.events.c.actor != "workbench")
+                         .order_by(schema.events.c.id).limit(1)).scalar()
+    if first is not None and "lead" not in roles.values():
+        roles[first] = "lead"
+    for name in conn.execute(select(schema.codings.c.coder).distinct()).scalars():
+        roles.setdefault(name, "coder")
+    if roles:
+        conn.execute(schema.coders.insert(),
+                     [{"name": name, "role": role} for name, role in sorted(roles.items())])
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "base schema: documents, turns, cases, codes, codings, memos, events", _noop),
     Migration(2, "turns.script (writing system) and the pseudonyms table",
               _scripts_and_pseudonyms),
+    Migration(3, "coders with roles, the latest review of each coding", _team),
 ]
 
 

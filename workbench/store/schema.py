@@ -139,11 +139,14 @@ codes = Table(
     Column("active", Boolean, nullable=False, default=True),
 )
 
+# The team (v3): who codes and who leads. An integer id like every other table, so
+# a coder's registration is audited and undone by the same events machinery.
 coders = Table(
     "coders",
     metadata,
-    Column("name", String(128), primary_key=True),
-    Column("role", String(16), nullable=False),
+    Column("id", Integer, primary_key=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # coder | lead
 )
 
 codings = Table(
@@ -161,6 +164,10 @@ codings = Table(
     Column("memo", Text),
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
+    # The latest review (v3); earlier ones are in the events log.
+    Column("reviewed_by", String(128)),
+    Column("reviewed_at", String(32)),
+    Column("review_comment", Text),
 )
 Index("ix_codings_code", codings.c.code_id, codings.c.document_id)
 Index("ix_codings_doc_start", codings.c.document_id, codings.c.start)

@@ -1,0 +1,447 @@
+"""Team coding on copies: a coder's copy of a project for working offline, and merging
+that copy back into the lead's project.
+
+A merge only adds: codings, memos and codes the lead's project lacks. It is one
+transaction in the lead's store, audited with action "merge" and the lead as
+actor, so `Project.undo()` takes a whole merge back. The copy is never written:
+it is read from a snapshot (SQLite's backup API) brought to the current schema.
+
+- Documents must be the same: matched by name (or, failing that, by text hash)
+  and the same text (sha256); any document of the copy unknown to the lead or
+  with another text refuses the whole merge, nothing written.
+- Codes are matched by key, then by guid; a code only in the copy (a coder
+  grew the codebook) is added under the same parent.
+- A duplicate is the same coding merged twice: same document, span, code and
+  coder. Two coders coding the same span with the same code agree: both stay.
+- A conflict is a span the lead's project has coded by another coder, none of
+  them with the incoming code. Both codings are kept side by side and listed.
+- Status, review and memo travel with each coding (a suggestion stays one). For
+  a coding both sides have, the copy's review or memo fills what the lead's
+  project still lacks (a pending suggestion, an empty memo); where both hold a
+  different value the lead's is kept and a warning says so.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from workbench.coding.coders import RoleError, ensure_coders, leads, role_of, set_coder
+from workbench.coding.codings import insert_codings, update_coding
+from workbench.errors import WorkbenchError
+from workbench.store import Store, Writer, row_of
+from workbench.store import schema as s
+from workbench.store.engine import is_url, sqlite_path
+from workbench.store.migrations import latest_version
+
+if TYPE_CHECKING:
+    from workbench.project import Project
+
+CONFLICT_COLUMNS = ["document", "start", "end", "text", "lead_codes", "lead_coders",
+                    "incoming_code", "incoming_coder", "coding_id"]
+CODE_COLUMNS = ("key", "guid", "name", "description", "inclusion", "exclusion", "example",
+                "color", "rules", "position", "active")
+
+
+class MergeError(WorkbenchError):
+    """A copy cannot be merged: not a project, another project, or other texts."""
+
+
+@dataclass
+class MergeReport:
+    """What a merge did. `conflicts`: one row per incoming coding kept side by side with
+    another coder's different code on the same span."""
+
+    source: str
+    added: int = 0
+    duplicates: int = 0
+    updated: int = 0
+    memos_added: int = 0
+    codes_added: list[str] = field(default_factory=list)
+    coders_added: list[str] = field(default_factory=list)
+    conflicts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=CONFLICT_COLUMNS))
+    warnings: list[str] = field(default_factory=list)
+    txn: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.memos_added or self.codes_added
+                    or self.coders_added)
+
+    def __str__(self) -> str:
+        lines = [f"Fusion de {self.source} :",
+                 f"  {self.added} codage(s) ajouté(s), {self.duplicates} déjà présent(s), "
+                 f"{self.updated} complété(s) (revue ou mémo)",
+                 f"  {self.memos_added} mémo(s) ajouté(s), {len(self.codes_added)} code(s) "
+                 f"ajouté(s), {len(self.coders_added)} codeur·euse(s) ajouté·e(s)",
+                 f"  {len(self.conflicts)} conflit(s) gardé(s) côte à côte"]
+        lines += [f"  ! {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+@dataclass
+class Incoming:
+    """The content of a coder's copy, read once."""
+
+    origin: str | None
+    documents: list[dict[str, Any]]
+    codes: list[dict[str, Any]]
+    codings: list[dict[str, Any]]
+    memos: list[dict[str, Any]]
+    cases: dict[int, str]
+
+
+# -- giving a coder a copy ------------------------------------------------------------------
+def copy_project(project: Project, destination: str | Path) -> Path:
+    """Write the whole project (SQLite or PostgreSQL) as a new SQLite project at
+    `destination` (a folder, or a .sqlite file); returns the file written.
+
+    Every table is copied in one read transaction (one consistent state), the
+    audit log included, so the copy is recognised as this project's when merged.
+    """
+    if is_url(destination):
+        raise MergeError(f"{destination} : une copie de travail est un dossier ou un fichier "
+                         ".sqlite, pas une base de données.")
+    target = sqlite_path(destination)
+    if target.exists():
+        raise MergeError(f"{target} existe déjà ; choisissez un dossier neuf pour la copie.")
+    copy = Store.connect(destination, create=True)
+    try:
+        with project.store.engine.connect() as source, copy.write("workbench") as w:
+            # Rows go in by table, not by dependency inside a table (a sub-code may
+            # have a smaller id than its parent): check foreign keys at commit.
+            w.conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            if not project.store.is_sqlite:
+                source = source.execution_options(isolation_level="REPEATABLE READ")
+            with source.begin():
+                for table in s.metadata.sorted_tables:
+                    if table.name == "schema_migrations":
+                        continue  # the new store is stamped already
+                    rows = [dict(r) for r in source.execute(select(table)).mappings()]
+                    if rows:
+                        w.conn.execute(table.insert(), rows)
+    except BaseException:
+        copy.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise
+    copy.close()
+    return target
+
+
+def copy_for(project: Project, coder: str, destination: str | Path) -> Path:
+    """Register `coder` in the project (as coder unless already known) and give them a copy."""
+    with project.store.write(project.coder) as w:
+        if role_of(w.conn, coder) is None:
+            set_coder(w, coder, "coder")
+    return copy_project(project, destination)
+
+
+# -- reading a copy ---------------------------------------------------------------------
+@contextmanager
+def _snapshot(copy: str | Path) -> Iterator[tuple[Path, Store]]:
+    """The copy's file and a store on a private, migrated snapshot of it."""
+    if is_url(copy):
+        raise MergeError(f"{copy} : la copie d'un·e codeur·euse est un dossier de projet ou un "
+                         "fichier .sqlite (une base partagée n'a pas besoin de fusion).")
+    path = sqlite_path(copy)
+    if not path.is_file():
+        raise MergeError(f"{path} : aucun projet ici (ni dossier de projet ni fichier .sqlite).")
+    with tempfile.TemporaryDirectory(prefix="workbench-merge-") as tmp:
+        snap = Path(tmp) / "copy.sqlite"
+        try:
+            src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            dst = sqlite3.connect(snap)
+            try:
+                src.backup(dst)
+                has_versions = dst.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'"
+                ).fetchone()[0]
+                version = (dst.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+                           if has_versions else None)
+            finally:
+                dst.close()
+                src.close()
+        except sqlite3.DatabaseError as exc:
+            raise MergeError(f"{path} : ce n'est pas un projet du workbench ({exc}).") from exc
+        if version is None:
+            raise MergeError(f"{path} : ce n'est pas un projet du workbench (pas de version de "
+                             "schéma).")
+        if version > latest_version():
+            raise MergeError(f"{path} : copie écrite par un workbench plus récent (schéma "
+                             f"{version}) ; mettez à jour le workbench avant de fusionner.")
+        store = Store.connect(snap, create=False)
+        try:
+            yield path, store
+        finally:
+            store.close()
+
+
+def read_copy(store: Store) -> Incoming:
+    """Everything a merge needs from a copy, in one read transaction."""
+    def rows(conn: Connection, table: Any) -> list[dict[str, Any]]:
+        return [dict(r) for r in conn.execute(select(table).order_by(table.c.id)).mappings()]
+
+    with store.read() as conn:
+        return Incoming(
+            origin=_origin(conn),
+            documents=[dict(r) for r in conn.execute(select(
+                s.documents.c.id, s.documents.c.name, s.documents.c.sha256)).mappings()],
+            codes=rows(conn, s.codes), codings=rows(conn, s.codings),
+            memos=rows(conn, s.memos),
+            cases=dict(conn.execute(select(s.cases.c.id, s.cases.c.name)).all()))
+
+
+def _origin(conn: Connection) -> str | None:
+    """The project's birth mark: the transaction of its first recorded change, which
+    every copy of it (file copy, backup, copy_project) shares."""
+    return conn.execute(select(s.events.c.txn).order_by(s.events.c.id).limit(1)).scalar()
+
+
+# -- merging ----------------------------------------------------------------------------
+def merge_project(lead_project: Project, coder_copy_path: str | Path, *,
+                  coder: str | None = None) -> MergeReport:
+    """Merge a coder's copy (folder or .sqlite file) into `lead_project`, as its lead.
+
+    `coder`: merge only this coder's codings and memos (None: everyone's in the copy).
+    All or nothing, in one audited transaction; see the module docstring for the rules.
+    """
+    with _snapshot(coder_copy_path) as (path, store):
+        incoming = read_copy(store)
+    report = MergeReport(source=str(path))
+    with lead_project.store.write(lead_project.coder) as w:
+        _check_lead(w)
+        if incoming.origin is not None and incoming.origin != _origin(w.conn):
+            raise MergeError(
+                f"{path} : ce n'est pas une copie de ce projet (son historique commence "
+                "ailleurs). Une copie se fait à partir du projet de la ou du responsable : "
+                "copie du dossier, `workbench backup` ou Project.copy_for ; rien n'a été fusionné.")
+        docs = _match_documents(w.conn, incoming, path, report)
+        codes = _merge_codes(w, incoming, report)
+        codings = [c for c in incoming.codings if coder is None or c["coder"] == coder]
+        coding_ids = _merge_codings(w, codings, docs, codes, report)
+        memos = [m for m in incoming.memos if coder is None or m["author"] == coder]
+        _merge_memos(w, memos, incoming.cases, docs, codes, coding_ids, report)
+        if report.changed:
+            report.txn = w.txn
+    return report
+
+
+def _check_lead(w: Writer) -> None:
+    if role_of(w.conn, w.actor) != "lead":
+        heads = leads(w.conn)
+        raise RoleError(
+            f"{w.actor} is not a lead of this project: merging coders' copies is the lead's "
+            "job" + (f" ({', '.join(heads)})" if heads else
+                     " (this project has none yet: add_coder(<name>, role='lead'))") + ".")
+
+
+def _match_documents(conn: Connection, incoming: Incoming, path: Path,
+                     report: MergeReport) -> dict[int, dict[str, Any]]:
+    """Copy document id → the lead's document (id, name, text); refuses on any mismatch."""
+    lead = {r["name"]: dict(r) for r in conn.execute(select(
+        s.documents.c.id, s.documents.c.name, s.documents.c.sha256)).mappings()}
+    by_hash: dict[str, list[dict[str, Any]]] = {}
+    for row in lead.values():
+        by_hash.setdefault(row["sha256"], []).append(row)
+    found, problems = {}, []
+    for doc in incoming.documents:
+        mine = lead.get(doc["name"])
+        if mine is None and len(by_hash.get(doc["sha256"], [])) == 1:
+            mine = by_hash[doc["sha256"]][0]
+            report.warnings.append(f"document « {doc['name']} » de la copie reconnu à son texte "
+                                   f"comme « {mine['name']} ».")
+        if mine is None:
+            problems.append(f"« {doc['name']} » n'existe pas dans ce projet")
+        elif mine["sha256"] != doc["sha256"]:
+            problems.append(f"« {doc['name']} » : le texte diffère de celui de ce projet "
+                            "(réimporté ou modifié d'un côté)")
+        else:
+            found[doc["id"]] = mine
+    if problems:
+        raise MergeError(f"{path} : fusion refusée, rien n'a été écrit ; la copie doit porter sur "
+                         "le même corpus :\n  - " + "\n  - ".join(problems))
+    texts = dict(conn.execute(select(s.documents.c.id, s.documents.c.text).where(
+        s.documents.c.id.in_(sorted({d["id"] for d in found.values()})))).all())
+    return {cid: {**doc, "text": texts[doc["id"]]} for cid, doc in found.items()}
+
+
+def _parents_first(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_id = {c["id"]: c for c in codes}
+    out: list[dict[str, Any]] = []
+    seen: set[int] = set()
+
+    def visit(code: dict[str, Any]) -> None:
+        if code["id"] in seen:
+            return
+        seen.add(code["id"])
+        if code["parent_id"] in by_id:
+            visit(by_id[code["parent_id"]])
+        out.append(code)
+
+    for code in codes:
+        visit(code)
+    return out
+
+
+def _merge_codes(w: Writer, incoming: Incoming, report: MergeReport) -> dict[int, int]:
+    """Copy code id → lead code id, adding the codes the lead's codebook lacks."""
+    lead = [dict(r) for r in w.conn.execute(select(s.codes)).mappings()]
+    by_key = {c["key"]: c for c in lead}
+    by_guid = {c["guid"]: c for c in lead}
+    mapping: dict[int, int] = {}
+    for code in _parents_first(incoming.codes):
+        mine = by_key.get(code["key"]) or by_guid.get(code["guid"])
+        if mine is not None:
+            mapping[code["id"]] = mine["id"]
+            if mine["key"] != code["key"]:
+                report.warnings.append(f"code « {code['key']} » de la copie reconnu comme "
+                                       f"« {mine['key']} » (même identifiant unique).")
+            elif mine["name"] != code["name"]:
+                report.warnings.append(
+                    f"code « {code['key']} » : nommé « {code['name']} » dans la copie et "
+                    f"« {mine['name']} » ici ; le nom de ce projet est gardé.")
+            continue
+        values = {name: code[name] for name in CODE_COLUMNS}
+        values["parent_id"] = mapping.get(code["parent_id"]) if code["parent_id"] else None
+        new_id = w.conn.execute(s.codes.insert().values(**values)
+                                .returning(s.codes.c.id)).scalar_one()
+        w.log("merge", "codes", new_id, after=row_of(w.conn, s.codes, new_id))
+        mapping[code["id"]] = new_id
+        by_key[code["key"]] = {**values, "id": new_id}
+        report.codes_added.append(code["key"])
+    return mapping
+
+
+def _merge_codings(w: Writer, codings: list[dict[str, Any]], docs: dict[int, dict[str, Any]],
+                   codes: dict[int, int], report: MergeReport) -> dict[int, int]:
+    """Add the copy's new codings; returns copy coding id → lead coding id."""
+    c = s.codings
+    lead_ids = sorted({d["id"] for d in docs.values()})
+    existing: dict[tuple[Any, ...], dict[str, Any]] = {}
+    spans: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
+    for row in w.conn.execute(select(c).where(c.c.document_id.in_(lead_ids))).mappings():
+        row = dict(row)
+        existing.setdefault(_key(row), row)
+        if row["status"] != "rejected":
+            spans.setdefault((row["document_id"], row["start"], row["end"]), []).append(
+                (row["code_id"], row["coder"]))
+    keys = dict(w.conn.execute(select(s.codes.c.id, s.codes.c.key)).all())
+    names = {d["id"]: d["name"] for d in docs.values()}
+    mapping: dict[int, int] = {}
+    fresh: list[tuple[int, dict[str, Any]]] = []
+    twins: list[tuple[int, tuple[Any, ...]]] = []  # repeated within the copy itself
+    for item in codings:
+        doc = docs[item["document_id"]]
+        row = {**{k: v for k, v in item.items() if k != "id"},
+               "document_id": doc["id"], "code_id": codes[item["code_id"]],
+               "quote": doc["text"][item["start"]:item["end"]]}
+        if row["quote"] != item["quote"]:  # cannot happen with equal hashes; never guess
+            raise MergeError(f"codage #{item['id']} de la copie : la citation ne correspond pas "
+                             f"au texte de « {doc['name']} » ; rien n'a été fusionné.")
+        same = existing.get(_key(row))
+        if same is None:
+            existing[_key(row)] = row
+            fresh.append((item["id"], row))
+            continue
+        report.duplicates += 1
+        if "id" in same:
+            mapping[item["id"]] = same["id"]
+            _complete(w, same, row, doc["name"], keys, report)
+        else:
+            twins.append((item["id"], _key(row)))
+    report.coders_added = ensure_coders(w, {row["coder"] for _, row in fresh})
+    ids = insert_codings(w, [row for _, row in fresh], action="merge")
+    added = {_key(row): new_id for (_, row), new_id in zip(fresh, ids, strict=True)}
+    mapping.update({copy_id: added[key] for copy_id, key in twins})
+    conflicts = []
+    for (copy_id, row), new_id in zip(fresh, ids, strict=True):
+        mapping[copy_id] = new_id
+        others = [(code, who) for code, who in
+                  spans.get((row["document_id"], row["start"], row["end"]), [])
+                  if who != row["coder"]]
+        if (row["status"] != "rejected" and others
+                and row["code_id"] not in {code for code, _ in others}):
+            conflicts.append({
+                "document": names[row["document_id"]], "start": row["start"],
+                "end": row["end"], "text": row["quote"],
+                "lead_codes": "; ".join(sorted({keys[code] for code, _ in others})),
+                "lead_coders": "; ".join(sorted({who for _, who in others})),
+                "incoming_code": keys[row["code_id"]], "incoming_coder": row["coder"],
+                "coding_id": new_id})
+    report.added = len(ids)
+    report.conflicts = pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS)
+    return mapping
+
+
+def _key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (row["document_id"], row["start"], row["end"], row["code_id"], row["coder"])
+
+
+def _complete(w: Writer, mine: dict[str, Any], theirs: dict[str, Any], document: str,
+              keys: dict[int, str], report: MergeReport) -> None:
+    """Fill a coding both sides have with the copy's review or memo where the lead's
+    project has none; warn where both differ (the lead's project wins)."""
+    where = (f"codage #{mine['id']} ({document}, {mine['start']}–{mine['end']}, "
+             f"{keys[mine['code_id']]})")
+    values: dict[str, Any] = {}
+    if theirs["status"] != mine["status"]:
+        if mine["status"] == "suggested":
+            values.update({k: theirs[k] for k in
+                           ("status", "reviewed_by", "reviewed_at", "review_comment")})
+        elif theirs["status"] != "suggested":
+            report.warnings.append(f"{where} : « {mine['status']} » ici, « {theirs['status']} » "
+                                   "dans la copie ; le statut de ce projet est gardé.")
+    if theirs["memo"] and theirs["memo"] != mine["memo"]:
+        if not mine["memo"]:
+            values["memo"] = theirs["memo"]
+        else:
+            report.warnings.append(f"{where} : mémo différent dans la copie "
+                                   f"(« {theirs['memo'][:60]} ») ; celui de ce projet est gardé.")
+    if values:
+        update_coding(w, mine["id"], **values)
+        report.updated += 1
+
+
+def _merge_memos(w: Writer, memos: list[dict[str, Any]], cases: dict[int, str],
+                 docs: dict[int, dict[str, Any]], codes: dict[int, int],
+                 coding_ids: dict[int, int], report: MergeReport) -> None:
+    """Add the copy's memos the lead's project lacks (same target, author and text)."""
+    m = s.memos
+    seen = {tuple(r) for r in w.conn.execute(select(m.c.target_type, m.c.target_id,
+                                                    m.c.author, m.c.text)).all()}
+    lead_cases = dict(w.conn.execute(select(s.cases.c.name, s.cases.c.id)).all())
+    targets: dict[str, Any] = {
+        "document": lambda i: docs[i]["id"] if i in docs else None,
+        "code": codes.get, "coding": coding_ids.get,
+        "case": lambda i: lead_cases.get(cases.get(i)),
+    }
+    rows = []
+    for memo in memos:
+        target = None
+        if memo["target_type"] != "project":
+            target = targets.get(memo["target_type"], lambda _i: None)(memo["target_id"])
+            if target is None:
+                report.warnings.append(f"mémo #{memo['id']} de la copie ({memo['target_type']}) "
+                                       "sans cible dans ce projet : non fusionné.")
+                continue
+        key = (memo["target_type"], target, memo["author"], memo["text"])
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append({"target_type": memo["target_type"], "target_id": target,
+                     "author": memo["author"], "text": memo["text"],
+                     "created_at": memo["created_at"], "updated_at": memo["updated_at"]})
+    for row in rows:
+        memo_id = w.conn.execute(m.insert().values(**row).returning(m.c.id)).scalar_one()
+        w.log("merge", "memos", memo_id, after={"id": memo_id, **row})
+    report.memos_added = len(rows)
