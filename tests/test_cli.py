@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 COMMANDS = ["init", "import", "codebook", "code", "extracts", "export", "demo", "verify",
-            "history", "undo"]
+            "history", "undo", "backup", "restore", "annex", "qdpx", "merge", "copy-for",
+            "agreement"]
 
 
 def run(*args: str, cwd: Path | None = None, ok: bool = True) -> subprocess.CompletedProcess:

@@ -1,4 +1,7 @@
-"""The `workbench` command line: init, import, codebook, code, extracts, export, demo…"""
+"""The `workbench` command line: init, import, codebook, code, extracts, export, backup…
+
+`-p` takes a project folder or a database URL (postgresql://…) everywhere.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,9 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     if not args.project:
         raise WorkbenchError("say which project: -p PATH (or set WORKBENCH_PROJECT).")
-    return Project.open(args.project, coder=args.coder)
+    project = Project.open(args.project, coder=args.coder)
+    args.opened.append(project)  # closed by main()
+    return project
 
 
 def cmd_init(args: argparse.Namespace) -> None:
@@ -32,7 +37,7 @@ def cmd_init(args: argparse.Namespace) -> None:
     target = args.db or args.path
     if not target:
         raise WorkbenchError("give a project folder (workbench init PATH) or --db URL.")
-    Project.create(target).close()
+    Project.create(target, coder=args.coder).close()
     print(f"Project ready: {target}")
 
 
@@ -120,6 +125,56 @@ def cmd_export(args: argparse.Namespace) -> None:
         print(f"Written: {path}")
 
 
+def cmd_annex(args: argparse.Namespace) -> None:
+    project = _open(args)
+    out = Path(args.out)
+    options = {"codes": args.codes, "where": _where(args.where) or None,
+               "status": args.status or "accepted", "pseudonymise": not args.real_names}
+    if out.suffix.lower() == ".docx":
+        print(f"Written: {project.export_word_annex(out, **options)}")
+        return
+    report = project.export_annex(out, layout=args.layout, **options)
+    print(f"Written: {report.path} ({report.extracts} extracts; sheets: "
+          f"{', '.join(report.sheets)})")
+
+
+def cmd_qdpx(args: argparse.Namespace) -> None:
+    from workbench import Project
+
+    if args.action == "export":
+        report = _open(args).export_qdpx(args.file)
+    else:
+        if not args.project:
+            raise WorkbenchError("say where to create the project: -p PATH or URL.")
+        project, report = Project.import_qdpx(args.file, args.project, coder=args.coder)
+        args.opened.append(project)
+    print(report)
+
+
+def cmd_merge(args: argparse.Namespace) -> None:
+    report = _open(args).merge(args.copy, coder=args.only)
+    print(report)
+    if not report.conflicts.empty:
+        print(report.conflicts.to_string(index=False))
+
+
+def cmd_copy_for(args: argparse.Namespace) -> None:
+    path = _open(args).copy_for(args.name, args.destination)
+    print(f"Working copy: {path} (open it with --coder {args.name})")
+
+
+def cmd_agreement(args: argparse.Namespace) -> None:
+    project = _open(args)
+    frame = project.agreement(coders=args.between, codes=args.codes, level=args.level)
+    print(f"Unit: {frame.attrs.get('unit', args.level)}")
+    print(frame.to_string(index=False))
+    if args.disagreements:
+        from workbench.export.tables import write_table
+
+        spans = project.disagreements(coders=args.between, codes=args.codes, level=args.level)
+        print(f"{len(spans)} disagreements written to {write_table(spans, args.disagreements)}")
+
+
 def cmd_verify(args: argparse.Namespace) -> None:
     report = _open(args).verify()
     print(report)
@@ -138,6 +193,25 @@ def cmd_undo(args: argparse.Namespace) -> None:
     print(f"Undone: {n} change(s).")
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from workbench.store.backup import backup
+
+    if not args.project:
+        raise WorkbenchError("say which project: -p PATH (or set WORKBENCH_PROJECT).")
+    print(f"Backup written: {backup(args.project, args.destination)}")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from workbench.store.backup import restore
+
+    if not args.project:
+        raise WorkbenchError("say which project: -p PATH (or set WORKBENCH_PROJECT).")
+    kept = restore(args.backup, args.project, force=args.force)
+    if kept is not None:
+        print(f"Previous project kept as {kept}")
+    print(f"Project restored from {args.backup}")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from workbench.demo import run_demo
 
@@ -154,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="create a project (a folder with project.sqlite, or --db URL)")
     p.add_argument("path", nargs="?", help="project folder to create")
     p.add_argument("--db", help="database URL instead, e.g. postgresql://user@host/db")
+    p.add_argument("--coder", help="the lead's name (default: $WORKBENCH_CODER or login)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("import", help="import transcripts (files or folders) and attributes")
@@ -194,6 +269,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write to .csv (UTF-8 with BOM) or .xlsx instead of printing")
     p.set_defaults(func=cmd_extracts)
 
+    p = sub.add_parser("annex", help="the annex of coded extracts for a report: .xlsx (one "
+                                     "sheet per theme), .csv or .docx (Word)")
+    _project_arg(p)
+    p.add_argument("out", help="annexe.xlsx, annexe.csv or annexe.docx")
+    p.add_argument("--codes", help="code or expression (default: all codes)")
+    p.add_argument("--where", action="append", default=[], metavar="KEY=VALUE[,VALUE]",
+                   help="attribute filter, repeatable")
+    p.add_argument("--status", action="append", help="default: accepted")
+    p.add_argument("--layout", default="themes", choices=["themes", "master"])
+    p.add_argument("--real-names", action="store_true",
+                   help="keep real names (internal use only; pseudonymised by default)")
+    p.set_defaults(func=cmd_annex)
+
+    p = sub.add_parser("qdpx", help="exchange with NVivo, ATLAS.ti, MAXQDA, QualCoder "
+                                    "(REFI-QDA .qdpx): export this project or import one")
+    _project_arg(p)
+    p.add_argument("action", choices=["export", "import"])
+    p.add_argument("file", help="the .qdpx archive")
+    p.set_defaults(func=cmd_qdpx)
+
+    p = sub.add_parser("merge", help="merge a coder's copy (folder or .sqlite) into the "
+                                     "project (lead only; one transaction, undo reverts it)")
+    _project_arg(p)
+    p.add_argument("copy", help="the coder's copy: a project folder or .sqlite file")
+    p.add_argument("--only", metavar="CODER", help="merge only this coder's codings and memos")
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("copy-for", help="a SQLite working copy of the project for a coder")
+    _project_arg(p)
+    p.add_argument("name", help="the coder's name")
+    p.add_argument("destination", help="new folder or .sqlite file")
+    p.set_defaults(func=cmd_copy_for)
+
+    p = sub.add_parser("agreement", help="inter-coder agreement (%%, Cohen's kappa, "
+                                         "Krippendorff's alpha) per code and overall")
+    _project_arg(p)
+    p.add_argument("--between", action="append", metavar="CODER",
+                   help="coders to compare, repeatable (default: all)")
+    p.add_argument("--codes", help="code or expression (default: all codes)")
+    p.add_argument("--level", default="character", choices=["character", "turn", "sentence"])
+    p.add_argument("--disagreements", metavar="FILE",
+                   help="also write the disagreement list (.csv or .xlsx)")
+    p.set_defaults(func=cmd_agreement)
+
     p = sub.add_parser("export", help="write extracts, codebook, documents and cases to a folder")
     _project_arg(p)
     p.add_argument("out", help="output folder")
@@ -213,6 +332,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--txn", help="transaction id from `workbench history`")
     p.set_defaults(func=cmd_undo)
 
+    p = sub.add_parser("backup", help="a consistent copy of a SQLite project, even while "
+                                      "others are coding (PostgreSQL: use pg_dump)")
+    _project_arg(p)
+    p.add_argument("destination", help="backup file to write, or a folder (existing, or "
+                                       "ending with /) for a dated name")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="put a backup back as the project (--force to replace "
+                                       "an existing one, which is kept aside)")
+    _project_arg(p)
+    p.add_argument("backup", help="backup file made by `workbench backup`")
+    p.add_argument("--force", action="store_true",
+                   help="replace the existing project (kept as project.before-restore-….sqlite)")
+    p.set_defaults(func=cmd_restore)
+
     p = sub.add_parser("demo", help="build the demo project from corpora/demo and codebooks/")
     p.add_argument("--root", default=".", help="repository root holding corpora/ and codebooks/")
     p.add_argument("--out", default="outputs", help="where to write the project and outputs")
@@ -222,11 +356,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.opened = []
     try:
         args.func(args)
     except WorkbenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        for project in args.opened:
+            project.close()
     return 0
 
 

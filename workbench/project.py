@@ -7,19 +7,20 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import func, select
 from tqdm.auto import tqdm
 
-from workbench import importer
+from workbench import importer, team
 from workbench.analyses import ANALYSED, Analyses
 from workbench.analysis.words import distinctive_words, lemma_frequencies, tokens_in_spans
 from workbench.autocoding import rules_frame, run_rules, stored_rules
 from workbench.codebook import Codebook, read_codebook, write_codebook
 from workbench.coding import codes as code_ops
 from workbench.coding import codings as coding_ops
+from workbench.coding.coders import coders_frame, role_of, set_coder
 from workbench.coding.extracts import CodeSpec, WhereValue, apply_where, case_table, turn_table
 from workbench.coding.extracts import extracts as build_extracts
 from workbench.coding.review import new_suggestions, rule_report, store_suggestions
@@ -36,6 +37,7 @@ from workbench.nlp.pseudonyms import (
     PseudonymEntry,
     fold,
     leaks,
+    name_spans,
     person_entities,
     pseudonymise_frame,
 )
@@ -53,6 +55,9 @@ from workbench.store import Store
 from workbench.store import schema as s
 from workbench.store.revert import revert_txn
 from workbench.viz.wordclouds import save_wordcloud
+
+if TYPE_CHECKING:
+    from workbench.merge import MergeReport
 
 
 def default_coder() -> str:
@@ -90,8 +95,13 @@ class Project:
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def create(cls, path_or_url: str | Path, *, coder: str | None = None) -> Project:
-        """Create a project (a folder holding project.sqlite, or an empty database URL)."""
-        return cls(Store.connect(path_or_url, create=True), coder=coder, location=path_or_url)
+        """Create a project (a folder holding project.sqlite, or an empty database URL);
+        `coder` (who creates it) becomes its lead."""
+        project = cls(Store.connect(path_or_url, create=True), coder=coder,
+                      location=path_or_url)
+        with project.store.write(project.coder) as w:
+            set_coder(w, project.coder, "lead")
+        return project
 
     @classmethod
     def open(cls, path_or_url: str | Path, *, coder: str | None = None) -> Project:
@@ -378,12 +388,10 @@ class Project:
                                      code_id=code_ops.resolve_code(w.conn, code)["id"])
 
     def set_status(self, coding_id: int, status: str, *, memo: str | None = None) -> None:
-        """Accept or reject a coding (and optionally say why)."""
-        values: dict[str, Any] = {"status": status}
-        if memo is not None:
-            values["memo"] = memo
+        """Accept or reject a coding, optionally replacing its memo (see `review_coding`
+        for the lead's review with a comment; the same rights apply)."""
         with self.store.write(self.coder) as w:
-            coding_ops.update_coding(w, coding_id, **values)
+            set_review_status(w, [coding_id], status, memo=memo)
 
     def memo(self, target: str, text: str, *, document: str | int | None = None,
              code: str | None = None, coding: int | None = None) -> int:
@@ -417,7 +425,8 @@ class Project:
     def extracts(self, codes: CodeSpec = None, *, where: Mapping[str, WhereValue] | None = None,
                  scope: str = "overlap", coder: str | Iterable[str] | None = None,
                  status: str | Iterable[str] | None = None,
-                 include_children: bool = True, pseudonymise: bool = False) -> pd.DataFrame:
+                 include_children: bool = True, pseudonymise: bool = False,
+                 reviewed_by: str | Iterable[str] | None = None) -> pd.DataFrame:
         """One row per coded extract with its reference, speaker, case and attributes.
 
         `codes`: a code, a list (any of), or an expression like "femmes & actions.eau"
@@ -427,7 +436,8 @@ class Project:
         """
         with self.store.read() as conn:
             frame = build_extracts(conn, codes=codes, where=where, scope=scope, coder=coder,
-                                   status=status, include_children=include_children)
+                                   status=status, include_children=include_children,
+                                   reviewed_by=reviewed_by)
         return self.pseudonymise(frame) if pseudonymise else frame
 
     def export_annex(self, path: str | Path, codes: CodeSpec = None, *,
@@ -506,15 +516,26 @@ class Project:
             frame = frame[frame["document"] == document]
         return frame.reset_index(drop=True)
 
-    def accept(self, ids: int | Iterable[int]) -> int:
-        """Accept suggestions: they become ordinary codings (their origin stays)."""
-        with self.store.write(self.coder) as w:
-            return set_review_status(w, [ids] if isinstance(ids, int) else ids, "accepted")
+    def accept(self, ids: int | Iterable[int], *, comment: str | None = None) -> int:
+        """Accept codings or suggestions: they become ordinary codings (their origin stays)."""
+        return self.review_coding(ids, "accepted", comment=comment)
 
-    def reject(self, ids: int | Iterable[int]) -> int:
-        """Reject suggestions: kept as rejected, never proposed again."""
+    def reject(self, ids: int | Iterable[int], *, comment: str | None = None) -> int:
+        """Reject codings or suggestions: kept as rejected, never proposed again."""
+        return self.review_coding(ids, "rejected", comment=comment)
+
+    def review_coding(self, ids: int | Iterable[int], status: str, *,
+                      comment: str | None = None) -> int:
+        """Set the status of codings as their reviewer, with an optional comment.
+
+        Reviewer, date and comment show in extracts (`reviewed_by`, `reviewed_at`,
+        `review_comment`) and in the Excel annex. Another coder's codings can only be
+        reviewed by a lead (RoleError otherwise, nothing changed); anyone decides on
+        their own codings and on pending rule suggestions. Returns how many changed.
+        """
         with self.store.write(self.coder) as w:
-            return set_review_status(w, [ids] if isinstance(ids, int) else ids, "rejected")
+            return set_review_status(w, [ids] if isinstance(ids, int) else ids, status,
+                                     comment=comment)
 
     def review(self, action: str, *, rule: str | None = None, code: str | None = None,
                document: str | None = None) -> int:
@@ -599,6 +620,14 @@ class Project:
         out, _dropped = pseudonymise_frame(frame, table, protect=protect)
         return out
 
+    def name_spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        """For each text, (start, end, pseudonym) of every name the pseudonym table replaces
+        in it: for views that show pseudonyms but keep the real text's offsets."""
+        table, protect = self._pseudonym_rules()
+        if not table:
+            return [[] for _ in texts]
+        return [name_spans(text, table, protect=protect) for text in texts]
+
     def leaks(self, shown: pd.DataFrame | str) -> list[str]:
         """Real names of the pseudonym table still present in a table or text (for checks;
         the result holds real names: assert on it, never display or log it)."""
@@ -666,6 +695,74 @@ class Project:
 
     def _attribute_names(self) -> list[str]:
         return [c for c in self.cases().columns if c not in ("case_id", "case", "case_kind")]
+
+    # -- team ------------------------------------------------------------------------------
+    def add_coder(self, name: str, role: str = "coder") -> dict[str, Any]:
+        """Register a coder or change a role ("coder" or "lead"); naming a lead or changing
+        a role is for a lead, except on a project that has none yet (see docs/team.md)."""
+        with self.store.write(self.coder) as w:
+            return set_coder(w, name, role)
+
+    def coders(self) -> pd.DataFrame:
+        """The team: coder, role, codings made, codings reviewed (leads first)."""
+        with self.store.read() as conn:
+            return coders_frame(conn)
+
+    @property
+    def role(self) -> str | None:
+        """The role of the person this project was opened as (None: not registered yet)."""
+        with self.store.read() as conn:
+            return role_of(conn, self.coder)
+
+    def copy_for(self, coder: str, destination: str | Path) -> Path:
+        """A working copy (SQLite) of this project for `coder`, registered as coder; they
+        open it with Project.open(destination, coder=coder) and the lead merges it back."""
+        from workbench.merge import copy_for
+        return copy_for(self, coder, destination)
+
+    def merge(self, copy: str | Path, *, coder: str | None = None) -> MergeReport:
+        """Merge a coder's copy of this project (a folder or .sqlite file) into it.
+
+        One transaction (undo reverts it whole); duplicates are skipped, conflicts kept
+        side by side and listed in the report. See `workbench.merge.merge_project`.
+        """
+        from workbench.merge import merge_project
+        return merge_project(self, copy, coder=coder)
+
+    def backup(self, destination: str | Path) -> Path:
+        """A consistent copy of this SQLite project (a file, or a folder for a dated name),
+        taken even while others are coding; a PostgreSQL project is saved with pg_dump."""
+        from workbench.store.backup import backup
+        return backup(self.store, destination)
+
+    # -- agreement and consensus -----------------------------------------------------------
+    def agreement(self, *, coders: Sequence[str] | None = None, codes: CodeSpec = None,
+                  documents: Iterable[str | int] | None = None, level: str = "character",
+                  status: str | Iterable[str] | None = "accepted",
+                  branches: bool = False) -> pd.DataFrame:
+        """Percent agreement, Cohen's κ and Krippendorff's α between coders, per code and
+        overall; unit: character, turn or sentence (see docs/agreement.md)."""
+        return team.agreement(self, coders=coders, codes=codes, documents=documents,
+                              level=level, status=status, branches=branches)
+
+    def disagreements(self, *, coders: Sequence[str] | None = None, codes: CodeSpec = None,
+                      documents: Iterable[str | int] | None = None, level: str = "character",
+                      status: str | Iterable[str] | None = "accepted", branches: bool = False,
+                      ignore_trivial: bool = True) -> pd.DataFrame:
+        """Where coders differ, by document and position, for a consensus meeting."""
+        return team.disagreements(self, coders=coders, codes=codes, documents=documents,
+                                  level=level, status=status, branches=branches,
+                                  ignore_trivial=ignore_trivial)
+
+    def record_consensus(self, document: str | int, start: int, end: int, code: str, *,
+                         memo: str | None = None) -> int:
+        """Store a team decision as a coding by coder "consensus" (origin "consensus")."""
+        return team.record_consensus(self, document, start, end, code, memo=memo)
+
+    def accept_version(self, row: Mapping[str, Any], coder: str, *,
+                       memo: str | None = None) -> list[int]:
+        """Settle a disagreement row with `coder`'s codings there, copied as consensus."""
+        return team.accept_version(self, row, coder, memo=memo)
 
     # -- audit -----------------------------------------------------------------------------
     def history(self, limit: int | None = 200) -> pd.DataFrame:
