@@ -1,4 +1,4 @@
-"""The command line, run as a user would: a real subprocess per command."""
+"""The command line: each help in-process, the whole flow as a user runs it (subprocesses)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from workbench.cli import main
 
 COMMANDS = ["init", "import", "codebook", "code", "extracts", "export", "demo", "verify",
             "history", "undo", "backup", "restore", "annex", "qdpx", "merge", "copy-for",
@@ -24,9 +26,16 @@ def run(*args: str, cwd: Path | None = None, ok: bool = True) -> subprocess.Comp
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_plain_help(command: str) -> None:
-    out = run(command, "--help").stdout
-    assert out.startswith("usage: workbench " + command)
+def test_every_command_has_plain_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: workbench " + command)
+
+
+def test_the_installed_command_lists_every_command() -> None:
+    out = run("--help").stdout
+    assert all(command in out for command in COMMANDS)
 
 
 def test_init_import_codebook_code_extracts_export_verify(tmp_path: Path, corpus_dir: Path,

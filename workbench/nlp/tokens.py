@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from spacy import attrs
-from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.strings import StringStore
 
 from workbench.errors import WorkbenchError
@@ -159,6 +158,15 @@ class FillerList:
         return self.__dict__["_compiled"]
 
 
+@lru_cache(maxsize=1)
+def french_stop_words() -> frozenset[str]:
+    """spaCy's French stop words, imported on first use: importing `spacy.lang.fr` builds
+    its tokenizer exceptions (2.6 s), which commands that never parse should not pay."""
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 def fix_lemma(lower: str, lemma: str) -> str:
     """The lemma we count: lower-case, straight apostrophe, known model errors fixed.
 
@@ -287,7 +295,8 @@ class _Builder:
         if value is None:
             form = text.replace("’", "'")
             form = form[1:] if form.startswith("-") and len(form) > 1 else form
-            value = self._stops[lower] = form in STOP_WORDS or ELISIONS.get(form) in STOP_WORDS
+            stops = french_stop_words()
+            value = self._stops[lower] = form in stops or ELISIONS.get(form) in stops
         return value
 
     def _markup(self, chunk: _Chunk) -> np.ndarray:
@@ -324,7 +333,8 @@ class _Builder:
         letters = np.fromiter(self.letters, dtype=bool, count=len(markup))
         # A word whose lemma is a stop word ("sont" → être, "aurait" → avoir) is no
         # more telling than the stop word itself.
-        stop_lemma = np.fromiter((lemma in STOP_WORDS for lemma in self.lemma), dtype=bool,
+        stops = french_stop_words()
+        stop_lemma = np.fromiter((lemma in stops for lemma in self.lemma), dtype=bool,
                                  count=len(markup))
         is_word = ~stop & ~stop_lemma & ~punct & ~space & ~markup & latin & letters & \
             ~numbers[:, 6].astype(bool)
