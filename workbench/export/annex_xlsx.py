@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from workbench.analysis.labels import STATUS_LABELS, column_label
+from workbench.atomic import write_atomically
 from workbench.errors import ExportError
 from workbench.export.safe_cells import EXCEL_CELL_LIMIT, csv_safe, excel_text
 from workbench.export.xlsx_rows import RowSource, data_rows, splice_rows
@@ -359,16 +358,6 @@ def _abandon(wb: Workbook) -> None:
                     stream.close()
 
 
-def _replace_atomically(path: Path, write: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_annex_csv(table: pd.DataFrame, columns: Sequence[str], path: Path,
                     tables: Mapping[str, pd.DataFrame]) -> list[Path]:
     """The master table as CSV for Excel (UTF-8 with BOM, formula-safe), and each extra
@@ -378,7 +367,7 @@ def write_annex_csv(table: pd.DataFrame, columns: Sequence[str], path: Path,
             out = frame.map(cell_value).map(csv_safe)
             out.columns = [column_label(c) for c in out.columns]
             out.to_csv(tmp, index=False, encoding="utf-8-sig")
-        _replace_atomically(target, write)
+        write_atomically(target, write)
 
     csv(table[list(columns)], path)
     written = [path]
@@ -462,5 +451,5 @@ def write_annex(extracts: pd.DataFrame, codes: pd.DataFrame, summary: pd.DataFra
         finally:
             laid_out.unlink(missing_ok=True)
 
-    _replace_atomically(path, write)
+    write_atomically(path, write)
     return AnnexReport(path, sheets, len(table), truncated, heading[1:])

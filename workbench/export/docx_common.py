@@ -3,12 +3,9 @@ A4 pages, and writing a file all at once (temporary file, then rename)."""
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -203,21 +200,6 @@ def add_styles(document: DocxDocument) -> None:
     if NOTE_STYLE not in names:
         style = _paragraph_style(document, NOTE_STYLE)
         style.font.size, style.font.color.rgb = Pt(9.5), GREY
-
-
-def write_atomically(path: str | Path, write: Callable[[Path], object]) -> Path:
-    """Call `write(tmp)` on a temporary file next to `path`, then rename it to `path`:
-    a failure leaves neither a half-written file nor the temporary one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
 
 
 def document_text(document: DocxDocument) -> str:

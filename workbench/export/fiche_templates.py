@@ -17,6 +17,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Cm
 
+from workbench.atomic import write_atomically
 from workbench.errors import TemplateError
 from workbench.export.docx_common import (
     EXTRACT_STYLE,
@@ -27,7 +28,6 @@ from workbench.export.docx_common import (
     setup_document,
     shade,
     typo,
-    write_atomically,
 )
 
 SIGNALETIQUE, CAPITALISATION = "signaletique", "capitalisation"

@@ -20,6 +20,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 
 from workbench.analysis.labels import column_label
+from workbench.atomic import write_atomically
 from workbench.coding.extracts import CodeSpec, WhereValue
 from workbench.errors import ExportError
 from workbench.export.docx_common import (
@@ -39,7 +40,6 @@ from workbench.export.docx_common import (
     plural,
     setup_document,
     typo,
-    write_atomically,
     xml_safe,
 )
 from workbench.export.names import Names

@@ -15,15 +15,13 @@ once complete, so a failed export never leaves a half-written file.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
-import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from workbench.atomic import atomic_output
 from workbench.errors import ExchangeError
 
 MAX_MEMBERS = 20_000
@@ -172,22 +170,6 @@ class SafeArchive:
             raise ExchangeError(f"{where} est illisible (archive tronquée ou endommagée : "
                                 f"{exc}).") from exc
         return b"".join(chunks)
-
-
-@contextmanager
-def atomic_output(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside `path`, renamed to it only if the block succeeds."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_archive(path: str | Path, members: Iterable[tuple[str, bytes]]) -> Path:

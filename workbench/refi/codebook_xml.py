@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
+from workbench.atomic import atomic_output
 from workbench.codebook.model import COLOUR, Code, Codebook, slug
 from workbench.coding.codes import apply_codebook, stored_codebook
 from workbench.errors import ExchangeError
-from workbench.refi.archive import atomic_output
 from workbench.refi.guids import Guids, normalise_guid
 from workbench.refi.report import ExchangeReport
 from workbench.refi.xml import (
