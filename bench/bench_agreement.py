@@ -22,11 +22,12 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.team
 
 import pandas as pd
-import yaml
 from common import ROOT, report, synthetic_project, timed
 
+from tests.team.test_agreement import serdif_project
 from workbench import Project, team
 from workbench.analysis.agreement import OVERALL
 from workbench.analysis.agreement import agreement as count_agreement
@@ -43,27 +44,11 @@ def overall(table: pd.DataFrame) -> dict[str, object]:
 
 
 def serdif(folder: Path) -> dict[str, object]:
-    final = pd.read_csv(SERDIF / "taguette_highlights.csv").dropna(subset=["tags"])
-    final = final.assign(code=final["tags"].str.split("|")).explode("code")
-    early = pd.read_csv(SERDIF / "tags" / "csv" / "all_tags_20220224.csv").dropna(subset=["tag"])
-    names = sorted(set(final["code"]) | set(early["tag"]))
-    (folder / "codes.yaml").write_text(yaml.safe_dump({"codes": [{"name": n} for n in names]}),
-                                       encoding="utf-8")
-    project = Project.create(folder / "serdif", coder="lead")
-    project.load_codebook(folder / "codes.yaml")
-    project.import_corpus(SERDIF / "documents_txt", progress=False)
+    project, located, shared = serdif_project(folder, SERDIF.parents[1])
     figures: dict[str, object] = {}
-    rounds = {
-        "round_0224": pd.DataFrame({"document": early["document"].str.removesuffix(".odt"),
-                                    "code": early["tag"], "quote": early["content"]}),
-        "final": pd.DataFrame({"document": final["document"], "code": final["code"],
-                               "quote": final["text"], "near": final["taguette_start_offset"]}),
-    }
-    for coder, rows in rounds.items():
-        result = team.import_quoted_codings(project, rows, coder)
-        figures[f"serdif_{coder}_located"] = result.attrs["located"]
-        figures[f"serdif_{coder}_not_located"] = result.attrs["not_located"]
-    shared = sorted(set(final["code"]) & set(early["tag"]))
+    for coder in ("round_0224", "final"):
+        figures[f"serdif_{coder}_located"] = located[coder]
+        figures[f"serdif_{coder}_not_located"] = located[f"{coder}_missing"]
     figures["serdif_shared_codes"] = len(shared)
     for level in ("character", "sentence"):
         table = team.agreement(project, coders=["final", "round_0224"], codes=shared,
