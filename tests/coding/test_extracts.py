@@ -80,3 +80,12 @@ def test_and_by_turn_and_by_document(coded: Project) -> None:
 def test_bad_expression_is_a_clear_error(coded: Project) -> None:
     with pytest.raises(WorkbenchError, match="not closed"):
         coded.extracts("(femmes | liens")
+
+
+def test_references_stay_whole_numbers_when_a_coding_lies_outside_every_turn(
+        project: Project) -> None:
+    # A coding that starts on the first speaker's label lies before every turn.
+    project.code("E01_fatima", 0, len("Enquêtrice : Bonjour"), "liens.affectifs")
+    project.code_quote("E01_fatima", "l'odeur de la terre", "liens.affectifs")
+    refs = sorted(project.extracts("liens.affectifs")["reference"])
+    assert refs == ["E01-@0", "E01-T4"], refs

@@ -287,9 +287,10 @@ def _with_cases_and_attributes(conn: Connection, frame: pd.DataFrame,
     paths = codes_frame(conn, active_only=False).set_index("id")
     frame["code"] = frame["code_id"].map(paths["key"])
     frame["code_path"] = frame["code_id"].map(paths["path"])
-    frame["turn"] = frame["turn_idx"].map(lambda i: None if pd.isna(i) else int(i) + 1)
+    # Int64: a coding outside every turn must not turn the other numbers into floats.
+    frame["turn"] = (pd.to_numeric(frame["turn_idx"]) + 1).astype("Int64")
     frame["reference"] = [
-        f"{short_label(n, d)}-T{t}" if t is not None else f"{short_label(n, d)}-@{st}"
+        f"{short_label(n, d)}-T{t}" if pd.notna(t) else f"{short_label(n, d)}-@{st}"
         for n, d, t, st in zip(frame["document"], frame["document_id"], frame["turn"],
                                frame["start"], strict=True)
     ]
