@@ -1,0 +1,151 @@
+"""The coding widget's render model, selection check and codebook search (no browser)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbench.errors import CodingError
+from workbench.ui.coding_state import (
+    PALETTE,
+    check_selection,
+    code_colors,
+    code_tree,
+    direction,
+    document_model,
+    filter_codes,
+    memo_items,
+    shown_text,
+    suggestion_options,
+    turn_pieces,
+)
+
+TEXT = "A : Bonjour Fatima, ça va ?\nB : 😀 oui, très bien.\nA : السلام عليكم\n"
+
+
+def _turns() -> pd.DataFrame:
+    rows = []
+    for idx, (line_start, script) in enumerate([(0, "latin"), (28, "latin"), (51, "arabic")]):
+        start = line_start + 4
+        end = TEXT.index("\n", start)
+        rows.append({"idx": idx, "speaker": "A" if idx != 1 else "B", "role": "respondent",
+                     "start": start, "end": end, "script": script, "text": TEXT[start:end]})
+    return pd.DataFrame(rows)
+
+
+COLUMNS = ["coding_id", "code", "code_path", "start", "end", "status", "origin", "memo", "text",
+           "coder"]
+
+
+def _codings(*rows: tuple[int, str, int, int, str]) -> pd.DataFrame:
+    return pd.DataFrame([{"coding_id": i, "code": code, "code_path": code.title(), "start": a,
+                          "end": b, "status": status, "origin": "manual", "memo": None,
+                          "text": TEXT[a:b], "coder": "claire"}
+                         for i, code, a, b, status in rows], columns=COLUMNS)
+
+
+CODES = pd.DataFrame({
+    "key": ["liens", "liens.affectifs", "actions", "actions.eau", "autres"],
+    "name": ["Liens au territoire", "Affectifs", "Domaines d'action", "Eau", "Autres"],
+    "parent": [None, "liens", None, "actions", None],
+    "path": ["Liens au territoire", "Liens au territoire > Affectifs", "Domaines d'action",
+             "Domaines d'action > Eau", "Autres"],
+    "depth": [0, 1, 0, 1, 0],
+    "color": ["#1b9e77", None, "#D95F02", "url(javascript:x)", None],
+    "description": ["Les liens au village d'origine.", "Nostalgie, attachement.", "", "Puits",
+                    None],
+})
+
+
+def test_colours_come_from_the_code_or_its_nearest_ancestor_or_the_palette() -> None:
+    colors = code_colors(CODES)
+    assert colors["liens"] == colors["liens.affectifs"] == "#1b9e77"
+    assert colors["actions.eau"] == "#D95F02"  # a colour that is not hex is refused
+    assert colors["autres"] == PALETTE[2]  # third top-level code, no colour of its own
+
+
+def test_direction_follows_the_script_of_the_turn() -> None:
+    assert [direction(s) for s in ("arabic", "latin", "tifinagh", "mixed", None)] == [
+        "rtl", "ltr", "ltr", "auto", "auto"]
+
+
+def test_overlapping_codings_cut_a_turn_into_pieces_listing_every_coding() -> None:
+    marks = [{"start": 10, "end": 20}, {"start": 15, "end": 30}]
+    text = "".join(chr(ord("a") + i % 26) for i in range(40))
+    pieces = turn_pieces(text, 5, marks)
+    assert [(p["start"], p["end"], p["marks"]) for p in pieces] == [
+        (5, 10, []), (10, 15, [0]), (15, 20, [0, 1]), (20, 30, [1]), (30, 45, [])]
+    assert "".join(p["text"] for p in pieces) == text
+
+
+def test_a_name_stays_one_piece_showing_its_pseudonym() -> None:
+    text = "Bonjour Fatima, ça va ?"
+    start = 4
+    at = start + text.index("Fatima")
+    pieces = turn_pieces(text, start, [{"start": at + 2, "end": at + 20}],
+                         [(at, at + 6, "Enquêtée F1")])
+    name = [p for p in pieces if p["name"]]
+    assert [(p["start"], p["end"], p["text"], p["marks"]) for p in name] == [
+        (at, at + 6, "Enquêtée F1", [0])]  # the coding starts inside the name: no cut there
+    assert "Fatima" not in "".join(p["text"] for p in pieces)
+
+
+def test_document_model_draws_accepted_and_suggested_codings_but_not_rejected() -> None:
+    codings = _codings((1, "liens", 4, 26, "accepted"), (2, "actions.eau", 12, 40, "suggested"),
+                       (3, "autres", 4, 10, "rejected"))
+    model = document_model(_turns(), codings, code_colors(CODES))
+    assert [m["id"] for m in model["codings"]] == [1, 2]
+    first, second, third = model["turns"]
+    assert [t["dir"] for t in model["turns"]] == ["ltr", "ltr", "rtl"]
+    fatima = next(p for p in first["pieces"] if p["text"].startswith("Fatima"))
+    assert [model["codings"][i]["code"] for i in fatima["marks"]] == ["liens", "actions.eau"]
+    assert model["codings"][1]["color"] == "#D95F02"
+    # the suggestion crosses into the second turn: both turns show it
+    assert any(p["marks"] == [1] for p in second["pieces"])
+    assert all(not p["marks"] for p in third["pieces"])
+
+
+def test_shown_text_skips_speaker_labels_and_uses_pseudonyms() -> None:
+    turns = _turns()
+    at = TEXT.index("Fatima")
+    model = document_model(turns, _codings(), {}, names=[(at, at + 6, "Enquêtée F1")])
+    assert shown_text(model, 4, TEXT.index("oui") + 3) == "Bonjour Enquêtée F1, ça va ?😀 oui"
+    assert shown_text(model, at + 2, at + 3) == "Enquêtée F1"  # a name is taken whole
+
+
+def test_a_selection_is_checked_against_the_text_shown() -> None:
+    model = document_model(_turns(), _codings(), {})
+    start = TEXT.index("oui")
+    assert check_selection(model, {"start": start, "end": start + 3, "text": "oui"}) == (
+        start, start + 3)
+    # offsets counted in UTF-16 units (the emoji as two) land one character off: refused
+    with pytest.raises(CodingError, match="ne correspond pas"):
+        check_selection(model, {"start": start + 1, "end": start + 4, "text": "oui"})
+    with pytest.raises(CodingError, match="Aucun passage"):
+        check_selection(model, {})
+    with pytest.raises(CodingError, match="vide"):
+        check_selection(model, {"start": start, "end": start, "text": ""})
+
+
+def test_search_ignores_case_and_accents_and_keeps_ancestors_for_context() -> None:
+    tree = code_tree(CODES, code_colors(CODES))
+    visible, matching = filter_codes(tree, "NOSTALGIE")
+    assert matching == ["liens.affectifs"] and visible == ["liens", "liens.affectifs"]
+    visible, matching = filter_codes(tree, "domaines eau")
+    assert matching == ["actions.eau"] and visible == ["actions", "actions.eau"]
+    assert filter_codes(tree, "  ")[0] == list(CODES["key"])
+    assert filter_codes(tree, "inconnu") == ([], [])
+    assert filter_codes(tree, "affectifs")[0] == filter_codes(tree, "Affectifs")[0]
+    assert filter_codes(tree, "origine")[1] == ["liens"]  # description searched too
+
+
+def test_suggestion_labels_and_memo_items() -> None:
+    frame = _codings((7, "actions.eau", 28, 40, "suggested")).assign(origin="rule:eau-puits")
+    assert suggestion_options(frame) == [(f"« {TEXT[28:40]} » → Actions.Eau (règle eau-puits)",
+                                          7)]
+    codings = _codings((1, "liens", 4, 26, "accepted")).assign(memo="attachement")
+    memos = pd.DataFrame({"target_type": ["document", "document", "code"], "target_id": [3, 4, 3],
+                          "author": ["ana", "ana", "ana"], "text": ["à relire", "x", "y"]})
+    items = memo_items(codings, memos, 3)
+    assert [(i["about"], i["text"]) for i in items] == [
+        ("Document", "à relire"), (f"Liens · « {TEXT[4:26].strip()} »", "attachement")]

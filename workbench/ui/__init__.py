@@ -1,0 +1,1 @@
+"""Widgets shared by the notebooks and the Voila apps (ipywidgets, anywidget)."""

@@ -1,0 +1,190 @@
+"""The researcher's coding panel: select text with the mouse, tick codes, save.
+
+`CodingPanel(project)` composes a document chooser, the document view (real text
+selection), the searchable codebook tree, a memo box and "Enregistrer"; below,
+the rule suggestions to accept or reject, the memos, and "Annuler la dernière
+modification". Each action is one Project call (one store transaction), so what
+is saved is in the store at once. Logic lives in `CodingSession`; this module
+only wires widgets to it.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.ui.coding_session import CodingSession
+from workbench.ui.coding_state import short
+from workbench.ui.coding_widget import CodeTree, DocumentView
+
+if TYPE_CHECKING:  # the panel is handed a Project; it never imports upwards
+    from workbench.project import Project
+
+
+def _box(*children: widgets.Widget, flex: str, **layout: Any) -> widgets.VBox:
+    return widgets.VBox(list(children), layout=widgets.Layout(flex=flex, min_width="0",
+                                                             **layout))
+
+
+def _title(text: str) -> widgets.HTML:
+    return widgets.HTML(f"<b>{html.escape(text)}</b>")
+
+
+class CodingPanel(widgets.VBox):
+    """Code a project's documents by hand (see the module docstring).
+
+    `document`: the document shown first (default: the first by name).
+    `pseudonymise`: show pseudonyms for speakers and names in the text, documents,
+    quotes and memos; codings are still saved on the stored text.
+    """
+
+    def __init__(self, project: Project, document: str | None = None, *,
+                 pseudonymise: bool = False) -> None:
+        self.session = CodingSession(project, pseudonymise=pseudonymise)
+        options = self.session.documents()
+        if not options:
+            raise NotFoundError("Le projet ne contient aucun document : importez d'abord un "
+                                "corpus (p.import_corpus).")
+        if document is not None:
+            self.session.document_id(document)  # a clear error for an unknown name
+        self.chooser = widgets.Dropdown(options=options, value=document or options[0][1],
+                                        description="Document :",
+                                        layout=widgets.Layout(width="28em"))
+        self.undo_button = widgets.Button(description="Annuler la dernière modification",
+                                          icon="undo", layout=widgets.Layout(width="auto"))
+        self.view = DocumentView()
+        self.tree = CodeTree(codes=self.session.tree)
+        self.memo = widgets.Textarea(placeholder="Mémo du codage (facultatif)",
+                                     layout=widgets.Layout(width="auto", height="4.5em"))
+        self.save_button = widgets.Button(description="Enregistrer", button_style="primary",
+                                          icon="check")
+        self.selection_label = widgets.HTML()
+        self.status = widgets.HTML()
+        self.suggestions_title = _title("Propositions des règles")
+        self.suggestions = widgets.SelectMultiple(options=[], rows=6,
+                                                  layout=widgets.Layout(width="100%"))
+        self.accept_button = widgets.Button(description="Accepter", button_style="success")
+        self.reject_button = widgets.Button(description="Rejeter", button_style="danger")
+        self.memos = widgets.HTML()
+        for widget, name in [(self.chooser, "wb-document-chooser"), (self.undo_button, "wb-undo"),
+                             (self.memo, "wb-memo"), (self.save_button, "wb-save"),
+                             (self.status, "wb-status"), (self.suggestions, "wb-suggestions"),
+                             (self.accept_button, "wb-accept"),
+                             (self.reject_button, "wb-reject"), (self.memos, "wb-memos"),
+                             (self.selection_label, "wb-selection")]:
+            widget.add_class(name)
+        self._model: dict[str, Any] = {}
+        self._spans: dict[int, tuple[int, int]] = {}
+
+        side = _box(_title("Codes"), self.tree, _title("Mémo"), self.memo, self.save_button,
+                    self.selection_label, flex="2 1 0", padding="0 6px 0 12px")
+        suggestions = _box(self.suggestions_title, self.suggestions,
+                           widgets.HBox([self.accept_button, self.reject_button]),
+                           flex="1 1 0", padding="0 12px 0 0")
+        super().__init__([
+            widgets.HBox([self.chooser, self.undo_button]),
+            widgets.HBox([_box(self.view, flex="3 1 0"), side]),
+            self.status,
+            widgets.HBox([suggestions, _box(_title("Mémos"), self.memos, flex="1 1 0")]),
+        ])
+        self.add_class("wb-coding-panel")
+
+        self.chooser.observe(self._on_document, names="value")
+        self.view.observe(self._on_selection, names="selection")
+        self.suggestions.observe(self._on_suggestion, names="value")
+        self.save_button.on_click(lambda _b: self._run(self.save))
+        self.accept_button.on_click(lambda _b: self._run(self.accept))
+        self.reject_button.on_click(lambda _b: self._run(self.reject))
+        self.undo_button.on_click(lambda _b: self._run(self.undo))
+        self.refresh()
+        self._on_selection()
+
+    @property
+    def document(self) -> str:
+        return str(self.chooser.value)
+
+    # -- actions (also callable from Python) ---------------------------------------------
+    def save(self) -> str:
+        """Code the selected passage with every ticked code and the memo."""
+        _ids, message = self.session.save(self.document, self._model, self.view.selection,
+                                          self.tree.selected, self.memo.value)
+        self.memo.value = ""
+        self.tree.clear()
+        self.refresh()
+        return message
+
+    def accept(self) -> str:
+        message = self.session.accept(self.suggestions.value)
+        self.refresh()
+        return message
+
+    def reject(self) -> str:
+        message = self.session.reject(self.suggestions.value)
+        self.refresh()
+        return message
+
+    def undo(self) -> str:
+        message = self.session.undo()
+        self.refresh()
+        return message
+
+    def refresh(self) -> None:
+        """Read the document, its suggestions and memos again from the store."""
+        state = self.session.read(self.document)
+        self._model, self._spans = state.model, state.spans
+        self.view.selection = {}
+        self.view.doc = state.model
+        self.suggestions.options = state.suggestions
+        count = len(state.suggestions)
+        self.suggestions_title.value = (
+            f"<b>Propositions des règles ({count})</b>" if count
+            else "<b>Propositions des règles</b> — aucune à valider pour ce document.")
+        self.memos.value = _memos_html(state.memos)
+
+    # -- wiring ---------------------------------------------------------------------------
+    def _run(self, action: Callable[[], str]) -> None:
+        try:
+            self._say(action())
+        except WorkbenchError as error:
+            self._say(str(error), error=True)
+        except Exception as error:  # a Voila app must say something rather than fail silently
+            self._say(f"Erreur inattendue ({type(error).__name__}) : {error}", error=True)
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        color = "#b00020" if error else "#1b5e20"
+        self.status.value = f'<span style="color:{color}">{html.escape(message)}</span>'
+
+    def _on_document(self, _change: Any) -> None:
+        def switch() -> str:
+            self.refresh()
+            return ""
+        self._run(switch)
+
+    def _on_selection(self, _change: Any = None) -> None:
+        selection = self.view.selection
+        if not selection:
+            self.selection_label.value = ("<i>Aucune sélection : sélectionnez un passage du "
+                                          "texte à la souris.</i>")
+            return
+        self.selection_label.value = (
+            f"Sélection : « {html.escape(short(selection.get('text', ''), 80))} » "
+            f"(caractères {int(selection['start'])}–{int(selection['end'])})")
+
+    def _on_suggestion(self, change: Any) -> None:
+        chosen = [self._spans[i] for i in change["new"] if i in self._spans]
+        if chosen:
+            self.view.show(*chosen[0])
+
+
+def _memos_html(items: list[dict[str, str]]) -> str:
+    if not items:
+        return "<i>Aucun mémo pour ce document.</i>"
+    rows = "".join(
+        f"<li><b>{html.escape(m['about'])}</b> — {html.escape(m['text'])}"
+        + (f" <i>({html.escape(m['author'])})</i>" if m["author"] else "") + "</li>"
+        for m in items)
+    return f'<ul style="margin:0;padding-left:1.2em">{rows}</ul>'

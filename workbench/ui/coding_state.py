@@ -1,0 +1,236 @@
+"""What the coding widget draws and checks, without any widget.
+
+The browser draws a document from a plain *render model*: its turns, each cut into
+pieces at every coding boundary so overlapping codings show as stacked colours.
+Offsets everywhere are code points into the stored text (the store's convention);
+the browser converts its UTF-16 positions before it sends a selection, and
+:func:`check_selection` re-reads the text the reader saw between those offsets, so
+a wrong conversion is refused instead of saved.
+
+In a pseudonymised view the speaker labels and every name inside the text show
+their pseudonyms; a name is one unbreakable piece that keeps the offsets of the
+real name, so a selection still maps to the stored text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
+from typing import Any
+
+import pandas as pd
+
+from workbench.errors import CodingError
+from workbench.nlp.pseudonyms import fold
+
+# Colours for top-level codes that have none in the codebook (ColorBrewer Dark2).
+PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
+           "#666666")
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+# Statuses drawn in the text: accepted codings solid, suggestions dashed.
+SHOWN_STATUSES = ("accepted", "suggested")
+LABEL_WIDTH = 90
+
+NameSpan = tuple[int, int, str]
+
+
+def direction(script: Any) -> str:
+    """The HTML `dir` of a turn from its writing system: Arabic script right to left,
+    Latin and Tifinagh left to right, mixed or unknown left to the browser."""
+    if script == "arabic":
+        return "rtl"
+    if script in ("latin", "tifinagh"):
+        return "ltr"
+    return "auto"
+
+
+def _color(value: Any) -> str | None:
+    return value if isinstance(value, str) and _HEX.fullmatch(value.strip()) else None
+
+
+def code_colors(codes: pd.DataFrame) -> dict[str, str]:
+    """Each code's colour (key → "#rrggbb"): its own, else its nearest ancestor's, else
+    a palette colour given to its top-level code. Only hex colours pass, since they
+    end up in a style attribute."""
+    keys = codes["key"].tolist()
+    own = {k: c for k, c in zip(keys, map(_color, codes["color"].tolist()), strict=True) if c}
+    parent = {k: (p if isinstance(p, str) else None)
+              for k, p in zip(keys, codes["parent"].tolist(), strict=True)}
+
+    def root(key: str) -> str:
+        seen = {key}
+        while parent.get(key) and parent[key] not in seen:
+            key = parent[key]  # type: ignore[assignment]
+            seen.add(key)
+        return key
+
+    roots = list(dict.fromkeys(root(k) for k in keys))
+    fallback = {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(roots)}
+    colors = {}
+    for key in keys:
+        current: str | None = key
+        seen: set[str] = set()
+        while current is not None and current not in own and current not in seen:
+            seen.add(current)
+            current = parent.get(current)
+        colors[key] = own[current] if current in own else fallback[root(key)]
+    return colors
+
+
+def _cuts(start: int, end: int, marks: Sequence[Mapping[str, Any]],
+          names: Sequence[NameSpan]) -> list[int]:
+    """Where a turn's pieces begin and end: turn ends, coding ends, name ends — but never
+    inside a name, which stays whole."""
+    points = {start, end}
+    points.update(p for m in marks for p in (m["start"], m["end"]) if start < p < end)
+    points.update(p for a, b, _ in names for p in (a, b) if start < p < end)
+    return sorted(p for p in points if not any(a < p < b for a, b, _ in names))
+
+
+def turn_pieces(text: str, start: int, marks: Sequence[Mapping[str, Any]],
+                names: Sequence[NameSpan] = ()) -> list[dict[str, Any]]:
+    """Cut one turn (its `text`, beginning at document offset `start`) into pieces.
+
+    `marks` are codings with document offsets (`start`, `end`); each piece lists the
+    indexes of the marks covering it. `names` are (start, end, pseudonym) spans in
+    document offsets: such a piece shows the pseudonym and is flagged `name`.
+    """
+    end = start + len(text)
+    names = [n for n in names if start <= n[0] < n[1] <= end]
+    cuts = _cuts(start, end, marks, names)
+    whole = {(a, b): r for a, b, r in names}
+    pieces = []
+    for a, b in pairwise(cuts):
+        covering = [i for i, m in enumerate(marks) if m["start"] < b and m["end"] > a]
+        pseudonym = whole.get((a, b))
+        pieces.append({"start": a, "end": b, "marks": covering, "name": pseudonym is not None,
+                       "text": pseudonym if pseudonym is not None else text[a - start:b - start]})
+    return pieces
+
+
+def document_model(turns: pd.DataFrame, codings: pd.DataFrame, colors: Mapping[str, str], *,
+                   names: Iterable[NameSpan] = ()) -> dict[str, Any]:
+    """The render model of one document: its turns (speaker, role, `dir`, pieces) and its
+    drawn codings (id, code, path, colour, status, origin, memo, offsets).
+
+    `turns`: Project.turns rows (speaker possibly pseudonymised); `codings`: extracts
+    rows of this document (rejected ones are left out); `names`: pseudonym spans.
+    """
+    shown = codings[codings["status"].isin(SHOWN_STATUSES)].sort_values(["start", "end"])
+    marks = [{"id": int(r.coding_id), "code": r.code, "path": r.code_path,
+              "color": colors.get(r.code, PALETTE[-1]), "status": r.status,
+              "origin": r.origin, "start": int(r.start), "end": int(r.end),
+              "memo": r.memo if isinstance(r.memo, str) else ""}
+             for r in shown.itertuples(index=False)]
+    names = sorted(names)
+    out = []
+    for t in turns.itertuples(index=False):
+        start, end = int(t.start), int(t.end)
+        inside = [i for i, m in enumerate(marks) if m["start"] < end and m["end"] > start]
+        pieces = turn_pieces(t.text, start, [marks[i] for i in inside],
+                             [n for n in names if start <= n[0] < end])
+        for piece in pieces:  # indexes into the document's marks, not the turn's
+            piece["marks"] = [inside[i] for i in piece["marks"]]
+        out.append({"idx": int(t.idx), "start": start, "end": end,
+                    "speaker": t.speaker if isinstance(t.speaker, str) else "",
+                    "role": t.role if isinstance(t.role, str) else "",
+                    "dir": direction(t.script), "pieces": pieces})
+    return {"turns": out, "codings": marks}
+
+
+def shown_text(model: Mapping[str, Any], start: int, end: int) -> str:
+    """The text a reader sees between two document offsets: the pieces' text (clipped,
+    names whole), turn after turn, without the speaker labels."""
+    parts = []
+    for turn in model["turns"]:
+        for piece in turn["pieces"]:
+            a, b = piece["start"], piece["end"]
+            if a >= end or b <= start:
+                continue
+            if piece["name"]:
+                parts.append(piece["text"])
+            else:
+                parts.append(piece["text"][max(start, a) - a:min(end, b) - a])
+    return "".join(parts)
+
+
+def check_selection(model: Mapping[str, Any], selection: Mapping[str, Any]) -> tuple[int, int]:
+    """The (start, end) of a browser selection, after checking that the text between
+    them is the text the browser says was selected; otherwise a CodingError."""
+    if not selection or selection.get("start") is None or selection.get("end") is None:
+        raise CodingError("Aucun passage sélectionné : sélectionnez d'abord un passage du "
+                          "texte à la souris.")
+    start, end = int(selection["start"]), int(selection["end"])
+    if not 0 <= start < end:
+        raise CodingError(f"Sélection vide ou inversée ({start}–{end}) : sélectionnez à "
+                          "nouveau le passage.")
+    seen = shown_text(model, start, end)
+    if seen != selection.get("text", ""):
+        raise CodingError(
+            f"La sélection ({start}–{end}) ne correspond pas au texte affiché ; rien n'est "
+            "enregistré. Rechargez le document et sélectionnez à nouveau le passage.")
+    return start, end
+
+
+def code_tree(codes: pd.DataFrame, colors: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The codebook as the tree widget draws it, in tree order."""
+    return [{"key": r.key, "name": r.name, "path": r.path, "depth": int(r.depth),
+             "parent": r.parent if isinstance(r.parent, str) else None,
+             "color": colors.get(r.key, PALETTE[-1]),
+             "description": r.description if isinstance(r.description, str) else ""}
+            for r in codes.itertuples(index=False)]
+
+
+def filter_codes(tree: Sequence[Mapping[str, Any]], query: str) -> tuple[list[str], list[str]]:
+    """The codes to show for a search, and those that match it.
+
+    A code matches when every word of the query appears (case and accents ignored) in
+    its path, key or description; its ancestors are shown too, for context.
+    """
+    words = fold(query).split()
+    if not words:
+        keys = [c["key"] for c in tree]
+        return keys, keys
+    parent = {c["key"]: c["parent"] for c in tree}
+    matching = [c["key"] for c in tree
+                if all(w in fold(f"{c['path']} {c['key']} {c['description']}") for w in words)]
+    visible = set(matching)
+    for key in matching:
+        current = parent.get(key)
+        while current is not None and current not in visible:
+            visible.add(current)
+            current = parent.get(current)
+    return [c["key"] for c in tree if c["key"] in visible], matching
+
+
+def short(text: Any, width: int = LABEL_WIDTH) -> str:
+    """One line of at most `width` characters, for labels."""
+    line = " ".join(str(text).split()) if isinstance(text, str) else ""
+    return line if len(line) <= width else line[:width - 1].rstrip() + "…"
+
+
+def suggestion_options(suggestions: pd.DataFrame) -> list[tuple[str, int]]:
+    """(label, coding id) of each suggestion: quote, code path and rule, in text order."""
+    rows = suggestions.sort_values(["start", "end"]) if len(suggestions) else suggestions
+    return [(f"« {short(r.text, 60)} » → {r.code_path} "
+             f"(règle {str(r.origin).removeprefix('rule:')})", int(r.coding_id))
+            for r in rows.itertuples(index=False)]
+
+
+def memo_items(codings: pd.DataFrame, memos: pd.DataFrame,
+               document_id: int | None) -> list[dict[str, str]]:
+    """The memos worth showing beside one document: its own memos, then the memos of
+    its codings (with their code and quote)."""
+    items = []
+    if len(memos) and document_id is not None:
+        own = memos[(memos["target_type"] == "document") & (memos["target_id"] == document_id)]
+        items += [{"about": "Document", "author": str(r.author or ""), "text": str(r.text)}
+                  for r in own.itertuples(index=False)]
+    has_memo = codings["memo"].map(lambda m: isinstance(m, str) and bool(m.strip()))
+    with_memo = codings.loc[has_memo.astype(bool)]
+    items += [{"about": f"{r.code_path} · « {short(r.text, 50)} »",
+               "author": str(r.coder or ""),
+               "text": str(r.memo)}
+              for r in with_memo.sort_values(["start", "end"]).itertuples(index=False)]
+    return items
