@@ -5,12 +5,13 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test test-fast lab lint bench lock clean
+.PHONY: help install demo test test-fast lab app lint bench lock clean
 
 help:
 	@echo "make demo   build the demo project from corpora/demo and codebooks/, write outputs/"
 	@echo "make test   run the whole test suite"
 	@echo "make lab    open the notebooks in JupyterLab"
+	@echo "make app    serve the COPIL apps with Voila (PROJECT=…, HOST=…, PORT=…)"
 	@echo "make lint   ruff"
 	@echo "make bench  run the benchmarks (figures in outputs/bench/)"
 	@echo "make clean  remove outputs and caches (keeps .venv)"
@@ -37,6 +38,13 @@ test-fast: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+# The COPIL apps (notebooks/apps) with Voila; the demo project unless PROJECT is given
+# (HOST and PORT are set on the command line only: `make app HOST=0.0.0.0`).
+HOST = 127.0.0.1
+PORT = 8866
+app: $(STAMP)
+	$(BIN)/python -m workbench.serve --host $(HOST) --port $(PORT) $(if $(PROJECT),--project $(PROJECT))
 
 lint: $(STAMP)
 	$(BIN)/ruff check workbench tests bench

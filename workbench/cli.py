@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.serve import add_arguments
 
 
 def _project_arg(parser: argparse.ArgumentParser) -> None:
@@ -212,6 +213,13 @@ def cmd_restore(args: argparse.Namespace) -> None:
     print(f"Project restored from {args.backup}")
 
 
+def cmd_app(args: argparse.Namespace) -> None:
+    from workbench.serve import run
+
+    if run(args):
+        raise WorkbenchError("Voila stopped with an error (see its messages above).")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from workbench.demo import run_demo
 
@@ -346,6 +354,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="replace the existing project (kept as project.before-restore-….sqlite)")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("app", help="serve the COPIL apps (notebooks/apps) with Voila, on "
+                                   "127.0.0.1 unless --host says otherwise")
+    add_arguments(p)
+    p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("demo", help="build the demo project from corpora/demo and codebooks/")
     p.add_argument("--root", default=".", help="repository root holding corpora/ and codebooks/")

@@ -1,0 +1,81 @@
+"""The extract explorer: extracts by code, word (lemma) and attributes, with a KWIC view.
+Read-only; it holds a pseudonymised view only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from workbench.ui.app import Progress, build_app
+from workbench.ui.counts import Counts
+from workbench.ui.filters import Filters
+from workbench.ui.style import header, heading
+from workbench.ui.tables import ExtractPager, kwic_table
+from workbench.views import FILTERS, CopilView, load_view
+
+COUNT_LABELS = {"extraits": "extraits", "documents": "entretiens et documents",
+                "personnes": "personnes citées", "occurrences": "occurrences du mot"}
+KWIC_ROWS = 200  # lines shown at most: beyond, narrow the search
+
+
+class ExtractExplorer:
+    """The explorer of one view (loaded with its words); `widget` is what Voila shows."""
+
+    def __init__(self, view: CopilView) -> None:
+        self.view = view
+        self.filters = Filters(view, FILTERS, theme="Code", all_themes="Tous les codes")
+        self.word = widgets.Text(description="Mot (lemme)", placeholder="ex. : village, école",
+                                 continuous_update=False, style={"description_width": "150px"},
+                                 layout=widgets.Layout(width="370px"))
+        self.word.add_class("wb-mot")
+        self.search = widgets.Button(description="Chercher", button_style="primary")
+        self.search.add_class("wb-chercher")
+        self.counts = Counts(COUNT_LABELS)
+        self.kwic = widgets.HTML()
+        self.kwic.add_class("wb-kwic-zone")
+        self.extracts = ExtractPager()
+        self.progress = Progress()
+        self.widget = widgets.VBox([
+            header("Données pseudonymisées, codages validés. Cherchez par code, par mot "
+                   "(sa forme de dictionnaire : « aller » trouve « vais », « allons »…) et par "
+                   "profil."),
+            self.filters.widget,
+            widgets.HBox([self.word, self.search], layout=widgets.Layout(grid_gap="8px")),
+            self.counts.widget,
+            heading("Le mot dans son contexte"), self.kwic,
+            heading("Les extraits"), self.extracts.widget, self.progress.widget])
+        self.widget.add_class("wb-app")
+        self.widget.add_class("wb-explorateur")
+        self.filters.on_change(self.refresh)
+        self.word.observe(lambda _change: self.refresh(), names="value")
+        self.search.on_click(lambda _button: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Apply code, attribute and word filters; show counts, KWIC lines and extracts."""
+        selection = self.view.selection(**self.filters.values())
+        word = self.word.value.strip()
+        extracts = self.view.with_word(selection, word) if word else selection.extracts
+        counts = {"extraits": len(extracts), "documents": extracts["document"].nunique(),
+                  "personnes": extracts["case"].dropna().nunique(), "occurrences": 0}
+        if word:
+            lines = self.view.kwic(extracts, word)
+            counts["occurrences"] = len(lines)
+            more = (f"<p class='wb-note'>{KWIC_ROWS} premières lignes sur {len(lines)}.</p>"
+                    if len(lines) > KWIC_ROWS else "")
+            self.kwic.value = (kwic_table(lines.head(KWIC_ROWS)) + more if len(lines) else
+                               "<div class='wb-vide'>Ce mot n'apparaît dans aucun extrait "
+                               "de la sélection.</div>")
+        else:
+            self.kwic.value = ("<div class='wb-vide'>Saisissez un mot pour voir chacune de "
+                               "ses occurrences dans son contexte.</div>")
+        self.counts.show(counts)
+        self.extracts.show(extracts)
+        self.progress.mark("comptes")
+        self.progress.mark("graphiques")
+
+
+def explorateur(projet: str | Path | None = None) -> widgets.Widget:
+    """The extract explorer of `projet` (else $WORKBENCH_PROJECT, else the demo project)."""
+    return build_app(lambda: ExtractExplorer(load_view(projet, words=True)).widget)
