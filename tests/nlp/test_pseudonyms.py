@@ -447,3 +447,23 @@ def test_cfpp_transcripts_keep_no_speaker_name():
     assert {e.real: e.pseudonym for e in grown[len(table):]} == {
         "Lucie da Silva": "Enquêtée F7", "Florence Lefeuvre": "Enquêtrice 2",
         "Adèle": "Enquêté·e 8", "Francine": "Enquêté·e 9"}
+
+
+def test_a_first_name_shared_by_several_people_is_still_hidden():
+    cases = pd.DataFrame([
+        {"case": "Fatima Aït Lahcen", "case_kind": "person", "genre": "F"},
+        {"case": "Fatima Bouzid", "case_kind": "person", "genre": "F"},
+    ])
+    speakers = pd.DataFrame([
+        ("E01", "Fatima", "respondent", "Fatima Aït Lahcen"),
+        ("E02", "Fatima", "respondent", "Fatima Bouzid"),
+    ], columns=["document", "speaker", "speaker_role", "case"])
+    table = propose_pseudonyms(cases, speakers)
+    got = {e.real: e.pseudonym for e in table}
+    assert got == {"Fatima Aït Lahcen": "Enquêtée F1", "Fatima Bouzid": "Enquêtée F2",
+                   "Fatima": "[prénom]"}
+    frame = speakers.assign(text="Fatima m'a dit : Fatima Bouzid viendra.")
+    out, _ = pseudonymise_frame(frame, table)
+    assert list(out["case"]) == ["Enquêtée F1", "Enquêtée F2"]
+    assert set(out["text"]) == {"[prénom] m'a dit : Enquêtée F2 viendra."}
+    assert leaks(out, table) == []

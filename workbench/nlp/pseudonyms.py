@@ -723,6 +723,9 @@ def _speaker_rows(speakers: pd.DataFrame) -> list[tuple[str | None, str | None, 
             zip(get["speaker"], get["speaker_role"], get["case"], strict=True)]
 
 
+SHARED_LABEL = "[prénom]"
+
+
 def propose_pseudonyms(cases: pd.DataFrame, speakers: pd.DataFrame, *,
                        existing: Sequence[PseudonymEntry] = (),
                        per_label: bool = False) -> list[PseudonymEntry]:
@@ -738,9 +741,10 @@ def propose_pseudonyms(cases: pd.DataFrame, speakers: pd.DataFrame, *,
     own (F1, F2, H1). Existing pseudonyms are never renumbered: a new person takes
     the number after the highest in use. A speaker label that is a name and not
     its case's name ("Fatima" for "Fatima Aït Lahcen") maps to the case's
-    pseudonym (source speaker), unless it names different cases in different
-    documents; a named speaker without a case gets its own pseudonym. Generic
-    labels (E, R, INT, Enquêteur …) get nothing, nor do cases of another kind than
+    pseudonym (source speaker); when it names different cases in different
+    documents it becomes "[prénom]" (it cannot say who, and must not stay); a named
+    speaker without a case gets its own pseudonym. Generic labels (E, R, INT,
+    Enquêteur …) get nothing, nor do cases of another kind than
     person or organisation (an initiative is a project, its name is not personal data).
     """
     table = list(existing)
@@ -780,6 +784,12 @@ def propose_pseudonyms(cases: pd.DataFrame, speakers: pd.DataFrame, *,
                     and _key(label) not in by_real):
                 by_real[_key(label)] = pseudonym
                 table.append(PseudonymEntry(label, pseudonym, "person", "speaker"))
+            elif (pseudonym is not None and is_name_label(label) and label is not None
+                  and len(label_cases.get(_key(label), ())) > 1 and _key(label) not in by_real):
+                # One first name for several people: which one cannot be said, but the
+                # name must still go.
+                by_real[_key(label)] = SHARED_LABEL
+                table.append(PseudonymEntry(label, SHARED_LABEL, "person", "speaker"))
         elif label is not None and is_name_label(label):
             category = "interviewer" if role == INTERVIEWER else "respondent"
             add(label, _Wanted("person", category), "speaker")
