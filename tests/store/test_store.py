@@ -133,18 +133,24 @@ def _hold_sqlite_write_lock(db: Path, seconds: float, started: threading.Event) 
     con.close()
 
 
+def _store_with_lock_held(tmp_path: Path, seconds: float) -> tuple[Store, threading.Thread]:
+    """A new project's store, and a thread holding its SQLite write lock for `seconds`."""
+    Project.create(tmp_path / "p").close()
+    store = Store.connect(tmp_path / "p", create=False)
+    started = threading.Event()
+    holder = threading.Thread(target=_hold_sqlite_write_lock,
+                              args=(tmp_path / "p" / "project.sqlite", seconds, started))
+    holder.start()
+    started.wait()
+    return store, holder
+
+
 def test_a_writer_waits_for_the_lock_and_retries(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Another process holding the write lock past the busy timeout: the write backs off,
     retries and succeeds; the user never sees "database is locked"."""
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 100)
-    Project.create(tmp_path / "p").close()
-    store = Store.connect(tmp_path / "p", create=False)
-    started = threading.Event()
-    holder = threading.Thread(target=_hold_sqlite_write_lock,
-                              args=(tmp_path / "p" / "project.sqlite", 0.8, started))
-    holder.start()
-    started.wait()
+    store, holder = _store_with_lock_held(tmp_path, 0.8)
     with store.write("x") as w:
         w.conn.execute(text("INSERT INTO coders (name, role) VALUES ('a', 'coder')"))
     holder.join()
@@ -158,13 +164,7 @@ def test_a_lock_never_released_is_a_clear_busy_error(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 50)
     monkeypatch.setattr(store_module, "LOCK_RETRIES", 3)
-    Project.create(tmp_path / "p").close()
-    store = Store.connect(tmp_path / "p", create=False)
-    started = threading.Event()
-    holder = threading.Thread(target=_hold_sqlite_write_lock,
-                              args=(tmp_path / "p" / "project.sqlite", 1.5, started))
-    holder.start()
-    started.wait()
+    store, holder = _store_with_lock_held(tmp_path, 1.5)
     with pytest.raises(StoreError, match="busy") as info, store.write("x") as w:
         w.conn.execute(text("INSERT INTO coders (name, role) VALUES ('a', 'coder')"))
     assert "locked" not in str(info.value)
