@@ -154,7 +154,7 @@ def filter_changes(context, url: str, changes: int) -> list[dict[str, float]]:
                                            "os => os.map(o => o.value)")
         choices += [(css, v, v) for v in values[1:4]] + [(css, values[0], "")]  # "" = all
     samples, state = [], {}
-    seen = {()}  # the app caches the charts of a selection it has drawn
+    seen = {()}  # selections seen before, timed apart (the dashboard caches nothing)
     for i in range(changes):
         css, value, chosen = choices[i % len(choices)]
         state[css] = chosen

@@ -142,8 +142,8 @@ def test_a_missing_project_is_refused(tmp_path, capsys) -> None:  # type: ignore
 
 def test_a_first_name_shared_by_two_people_must_get_a_pseudonym(
         tmp_path, codebook_file) -> None:  # type: ignore[no-untyped-def]
-    """"Fatima" speaks in two interviews for two different people: the pseudonym table
-    cannot tie the label to one of them, so the view refuses until it has its own."""
+    """"Fatima" speaks in two interviews for two different people: the view refuses while
+    the label has no pseudonym; the proposed table hides it as "[prénom]"."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name, place in (("E01_a", "Tiznit"), ("E02_b", "Agadir")):
@@ -160,14 +160,16 @@ def test_a_first_name_shared_by_two_people_must_get_a_pseudonym(
     project.import_corpus(corpus, attributes=corpus / "attributes.csv", progress=False)
     for document in ("E01_a", "E02_b"):
         project.code_quote(document, "Fatima c'est moi", "liens.affectifs")
-    project.propose_pseudonyms()
+    project.set_pseudonym("Fatima Alaoui", "Enquêtée F1")
+    project.set_pseudonym("Fatima Berrada", "Enquêtée F2")
     with pytest.raises(WorkbenchError, match="locuteur sans pseudonyme") as error:
         CopilView.from_project(project)
     assert "Fatima" not in str(error.value)
-    project.set_pseudonym("Fatima", "Personne interrogée")
+    project.propose_pseudonyms()
     view = CopilView.from_project(project)
     shown = " ".join([*view.respondents["case"], *view.extracts["case"],
                       *view.extracts["text"]])
     assert len(view.extracts) == 2
     assert "Fatima" not in shown and "Alaoui" not in shown and "Berrada" not in shown
+    assert set(view.extracts["text"]) == {"[prénom] c'est moi"}
     project.close()

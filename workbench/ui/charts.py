@@ -1,4 +1,5 @@
-"""Charts in the apps: a matplotlib figure from `viz/` shown as a PNG image widget."""
+"""Charts in the apps: a matplotlib figure from `viz/` shown as a PNG image widget, or an
+HTML chart (`ui/html_charts.py`) shown as an HTML widget."""
 
 from __future__ import annotations
 
@@ -52,3 +53,16 @@ class Chart:
         self.empty.value = f"<div class='wb-vide'>{html.escape(text)}</div>"
         self.image.layout.display = "none"
         self.empty.layout.display = None
+
+
+class HtmlChart:
+    """An HTML widget that shows a chart from `ui/html_charts.py` (or its empty message)."""
+
+    def __init__(self, css_class: str, *, width: str = "100%") -> None:
+        self.widget = widgets.HTML(layout=widgets.Layout(width=width))
+        self.widget.add_class("wb-graphique")
+        self.widget.add_class(css_class)
+
+    def show(self, chart: str) -> None:
+        """Show an HTML string built by `ui/html_charts.py` (labels already escaped)."""
+        self.widget.value = chart

@@ -22,6 +22,38 @@ CSS = """
                   line-height: 1.2; }
 .wb-count-label { font-size: 13px; color: #444; }
 .wb-graphique img { max-width: 100%; height: auto; }
+.wb-hc { font-size: 12px; line-height: 1.3; padding: 0 14px 4px 0; color: #333; }
+.wb-hc-titre { font-weight: 600; font-size: 14px; margin: 4px 0 8px 0; }
+.wb-hc-barres { display: flex; flex-direction: column; gap: 4px; }
+.wb-hc-ligne { display: flex; align-items: center; gap: 8px; }
+.wb-hc-groupe { margin-bottom: 3px; }
+.wb-hc-etiquette { flex: 0 0 36%; text-align: right; overflow-wrap: anywhere; }
+.wb-hc-pistes { flex: 1 1 auto; display: flex; flex-direction: column; gap: 2px;
+                min-width: 0; }
+.wb-hc-piste { flex: 1 1 auto; display: flex; align-items: center; height: 16px;
+               min-width: 0; margin-right: 7.5em; }
+.wb-hc-groupe .wb-hc-piste { height: 12px; }
+.wb-barre { flex: none; height: 100%; min-width: 1px; border-radius: 0 2px 2px 0; }
+.wb-hc-valeur { flex: none; white-space: nowrap; padding-left: 4px; font-size: 11px;
+                color: #444; }
+.wb-hc-axe { margin: 8px 0 0 calc(36% + 8px); color: #555; }
+.wb-hc-legende { margin: 0 0 8px 0; }
+.wb-hc-cle { margin-right: 14px; white-space: nowrap; }
+.wb-hc-pastille { display: inline-block; width: 10px; height: 10px; margin-right: 4px;
+                  border-radius: 2px; vertical-align: middle; }
+.wb-hc-defilement { overflow-x: auto; max-width: 100%; }
+table.wb-hc-matrice { border-collapse: separate; border-spacing: 2px; font-size: 12px; }
+table.wb-hc-matrice th { padding: 3px 6px; font-weight: 600; }
+table.wb-hc-matrice thead th { vertical-align: bottom; text-align: center; min-width: 4.5em;
+                               max-width: 10em; }
+table.wb-hc-matrice thead th.wb-hc-coin { text-align: right; }
+table.wb-hc-matrice tbody th { text-align: right; font-weight: normal; max-width: 24em; }
+table.wb-hc-matrice td { text-align: center; padding: 4px 6px; min-width: 4.5em;
+                         font-variant-numeric: tabular-nums; }
+.wb-hc-echelle { display: flex; align-items: center; gap: 6px; margin-top: 8px;
+                 color: #555; }
+.wb-hc-degrade { display: inline-block; width: 140px; height: 10px; border: 1px solid #ccc; }
+.wb-hc-echelle-texte { margin-left: 8px; }
 .wb-vide { color: #777; font-style: italic; padding: 12px 0; }
 table.wb-table { border-collapse: collapse; width: 100%; font-size: 13px; line-height: 1.4; }
 table.wb-table th { text-align: left; background: #eef3f5; padding: 5px 6px;
