@@ -74,5 +74,6 @@ def run_demo(root: Path, out: Path) -> Project:
         print(f"    {path}")
     print("\nPour continuer :")
     print("  make lab     # ouvrir les notebooks (notebooks/) dans JupyterLab")
+    print("  make app     # les applications du COPIL (Voila) sur http://127.0.0.1:8866/")
     print(f"  .venv/bin/workbench extracts -p {project_dir} --codes femmes --where genre=F")
     return project
