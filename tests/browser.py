@@ -1,5 +1,5 @@
 """Driving the apps in a real browser: Voila on a free loopback port, Debian's chromium
-through Python playwright (never `playwright install`), screenshots under outputs/.
+through Python playwright (which downloads no browser), screenshots under outputs/
 
 API kept stable for other UI tests: free_port(), voila_server(), launch_browser(),
 save_screenshot(), and the `browser_page` fixture (tests/ui/conftest.py).
@@ -104,7 +104,7 @@ def launch_browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} not found: install Debian's browser with "
                            "`apt-get install -y --no-install-recommends chromium` "
-                           "(.ci/run does); never `playwright install`.")
+                           "(.ci/run does); playwright must not download a browser.")
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_playwright() as pw:
@@ -139,7 +139,7 @@ def browser_context() -> Iterator[Any]:
     """One headless chromium for the session (a fresh profile)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} not found: `apt-get install -y --no-install-recommends "
-                    "chromium` (as .ci/run does); never `playwright install`.")
+                    "chromium` (as .ci/run does); playwright must not download a browser.")
     with launch_browser() as context:
         yield context
 

@@ -22,6 +22,15 @@ def _project_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--coder", help="your name as a coder (default: $WORKBENCH_CODER or login)")
 
 
+def _selection_args(parser: argparse.ArgumentParser) -> None:
+    """--codes and --where, as `extracts` and `annex` take them."""
+    parser.add_argument("--codes", help="code or expression, e.g. \"femmes & actions.eau\" "
+                                        "(default: all codes)")
+    parser.add_argument("--where", action="append", default=[], metavar="KEY=VALUE[,VALUE]",
+                        help="attribute filter, repeatable (genre=F, "
+                             "region_residence=PACA,Occitanie)")
+
+
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from workbench import Project
 
@@ -268,9 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extracts", help="list or save coded extracts")
     _project_arg(p)
-    p.add_argument("--codes", help="code or expression, e.g. \"femmes & actions.eau\"")
-    p.add_argument("--where", action="append", default=[], metavar="KEY=VALUE[,VALUE]",
-                   help="attribute filter, repeatable (genre=F, region_residence=PACA,Occitanie)")
+    _selection_args(p)
     p.add_argument("--scope", default="overlap", choices=["overlap", "turn", "document"])
     p.add_argument("--status", action="append", help="suggested | accepted | rejected")
     p.add_argument("--by", action="append", help="only codings by this coder")
@@ -281,9 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "sheet per theme), .csv or .docx (Word)")
     _project_arg(p)
     p.add_argument("out", help="annexe.xlsx, annexe.csv or annexe.docx")
-    p.add_argument("--codes", help="code or expression (default: all codes)")
-    p.add_argument("--where", action="append", default=[], metavar="KEY=VALUE[,VALUE]",
-                   help="attribute filter, repeatable")
+    _selection_args(p)
     p.add_argument("--status", action="append", help="default: accepted")
     p.add_argument("--layout", default="themes", choices=["themes", "master"])
     p.add_argument("--real-names", action="store_true",

@@ -25,7 +25,7 @@ from workbench.analysis.codes import ancestors, code_frequencies, select_codes
 from workbench.analysis.groups import prevalence
 from workbench.analysis.matrix import matrix_coding
 from workbench.analysis.words import tokens_in_spans
-from workbench.coding.extracts import turn_table
+from workbench.coding.extracts import apply_where, turn_table
 from workbench.errors import WorkbenchError
 from workbench.nlp.kwic import kwic
 from workbench.nlp.pseudonyms import PseudonymEntry, fold, is_name_label
@@ -55,19 +55,14 @@ def _clean_where(where: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _matching(frame: pd.DataFrame, where: Mapping[str, Any], *,
-              multi: tuple[str, ...] = ()) -> pd.Series:
-    """Rows whose columns equal the filters' values; a `multi` column ("eau; santé")
-    matches when one of its values does."""
-    mask = pd.Series(True, index=frame.index)
-    for column, wanted in where.items():
+              multi: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The rows matching the filters (`apply_where`), with a French message for a filter
+    the apps do not know."""
+    for column in where:
         if column not in frame.columns:
             raise WorkbenchError(f"filtre inconnu : '{column}' (filtres possibles : "
                                  f"{', '.join(c for c in frame.columns)}).")
-        if column in multi:
-            mask &= frame[column].map(lambda v, w=wanted: w in _split(v))
-        else:
-            mask &= frame[column] == wanted
-    return mask
+    return apply_where(frame, where, multi=multi, separator=SEPARATOR)
 
 
 def _split(value: object) -> list[str]:
@@ -193,8 +188,8 @@ class CopilView:
                 raise WorkbenchError(f"thème inconnu : '{theme}'.")
             chains = self.branches
             extracts = extracts[extracts["code"].map(lambda k: theme in chains.get(k, [k]))]
-        extracts = extracts[_matching(extracts, where)]
-        respondents = self.respondents[_matching(self.respondents, where)]
+        extracts = _matching(extracts, where)
+        respondents = _matching(self.respondents, where)
         return Selection(theme or None, where, extracts.reset_index(drop=True),
                          respondents.reset_index(drop=True), self.codes)
 
@@ -252,7 +247,7 @@ class CopilView:
         """The organisations matching `where` (a field of action or a province of origin
         matches one of an organisation's values), for the cartography."""
         orgs = self.organisations
-        orgs = orgs[_matching(orgs, _clean_where(where), multi=MULTI_VALUED)]
+        orgs = _matching(orgs, _clean_where(where), multi=MULTI_VALUED)
         return Places(_clean_where(where), orgs.reset_index(drop=True))
 
 

@@ -89,3 +89,15 @@ def test_references_stay_whole_numbers_when_a_coding_lies_outside_every_turn(
     project.code_quote("E01_fatima", "l'odeur de la terre", "liens.affectifs")
     refs = sorted(project.extracts("liens.affectifs")["reference"])
     assert refs == ["E01-@0", "E01-T4"], refs
+
+
+def test_a_multi_valued_column_matches_any_of_its_values() -> None:
+    import pandas as pd
+
+    from workbench.coding.extracts import apply_where
+
+    frame = pd.DataFrame({"domaines": ["eau; santé", "éducation", None, "santé"]})
+    assert list(apply_where(frame, {"domaines": "santé"}, multi=["domaines"]).index) == [0, 3]
+    assert list(apply_where(frame, {"domaines": ["éducation", "eau"]},
+                            multi=["domaines"]).index) == [0, 1]
+    assert apply_where(frame, {"domaines": "santé"}).index.tolist() == [3]  # not multi: exact

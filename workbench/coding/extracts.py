@@ -300,8 +300,11 @@ def _with_cases_and_attributes(conn: Connection, frame: pd.DataFrame,
     return frame[BASE_COLUMNS + extra]
 
 
-def apply_where(frame: pd.DataFrame, where: Mapping[str, WhereValue]) -> pd.DataFrame:
-    """Keep rows whose columns match: a value, a list of values, or a predicate."""
+def apply_where(frame: pd.DataFrame, where: Mapping[str, WhereValue], *,
+                multi: Iterable[str] = (), separator: str = ";") -> pd.DataFrame:
+    """Keep rows whose columns match: a value, a list of values, or a predicate. A `multi`
+    column holds several values in one cell ("eau; santé"); it matches when one does."""
+    multi = set(multi)
     mask = pd.Series(True, index=frame.index)
     for key, wanted in where.items():
         if key not in frame.columns:
@@ -309,7 +312,13 @@ def apply_where(frame: pd.DataFrame, where: Mapping[str, WhereValue]) -> pd.Data
                 f"no column or attribute '{key}' to filter on; known: "
                 + ", ".join(c for c in frame.columns if c not in BASE_COLUMNS[:3]))
         column = frame[key]
-        if callable(wanted):
+        if key in multi:
+            column = column.map(lambda v: [p.strip() for p in v.split(separator)]
+                                if isinstance(v, str) else [])
+            accepted = set(wanted) if isinstance(wanted, list | tuple | set | frozenset) \
+                else {wanted}
+            mask &= column.map(lambda parts, a=accepted: not a.isdisjoint(parts))
+        elif callable(wanted):
             mask &= column.map(lambda v, f=wanted: bool(f(v)) if not _missing(v) else False)
         elif isinstance(wanted, list | tuple | set | frozenset):
             mask &= column.isin(list(wanted))

@@ -7,7 +7,7 @@ French: the panel shows them as they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -131,18 +131,17 @@ class CodingSession:
                      f"{names} (caractères {start}–{end}).")
 
     def accept(self, ids: Iterable[int]) -> str:
-        ids = [int(i) for i in ids]
-        if not ids:
-            raise CodingError("Aucune proposition choisie : sélectionnez-en une dans la liste.")
-        n = self.project.accept(ids)
-        return _plural(n, "proposition acceptée.", "propositions acceptées.")
+        return self._decide(ids, self.project.accept, "acceptée")
 
     def reject(self, ids: Iterable[int]) -> str:
+        return self._decide(ids, self.project.reject, "rejetée")
+
+    @staticmethod
+    def _decide(ids: Iterable[int], decide: Callable[[list[int]], int], done: str) -> str:
         ids = [int(i) for i in ids]
         if not ids:
             raise CodingError("Aucune proposition choisie : sélectionnez-en une dans la liste.")
-        n = self.project.reject(ids)
-        return _plural(n, "proposition rejetée.", "propositions rejetées.")
+        return _plural(decide(ids), f"proposition {done}.", f"propositions {done}s.")
 
     def undo(self) -> str:
         """Undo this coder's last change (a coding, a review, a memo…)."""
