@@ -45,3 +45,8 @@ class ExportError(WorkbenchError):
 
 class TemplateError(ExportError):
     """A .docx template is missing, not a Word file, or its {{ … }} / {% … %} tags are wrong."""
+
+
+class ProfileError(WorkbenchError):
+    """A study profile (attribute labels, types, roles) is invalid or names an unknown
+    attribute."""

@@ -14,9 +14,17 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from workbench.coding.anchor import reanchor
+from workbench.corpus.attributes import AttributesSheet
 from workbench.corpus.model import ParsedDocument
+from workbench.corpus.roles import INTERVIEWER, RESPONDENT
 from workbench.errors import CodingError
 from workbench.nlp.scripts import script_of
+from workbench.profile.stored import (
+    current_profile,
+    declare_speaker_role,
+    save_profile,
+    unroled_documents,
+)
 from workbench.store import Writer, row_of
 from workbench.store import schema as s
 
@@ -171,6 +179,43 @@ def set_case(w: Writer, name: str, kind: str, attributes: dict[str, tuple[Any, s
     w.log("set-attributes", "cases", case_id, before=before, after={
         "name": name, "kind": kind, "attributes": {r["key"]: r["value"] for r in rows}})
     return case_id
+
+
+def write_sheet(w: Writer, sheet: AttributesSheet, *, source: str) -> list[str]:
+    """Write an attributes sheet: its cases and links, the documents' own attributes,
+    the speaker roles it declares, and a new version of the study profile when the
+    sheet brings attributes the profile did not describe. Returns French warnings."""
+    conn = w.conn
+    ids = dict(conn.execute(select(s.documents.c.name, s.documents.c.id)).all())
+    parsed_roles = {(d, sp): r for d, sp, r in conn.execute(
+        select(s.turns.c.document_id, s.turns.c.speaker, s.turns.c.role).distinct()).all()}
+    for case in sheet.cases:
+        links = [(ids[doc], speaker) for doc, speaker in case.links]
+        set_case(w, case.name, case.kind, case.attributes, links)
+        for doc_id, speaker in links:
+            if speaker is None or case.kind != "person":
+                continue
+            # The sheet's speaker is the case's respondent, unless the sheet says otherwise
+            # or the transcript marks that speaker as the interviewer ((ENQ), Enquêteur).
+            role = case.speaker_role or (
+                None if parsed_roles.get((doc_id, speaker)) == INTERVIEWER else RESPONDENT)
+            if role is not None:
+                declare_speaker_role(w, doc_id, speaker, role, source="sheet")
+    for doc in sheet.documents:
+        set_document_attributes(w, ids[doc.name], doc.attributes, kind=doc.kind)
+    order = [*sheet.columns, *(k for d in sheet.documents for k in d.attributes)]
+    save_profile(w, current_profile(conn, order=order), source=source)
+    return list(sheet.warnings)
+
+
+def role_warnings(conn: Connection, document_ids: list[int] | None = None) -> list[str]:
+    """A French warning for each document with several speakers and no role at all."""
+    return [f"« {name} » : plusieurs locuteurs et aucun rôle connu (enquêteur ou personne "
+            "interrogée) ; les règles réservées aux personnes interrogées et le décompte des "
+            "répondant·es l'ignorent. Nommez la personne interrogée dans la colonne "
+            "« locuteur » de la feuille d'attributs, ou déclarez les rôles avec "
+            f"p.set_speaker_role(\"{name}\", \"<locuteur>\", \"interviewer\")."
+            for name in unroled_documents(conn, document_ids)]
 
 
 def set_document_attributes(w: Writer, doc_id: int, attributes: dict[str, tuple[Any, str]],

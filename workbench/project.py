@@ -51,6 +51,15 @@ from workbench.privacy import (
     stored_table,
     table_frame,
 )
+from workbench.profile import StudyProfile
+from workbench.profile.files import read_profile, write_profile
+from workbench.profile.infer import gender_values
+from workbench.profile.stored import (
+    current_profile,
+    declare_speaker_role,
+    profile_versions,
+    save_profile,
+)
 from workbench.store import Store
 from workbench.store import schema as s
 from workbench.store.revert import revert_txn
@@ -143,6 +152,8 @@ class Project:
             result = importer.write_document(
                 w, name or importer.document_name(path), parsed, kind=_kind(kind),
                 source=str(path), drop_unplaced=drop_unplaced)
+            result.warnings = [*result.warnings,
+                               *importer.role_warnings(w.conn, [result.document_id])]
         result.summary = turn_summary(parsed)
         return result
 
@@ -184,23 +195,21 @@ class Project:
                 result.summary = turn_summary(doc)
                 results.append(result)
             if sheet is not None:
-                self._write_sheet(w, sheet)
+                importer.write_sheet(w, sheet, source=str(attributes))
+            else:
+                save_profile(w, current_profile(w.conn), source=str(folder))
+            warnings = importer.role_warnings(w.conn, [r.document_id for r in results])
+        for result in results:
+            result.warnings = [*result.warnings, *(m for m in warnings
+                                                    if m.startswith(f"« {result.document} »"))]
         return results
 
     def import_attributes(self, path: str | Path, **options: Any) -> list[str]:
         """Load (or reload) an attributes sheet for documents already imported."""
         sheet = read_attributes(Path(path), known=self._known_speakers(), **options)
         with self.store.write(self.coder) as w:
-            self._write_sheet(w, sheet)
-        return sheet.warnings
-
-    def _write_sheet(self, w: Any, sheet: Any) -> None:
-        ids = dict(w.conn.execute(select(s.documents.c.name, s.documents.c.id)).all())
-        for case in sheet.cases:
-            links = [(ids[doc], speaker) for doc, speaker in case.links]
-            importer.set_case(w, case.name, case.kind, case.attributes, links)
-        for doc in sheet.documents:
-            importer.set_document_attributes(w, ids[doc.name], doc.attributes, kind=doc.kind)
+            warnings = importer.write_sheet(w, sheet, source=str(path))
+            return warnings + importer.role_warnings(w.conn)
 
     def _known_speakers(self) -> dict[str, list[str]]:
         with self.store.read() as conn:
@@ -258,6 +267,72 @@ class Project:
         """One row per case with its attributes as columns (unit: cases)."""
         with self.store.read() as conn:
             return case_table(conn)
+
+    # -- study profile ---------------------------------------------------------------------
+    def profile(self) -> StudyProfile:
+        """The study profile: label, type and role of each attribute (guessed at import,
+        corrected with `set_attribute`, `set_role` or `load_profile`)."""
+        with self.store.read() as conn:
+            return current_profile(conn)
+
+    def set_attribute(self, key: str, **changes: Any) -> StudyProfile:
+        """Change an attribute's label, type, role, values (gender: value → women | men |
+        other), bins (lower bounds of the age classes) or young (classes counted as young);
+        saved as a new profile version (undo brings the previous one back)."""
+        with self.store.write(self.coder) as w:
+            profile = current_profile(w.conn).changed(key, **changes)
+            save_profile(w, profile, source="set_attribute")
+        return profile
+
+    def set_role(self, role: str, key: str | None) -> StudyProfile:
+        """Say which attribute plays `role` (gender, age, generation, residence, origin,
+        organisation_type…; None: none). The gender values are mapped from their spelling."""
+        with self.store.write(self.coder) as w:
+            profile = current_profile(w.conn).with_role(role, key)
+            spec = profile.get(key) if key else None
+            if role == "gender" and spec is not None and not spec.values:
+                values = case_table(w.conn).get(key, pd.Series(dtype=object))
+                profile = profile.changed(key, values=gender_values(values) or {})
+            save_profile(w, profile, source="set_role")
+        return profile
+
+    def load_profile(self, path: str | Path) -> StudyProfile:
+        """Load a profile edited as YAML or Excel (see `export_profile`)."""
+        loaded = read_profile(path)
+        with self.store.write(self.coder) as w:
+            save_profile(w, loaded, source=str(path))
+            return current_profile(w.conn)
+
+    def export_profile(self, path: str | Path) -> Path:
+        """Write the profile to .yaml or .xlsx, to edit it and load it back."""
+        return write_profile(self.profile(), path)
+
+    def profile_versions(self) -> pd.DataFrame:
+        """Every saved version of the profile: date, author, source, what changed."""
+        with self.store.read() as conn:
+            return profile_versions(conn)
+
+    def set_speaker_role(self, document: str | int, speaker: str, role: str) -> None:
+        """Declare a speaker of a document the interviewer or a respondent (kept across
+        re-imports; wins over the transcript's guess and the attributes sheet)."""
+        with self.store.write(self.coder) as w:
+            doc = self._document(w.conn, document)
+            known = set(w.conn.execute(select(s.turns.c.speaker).where(
+                s.turns.c.document_id == doc["id"]).distinct()).scalars()) - {None}
+            if speaker not in known:
+                raise NotFoundError(f"« {doc['name']} » n'a pas de locuteur « {speaker} » "
+                                    f"(locuteurs : {', '.join(sorted(known)) or 'aucun'}).")
+            declare_speaker_role(w, doc["id"], speaker, role, source="manual")
+
+    def speakers(self) -> pd.DataFrame:
+        """One row per (document, speaker): role, turns, and the case it is linked to."""
+        with self.store.read() as conn:
+            turns = turn_table(conn)
+        grouped = turns.dropna(subset=["speaker"]).groupby(
+            ["document", "speaker"], sort=True, dropna=False)
+        out = grouped.agg(role=("role", "first"), turns=("idx", "size"),
+                          case=("case", "first")).reset_index()
+        return out
 
     def remove_document(self, document: str | int) -> None:
         """Delete a document with its turns and codings (the audit log keeps the codings)."""
@@ -786,7 +861,8 @@ class Project:
             txn = conn.execute(
                 select(e.c.txn).where(e.c.actor == self.coder, e.c.reverted_by.is_(None),
                                       ~e.c.action.startswith("undo-"),
-                                      e.c.entity.in_(["codings", "codes", "memos"]))
+                                      e.c.entity.in_(["codings", "codes", "memos", "study_profiles",
+                                                    "speaker_roles"]))
                 .order_by(e.c.id.desc()).limit(1)).scalar()
         if txn is None:
             raise WorkbenchError(f"nothing to undo for {self.coder}.")

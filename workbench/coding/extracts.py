@@ -12,6 +12,8 @@ from sqlalchemy import Connection, and_, select
 from workbench.coding.codes import codes_frame, descendants, resolve_code
 from workbench.coding.query import And, Atom, Expr, Not, Or, atoms, parse, positive_atoms
 from workbench.errors import WorkbenchError
+from workbench.profile.stored import current_profile, join_declared_roles, role_column
+from workbench.profile.tables import document_attribute_table, raw_case_table
 from workbench.store import schema as s
 
 SCOPES = ("overlap", "turn", "document")
@@ -135,9 +137,11 @@ def _fetch(conn: Connection, code_ids: set[int] | None, *, coder: Any, status: A
     else:
         query = (
             select(sub, d.c.name.label("document"), d.c.kind, t.c.speaker,
-                   t.c.role.label("speaker_role"), t.c.section)
-            .join(d, d.c.id == sub.c.document_id)
-            .outerjoin(t, and_(t.c.document_id == sub.c.document_id, t.c.idx == sub.c.turn_idx))
+                   role_column().label("speaker_role"), t.c.section)
+            .select_from(join_declared_roles(
+                sub.join(d, d.c.id == sub.c.document_id)
+                .outerjoin(t, and_(t.c.document_id == sub.c.document_id,
+                                   t.c.idx == sub.c.turn_idx))))
         )
     query = query.order_by(sub.c.document_id, sub.c.start, sub.c.id)
     result = conn.execute(query)
@@ -181,44 +185,10 @@ def _present(rows: pd.DataFrame, mine: pd.DataFrame, scope: str) -> pd.Series:
     return rows["id"].isin(set(hit["id"]))
 
 
-def _typed(value: str | None, kind: str) -> Any:
-    if value is None:
-        return None
-    try:
-        if kind == "int":
-            return int(value)
-        if kind == "float":
-            return float(value)
-        if kind == "bool":
-            return value.lower() in {"1", "true", "oui", "yes", "vrai"}
-        if kind == "date":
-            return pd.Timestamp(value)
-    except ValueError:
-        return value
-    return value
-
-
-def _pivot(rows: list[Any], id_name: str) -> pd.DataFrame:
-    """(owner id, key, value, type) rows → one column per key, typed values."""
-    records: dict[int, dict[str, Any]] = {}
-    order: list[str] = []
-    for owner, key, value, kind in rows:
-        records.setdefault(owner, {})[key] = _typed(value, kind)
-        if key not in order:
-            order.append(key)
-    frame = pd.DataFrame.from_dict(records, orient="index", columns=order)
-    frame.index.name = id_name
-    return frame
-
-
 def case_table(conn: Connection) -> pd.DataFrame:
-    """Every case with its kind and attributes as columns; unit: cases."""
-    cases = pd.DataFrame(conn.execute(select(s.cases.c.id, s.cases.c.name, s.cases.c.kind)).all(),
-                         columns=["case_id", "case", "case_kind"])
-    attrs = _pivot(conn.execute(select(s.attributes.c.case_id, s.attributes.c.key,
-                                       s.attributes.c.value, s.attributes.c.type)).all(),
-                   "case_id")
-    return cases.merge(attrs, left_on="case_id", right_index=True, how="left")
+    """Every case with its kind and attributes as columns, and the columns the study
+    profile derives (age classes); unit: cases."""
+    return current_profile(conn).with_derived(raw_case_table(conn))
 
 
 def resolve_cases(links: pd.DataFrame, case_kinds: Mapping[int, str],
@@ -277,10 +247,7 @@ def attach_cases(conn: Connection, frame: pd.DataFrame, cases: pd.DataFrame, *,
 def _with_cases_and_attributes(conn: Connection, frame: pd.DataFrame,
                                cases: pd.DataFrame) -> pd.DataFrame:
     frame = attach_cases(conn, frame, cases, reserved=BASE_COLUMNS)
-    doc_attrs = _pivot(conn.execute(select(s.document_attributes.c.document_id,
-                                           s.document_attributes.c.key,
-                                           s.document_attributes.c.value,
-                                           s.document_attributes.c.type)).all(), "document_id")
+    doc_attrs = document_attribute_table(conn)
     doc_attrs = doc_attrs.rename(columns={k: f"document_{k}" for k in doc_attrs.columns
                                           if k in frame.columns or k in BASE_COLUMNS})
     frame = frame.merge(doc_attrs, left_on="document_id", right_index=True, how="left")
@@ -342,8 +309,9 @@ def turn_table(conn: Connection, documents: Iterable[int] | None = None) -> pd.D
     """
     t, d = s.turns, s.documents
     query = (select(t.c.document_id, d.c.name.label("document"), d.c.kind, t.c.idx, t.c.start,
-                    t.c.end, t.c.speaker, t.c.role, t.c.section, t.c.t_start)
-             .join(d, d.c.id == t.c.document_id).order_by(t.c.document_id, t.c.idx))
+                    t.c.end, t.c.speaker, role_column().label("role"), t.c.section, t.c.t_start)
+             .select_from(join_declared_roles(t.join(d, d.c.id == t.c.document_id)))
+             .order_by(t.c.document_id, t.c.idx))
     if documents is not None:
         query = query.where(t.c.document_id.in_(sorted(documents)))
     result = conn.execute(query)

@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.corpus.roles import fold_name
+from workbench.corpus.roles import fold_name, speaker_role_word
 from workbench.corpus.sheets import Table, read_csv, read_xlsx
 from workbench.corpus.values import TypedValue, typed_value
 from workbench.errors import AttributesError
@@ -51,6 +51,8 @@ _CASE = {"cas", "case", "id", "caseid", "idcas", "casid"}
 _KIND = {"type", "kind"}
 _DOCS = {"document", "documents", "doc", "docs", "fichier", "fichiers", "file", "files"}
 _SPEAKER = {"locuteur", "locutrice", "speaker", "locuteurs", "speakers"}
+_SPEAKER_ROLE = {"rolelocuteur", "roledulocuteur", "rolelocutrice", "speakerrole",
+                 "statutlocuteur", "roleentretien", "roledanslentretien", "rolelocuteurrice"}
 _CASE_KINDS = {
     "personne": "person", "person": "person", "individu": "person",
     "organisation": "organisation", "organization": "organisation", "org": "organisation",
@@ -88,6 +90,7 @@ class CaseRow:
     attributes: dict[str, TypedValue]
     row: int
     texts: dict[str, str] = field(default_factory=dict)
+    speaker_role: str | None = None  # interviewer | respondent, from a speaker-role column
 
 
 @dataclass
@@ -108,6 +111,7 @@ class AttributesSheet:
     cases: list[CaseRow] = field(default_factory=list)
     documents: list[DocRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # attribute headers, in sheet order
 
 
 def _header_key(header: str) -> str:
@@ -289,11 +293,14 @@ def _speaker_header(table: Table, cols: _Columns) -> str:
 
 
 def _cases(table: Table, *, docs: _Documents, case_columns: list[str] | None,
-           problems: _Problems, warnings: list[str], source: str) -> list[CaseRow]:
-    roles = {"kind": _KIND, "documents": _DOCS, "speaker": _SPEAKER}
+           problems: _Problems, warnings: list[str], source: str,
+           columns: list[str]) -> list[CaseRow]:
+    roles = {"kind": _KIND, "documents": _DOCS, "speaker": _SPEAKER,
+             "speaker_role": _SPEAKER_ROLE}
     if not case_columns:
         roles["case"] = _CASE
     cols = _Columns(table, problems, roles)
+    _role_column(table, cols)
     name_columns: list[int] = []
     if case_columns:
         by_key = {_header_key(h): j for h, j in cols.headers.items()}
@@ -306,11 +313,14 @@ def _cases(table: Table, *, docs: _Documents, case_columns: list[str] | None,
             )
         name_columns = [by_key[_header_key(c)] for c in case_columns]
         cols.attributes = [(j, h) for j, h in cols.attributes if j not in name_columns]
+        columns.extend(h for _, h in cols.attributes)
     elif "case" not in cols.special:
         raise AttributesError(
             f"{source}: {table.where(table.header_row)} has no case column; add a column named "
             "'cas' (or 'case' / 'id') with one case per row, or give case_columns."
         )
+    if not name_columns:
+        columns.extend(h for _, h in cols.attributes)
     cases: list[CaseRow] = []
     first_row: dict[str, int] = {}
     for row, cells in table.rows:
@@ -340,8 +350,30 @@ def _cases(table: Table, *, docs: _Documents, case_columns: list[str] | None,
             continue
         links = _links(table, row, name, cells, cols, docs, problems, warnings, source)
         attributes, texts = _attributes(cells, cols.attributes)
-        cases.append(CaseRow(name, kind, links, attributes, row, texts))
+        role_text = _text(cols.cell(cells, "speaker_role"))
+        speaker_role = speaker_role_word(role_text) if role_text else None
+        if role_text and speaker_role is None:
+            problems.add(table, row, f"speaker role '{role_text}' is not a role; write "
+                         "enquêteur (interviewer) or enquêté·e (respondent), or leave it empty.")
+            continue
+        cases.append(CaseRow(name, kind, links, attributes, row, texts, speaker_role))
     return cases
+
+
+def _role_column(table: Table, cols: _Columns) -> None:
+    """A column named 'rôle' whose every value is a speaker role (enquêteur, enquêté…)
+    says who interviews; any other 'rôle' column (trésorière, maire…) stays an attribute."""
+    if "speaker_role" in cols.special:
+        return
+    for j, header in cols.attributes:
+        if _header_key(header) not in ("role", "roles"):
+            continue
+        values = [_text(cells[j]) for _, cells in table.rows if j < len(cells)]
+        values = [v for v in values if v]
+        if values and all(speaker_role_word(v) for v in values):
+            cols.special["speaker_role"] = j
+            cols.attributes = [(k, h) for k, h in cols.attributes if k != j]
+        return
 
 
 def _doc_rows(table: Table, *, docs: _Documents, problems: _Problems) -> list[DocRow]:
@@ -447,10 +479,11 @@ def read_attributes(
     docs = _Documents(known)
     problems = _Problems()
     warnings: list[str] = []
+    columns: list[str] = []
     cases = _cases(cases_table, docs=docs, case_columns=case_columns, problems=problems,
-                   warnings=warnings, source=source)
+                   warnings=warnings, source=source, columns=columns)
     documents = []
     if docs_table is not None and docs_table is not cases_table and docs_table.header:
         documents = _doc_rows(docs_table, docs=docs, problems=problems)
     problems.raise_if_any(source)
-    return AttributesSheet(cases, documents, warnings)
+    return AttributesSheet(cases, documents, warnings, columns)

@@ -92,3 +92,22 @@ def infer_role(
     if interviewer_mark:
         return INTERVIEWER
     return known_role(label) or default
+
+
+_ROLE_WORDS = {
+    INTERVIEWER: INTERVIEWER, RESPONDENT: RESPONDENT, "enqueteur": INTERVIEWER,
+    "enquetrice": INTERVIEWER, "enqueteuse": INTERVIEWER, "intervieweur": INTERVIEWER,
+    "intervieweuse": INTERVIEWER, "animateur": INTERVIEWER, "animatrice": INTERVIEWER,
+    "moderateur": INTERVIEWER, "moderatrice": INTERVIEWER, "enq": INTERVIEWER,
+    "enquete": RESPONDENT, "enquetee": RESPONDENT, "repondant": RESPONDENT,
+    "repondante": RESPONDENT, "participant": RESPONDENT, "participante": RESPONDENT,
+    "interviewe": RESPONDENT, "interviewee": RESPONDENT, "personne interrogee": RESPONDENT,
+}
+
+
+def speaker_role_word(text: object) -> str | None:
+    """interviewer | respondent for a role word of a sheet or a command (enquêteur,
+    Enquêtée, répondant, interviewer…), else None."""
+    if text is None:
+        return None
+    return _ROLE_WORDS.get(fold_name(str(text)))

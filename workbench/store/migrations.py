@@ -64,11 +64,18 @@ def _team(conn: Connection) -> None:
                      [{"name": name, "role": role} for name, role in sorted(roles.items())])
 
 
+def _profile(conn: Connection) -> None:
+    """v4: the study profile's versions and the speaker roles declared for documents."""
+    schema.study_profiles.create(conn)
+    schema.speaker_roles.create(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "base schema: documents, turns, cases, codes, codings, memos, events", _noop),
     Migration(2, "turns.script (writing system) and the pseudonyms table",
               _scripts_and_pseudonyms),
     Migration(3, "coders with roles, the latest review of each coding", _team),
+    Migration(4, "study profile versions and declared speaker roles", _profile),
 ]
 
 

@@ -196,6 +196,32 @@ pseudonyms = Table(
     Column("created_at", String(32), nullable=False),
 )
 
+# The study profile (v4): each version of what the attributes are (label, type, role),
+# kept as a JSON snapshot like the codebook's versions; the newest is in force.
+study_profiles = Table(
+    "study_profiles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", String(32), nullable=False),
+    Column("author", String(128), nullable=False),
+    Column("source", Text),
+    Column("snapshot", Text, nullable=False),
+    Column("changes", Text, nullable=False),
+)
+
+# Speaker roles (v4) declared by the attributes sheet or the researcher: they outlive a
+# re-import, which rewrites the turns from the file, and are applied to `turns.role`.
+speaker_roles = Table(
+    "speaker_roles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("speaker", String(255), nullable=False),
+    Column("role", String(32), nullable=False),  # interviewer | respondent
+    Column("source", String(16), nullable=False),  # sheet | manual
+    UniqueConstraint("document_id", "speaker"),
+)
+
 events = Table(
     "events",
     metadata,
