@@ -8,6 +8,8 @@ import pytest
 
 from workbench import Project
 
+pytest_plugins = ["study_fixtures"]  # real_project_path, random_project_path
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 

@@ -91,6 +91,54 @@ def cmd_codebook(args: argparse.Namespace) -> None:
             print(f"{'  ' * row.depth}{row.key}  {row.name}")
 
 
+def cmd_profile(args: argparse.Namespace) -> None:
+    """Show, change, load, export the study profile, or list its versions."""
+    project = _open(args)
+    if args.action == "load":
+        if not args.values:
+            raise WorkbenchError("donnez le fichier du profil : workbench profile load "
+                                 "profil.yaml")
+        project.load_profile(args.values[0])
+    elif args.action == "export":
+        if not args.values:
+            raise WorkbenchError("donnez le fichier à écrire : workbench profile export "
+                                 "profil.yaml (ou .xlsx)")
+        print(f"Écrit : {project.export_profile(args.values[0])}")
+        return
+    elif args.action == "versions":
+        print(project.profile_versions().to_string(index=False))
+        return
+    elif args.action == "role":
+        if len(args.values) not in (1, 2):
+            raise WorkbenchError("écrivez : workbench profile role ROLE ATTRIBUT (ou ROLE seul "
+                                 "pour qu'aucun attribut ne le tienne)")
+        project.set_role(args.values[0], args.values[1] if len(args.values) == 2 else None)
+    elif args.action == "set":
+        if not args.values:
+            raise WorkbenchError("écrivez : workbench profile set ATTRIBUT --label … --type …")
+        changes = {k: v for k, v in (("label", args.label), ("type", args.type))
+                   if v is not None}
+        if args.values_map:
+            changes["values"] = dict(item.split("=", 1) for item in args.values_map.split(";")
+                                     if "=" in item)
+        if args.bins:
+            changes["bins"] = [b for b in args.bins.split(",") if b.strip()]
+        project.set_attribute(args.values[0], **changes)
+    print(project.profile().frame().to_string(index=False))
+
+
+def cmd_speakers(args: argparse.Namespace) -> None:
+    """List the speakers of each document with their role, or declare one's role."""
+    project = _open(args)
+    if args.set:
+        document, speaker, role = args.set
+        project.set_speaker_role(document, speaker, role)
+    frame = project.speakers()
+    if args.document:
+        frame = frame[frame["document"] == args.document]
+    print(frame.fillna("").to_string(index=False))
+
+
 def cmd_code(args: argparse.Namespace) -> None:
     project = _open(args)
     if args.quote:
@@ -203,6 +251,25 @@ def cmd_undo(args: argparse.Namespace) -> None:
     print(f"Undone: {n} change(s).")
 
 
+def cmd_language(args: argparse.Namespace) -> None:
+    """Show the documents' languages, or correct one document's."""
+    from workbench.nlp.languages import language_name
+
+    project = _open(args)
+    if args.code is not None:
+        if args.document is None:
+            raise WorkbenchError("écrivez : workbench language -p PROJET DOCUMENT CODE")
+        project.set_language(args.document, args.code)
+    frame = project.documents()
+    if args.document is not None:
+        frame = frame[(frame["name"] == args.document) | (frame["id"].astype(str)
+                                                           == args.document)]
+        if frame.empty:
+            project.text(args.document, 0, 0)  # raises the usual "no document" error
+    for name, code in zip(frame["name"], frame["language"], strict=True):
+        print(f"{name}: {code or '—'} ({language_name(code)})")
+
+
 def cmd_backup(args: argparse.Namespace) -> None:
     from workbench.store.backup import backup
 
@@ -264,6 +331,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["load", "export", "show"])
     p.add_argument("file", nargs="?", help=".yaml or .xlsx file to load or write")
     p.set_defaults(func=cmd_codebook)
+
+    p = sub.add_parser("profile", help="the study profile: label, type and role of each "
+                                       "attribute (show, set, role, load, export, versions)")
+    _project_arg(p)
+    p.add_argument("action", nargs="?", default="show",
+                   choices=["show", "set", "role", "load", "export", "versions"])
+    p.add_argument("values", nargs="*", help="set: ATTRIBUTE; role: ROLE [ATTRIBUTE]; "
+                                             "load/export: FILE (.yaml or .xlsx)")
+    p.add_argument("--label", help="set: the label people read")
+    p.add_argument("--type", help="set: category | multi | number | date | text")
+    p.add_argument("--values", dest="values_map", metavar="V=MEANING;…",
+                   help="set: gender values, e.g. \"F=women;H=men\"")
+    p.add_argument("--bins", help="set: lower bounds of the age classes, e.g. 0,25,35,50,65")
+    p.set_defaults(func=cmd_profile)
+
+    p = sub.add_parser("speakers", help="speakers of each document with their role; "
+                                        "--set DOCUMENT SPEAKER ROLE declares one")
+    _project_arg(p)
+    p.add_argument("--document", help="only this document")
+    p.add_argument("--set", nargs=3, metavar=("DOCUMENT", "SPEAKER", "ROLE"),
+                   help="ROLE: interviewer (enquêteur) or respondent (enquêté·e)")
+    p.set_defaults(func=cmd_speakers)
 
     p = sub.add_parser("code", help="code a passage by quote or by offsets")
     _project_arg(p)
@@ -344,6 +433,13 @@ def build_parser() -> argparse.ArgumentParser:
     _project_arg(p)
     p.add_argument("--txn", help="transaction id from `workbench history`")
     p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("language", help="the language of each document (detected at import), "
+                                        "or correct one: DOCUMENT CODE (fr, en, ar… or und)")
+    _project_arg(p)
+    p.add_argument("document", nargs="?", help="document name (default: list all)")
+    p.add_argument("code", nargs="?", help="new language code (ISO 639-1: fr, en, ar…; und)")
+    p.set_defaults(func=cmd_language)
 
     p = sub.add_parser("backup", help="a consistent copy of a SQLite project, even while "
                                       "others are coding (PostgreSQL: use pg_dump)")
