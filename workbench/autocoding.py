@@ -1,4 +1,9 @@
-"""Running the codebook's rules over the project: parse, match, store suggestions."""
+"""Running the codebook's rules over the project: parse, match, store suggestions.
+
+Each document is matched on the parse of its language's pipeline (rule phrases
+are parsed by the same pipeline); documents in a language without an installed
+model are left out, with a French warning naming them.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,13 @@ from workbench.coding.extracts import turn_table
 from workbench.coding.review import new_suggestions, store_suggestions
 from workbench.nlp.parse import parse_texts
 from workbench.nlp.tokens import token_frame
-from workbench.parsed import document_texts, parse_documents
+from workbench.parsed import (
+    document_languages,
+    document_texts,
+    parse_routed,
+    route_documents,
+    warn_routing,
+)
 from workbench.store import Store
 from workbench.store import schema as s
 
@@ -57,14 +68,24 @@ def run_rules(store: Store, location: str | Path | None, coder: str, *,
     """Propose codings from the rules; returns per rule how many new suggestions were stored."""
     rules = stored_rules(store, codes)
     texts = document_texts(store, documents)
-    parsed = parse_documents(store, location, texts, model=model, progress=progress)
-    tokens = token_frame(parsed)
+    routing = route_documents(document_languages(store, texts.keys()), model=model)
+    warn_routing(store, routing, "le codage automatique")
+    parsed = parse_routed(store, location, texts, routing, progress=progress)
+    tokens = token_frame(parsed, languages=routing.languages)
     with store.read() as conn:
         turns = turn_table(conn, texts.keys()).rename(columns={"document": "document_name",
                                                                 "document_id": "document"})
         keys = dict(conn.execute(select(s.codes.c.key, s.codes.c.id)).all())
         names = dict(conn.execute(select(s.documents.c.id, s.documents.c.name)).all())
-    found = match_rules(rules, tokens, turns, texts, phrases=phrase_tokens(rules, model=model))
+    parts = []
+    for name, docs in routing.by_model().items():  # phrases parsed as their documents are
+        parts.append(match_rules(rules, tokens[tokens["document"].isin(docs)],
+                                 turns[turns["document"].isin(docs)],
+                                 {d: texts[d] for d in docs},
+                                 phrases=phrase_tokens(rules, model=name) if rules else {}))
+    found = pd.concat([p for p in parts if len(p)], ignore_index=True) \
+        if any(len(p) for p in parts) else match_rules(rules, tokens.iloc[0:0], turns, {},
+                                                         phrases={})
     found = found.rename(columns={"document": "document_id"}).assign(
         code_id=lambda f: f["code"].map(keys))
     with store.write(coder) as w:

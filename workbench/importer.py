@@ -7,6 +7,8 @@ written in one transaction, so a bad file or sheet leaves nothing half-imported.
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,8 @@ from workbench.coding.anchor import reanchor
 from workbench.corpus.attributes import AttributesSheet
 from workbench.corpus.model import ParsedDocument
 from workbench.corpus.roles import INTERVIEWER, RESPONDENT
-from workbench.errors import CodingError
+from workbench.errors import CodingError, WorkbenchError
+from workbench.nlp.languages import UNDETERMINED, detect_language, normalise_language
 from workbench.nlp.scripts import script_of
 from workbench.profile.stored import (
     current_profile,
@@ -43,6 +46,7 @@ class ImportResult:
     dropped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     summary: str | None = None  # "N of M lines start with a speaker label"
+    language: str | None = None  # ISO code stored ("und": undetermined)
 
 
 def sha256(text: str) -> str:
@@ -54,9 +58,80 @@ def _doc_summary(row: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if row is None else {k: v for k, v in row.items() if k != "text"}
 
 
+_CODE = re.compile(r"^([A-Z]{1,4}\d{1,4})(?=[_\-\s.]|$)")
+_USER_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
+
+
+def name_code(name: str) -> str | None:
+    """The short code a file name starts with (E07 in 'E07_ines_idf', FG02), if any."""
+    m = _CODE.match(name)
+    return m.group(1) if m else None
+
+
+def new_reference(conn: Connection, name: str, *, shared: Iterable[str] = ()) -> str:
+    """A unique reference for a new document: the code its name starts with when no
+    other document has it (nor `shared`, codes several files of one import begin with),
+    else the next free D01, D02… Never derived from the rest of the name (a person's)."""
+    taken = set(conn.execute(select(s.documents.c.reference)
+                             .where(s.documents.c.reference.is_not(None))).scalars())
+    code = name_code(name)
+    if code and code not in taken and code not in set(shared):
+        return code
+    numbers = [int(r[1:]) for r in taken if re.fullmatch(r"D\d+", r)]
+    n = max(numbers, default=0) + 1
+    while f"D{n:02d}" in taken:
+        n += 1
+    return f"D{n:02d}"
+
+
+def shared_codes(names: Iterable[str]) -> set[str]:
+    """Codes that several of `names` start with (ESLO1 for ESLO1_ENT_001, _002…)."""
+    codes = [c for c in map(name_code, names) if c]
+    return {c for c in codes if codes.count(c) > 1}
+
+
+def fill_missing_references(w: Writer) -> int:
+    """Give a reference to documents imported before references existed (schema v4)."""
+    rows = w.conn.execute(select(s.documents.c.id, s.documents.c.name)
+                          .where(s.documents.c.reference.is_(None))
+                          .order_by(s.documents.c.id)).all()
+    shared = shared_codes(w.conn.execute(select(s.documents.c.name)).scalars())
+    for doc_id, name in rows:
+        w.conn.execute(s.documents.update().where(s.documents.c.id == doc_id)
+                       .values(reference=new_reference(w.conn, name, shared=shared)))
+    return len(rows)
+
+
+def set_reference(w: Writer, doc_id: int, reference: str) -> None:
+    """Give a document the reference the team chose (unique; letters, digits, . _ -)."""
+    reference = reference.strip()
+    if not _USER_REFERENCE.match(reference):
+        raise WorkbenchError(f"référence « {reference} » refusée : 1 à 32 lettres sans accent, "
+                             "chiffres, points, tirets ou soulignés (ex. ENT03).")
+    other = w.conn.execute(select(s.documents.c.name).where(
+        s.documents.c.reference == reference, s.documents.c.id != doc_id)).scalar()
+    if other is not None:
+        raise WorkbenchError(f"la référence « {reference} » est déjà celle d'un autre "
+                             "document ; choisissez-en une autre.")
+    before = row_of(w.conn, s.documents, doc_id)
+    w.conn.execute(s.documents.update().where(s.documents.c.id == doc_id)
+                   .values(reference=reference))
+    w.log("reference", "documents", doc_id, before=_doc_summary(before),
+          after=_doc_summary(row_of(w.conn, s.documents, doc_id)))
+
+
 def write_document(w: Writer, name: str, parsed: ParsedDocument, *, kind: str, source: str,
-                   drop_unplaced: bool = False) -> ImportResult:
-    """Insert a new document, or update a changed one re-anchoring its codings."""
+                   drop_unplaced: bool = False, language: str | None = None,
+                   shared: Iterable[str] = ()) -> ImportResult:
+    """Insert a new document, or update a changed one re-anchoring its codings.
+
+    `shared`: codes that several files of the same import start with (see
+    `shared_codes`), so that none of them takes the code as its reference.
+
+    `language`: the document's language code; None detects it from the text
+    ("und" when unsure). A changed text keeps a language set with
+    ``Project.set_language`` (not undone) since the document was first imported.
+    """
     conn = w.conn
     digest = sha256(parsed.text)
     existing = conn.execute(select(s.documents).where(s.documents.c.name == name)
@@ -66,16 +141,26 @@ def write_document(w: Writer, name: str, parsed: ParsedDocument, *, kind: str, s
         "source": source, "encoding": parsed.encoding, "updated_at": w.at,
     }
     if existing is None:
+        values["language"] = _language(parsed.text, language)
+        values["reference"] = new_reference(conn, name, shared=shared)
         doc_id = conn.execute(s.documents.insert().values(name=name, imported_at=w.at, **values)
                               .returning(s.documents.c.id)).scalar_one()
         turns = _write_turns(conn, doc_id, parsed)
         w.log("import", "documents", doc_id, after=_doc_summary(row_of(conn, s.documents, doc_id)))
-        return ImportResult(name, "new", doc_id, turns=turns, warnings=parsed.warnings)
+        return ImportResult(name, "new", doc_id, turns=turns, warnings=parsed.warnings,
+                            language=values["language"])
     doc_id = existing["id"]
     if existing["sha256"] == digest:
         if existing["kind"] != kind:
             conn.execute(s.documents.update().where(s.documents.c.id == doc_id).values(kind=kind))
-        return ImportResult(name, "unchanged", doc_id)
+        found = existing["language"]
+        if found is None:  # imported before languages were detected
+            found = _language(parsed.text, language)
+            conn.execute(s.documents.update().where(s.documents.c.id == doc_id)
+                         .values(language=found))
+        return ImportResult(name, "unchanged", doc_id, language=found)
+    values["language"] = existing["language"] if _language_set_by_user(
+        conn, doc_id, existing["imported_at"]) else _language(parsed.text, language)
     placed, dropped = _reanchor_codings(conn, doc_id, existing["text"], parsed.text, name,
                                         drop_unplaced=drop_unplaced)
     for coding_id, start, end in placed:
@@ -94,7 +179,39 @@ def write_document(w: Writer, name: str, parsed: ParsedDocument, *, kind: str, s
     w.log("reimport", "documents", doc_id, before=_doc_summary(dict(existing)),
           after=_doc_summary(row_of(conn, s.documents, doc_id)))
     return ImportResult(name, "updated", doc_id, turns=turns, reanchored=len(placed),
-                        dropped=[r for _, r in dropped], warnings=parsed.warnings)
+                        dropped=[r for _, r in dropped], warnings=parsed.warnings,
+                        language=values["language"])
+
+
+def _language(text: str, given: str | None) -> str:
+    """The language to store: the given code (checked), else the detected one, else "und"."""
+    if given is not None:
+        return normalise_language(given)
+    return detect_language(text) or UNDETERMINED
+
+
+def _language_set_by_user(conn: Connection, doc_id: int, since: str) -> bool:
+    """Whether someone set this document's language (and did not undo it) since `since`
+    (its first import: a removed document's id may be given to a new one)."""
+    e = s.events
+    return conn.execute(select(e.c.id).where(
+        e.c.entity == "documents", e.c.entity_id == doc_id, e.c.action == "set-language",
+        e.c.reverted_by.is_(None), e.c.at >= since).limit(1)).first() is not None
+
+
+def set_language(w: Writer, doc_id: int, language: str) -> bool:
+    """Store a document's language (a code checked by `normalise_language`); returns False
+    when it was already that. Logged as "set-language" (the row without its text), so
+    ``revert`` can undo it and a re-import keeps it; nothing else changes."""
+    conn = w.conn
+    before = row_of(conn, s.documents, doc_id)
+    if before is None or before["language"] == language:
+        return False
+    conn.execute(s.documents.update().where(s.documents.c.id == doc_id)
+                 .values(language=language))
+    w.log("set-language", "documents", doc_id, before=_doc_summary(before),
+          after=_doc_summary(row_of(conn, s.documents, doc_id)))
+    return True
 
 
 def _reanchor_codings(conn: Connection, doc_id: int, old: str, new: str, name: str, *,

@@ -33,6 +33,7 @@ from workbench.export.annex import export_annex
 from workbench.export.annex_xlsx import AnnexReport
 from workbench.nlp.entities import entity_frame
 from workbench.nlp.kwic import kwic
+from workbench.nlp.languages import normalise_language
 from workbench.nlp.pseudonyms import (
     PseudonymEntry,
     fold,
@@ -41,8 +42,16 @@ from workbench.nlp.pseudonyms import (
     person_entities,
     pseudonymise_frame,
 )
+from workbench.nlp.sentiment import LANGUAGES as SENTIMENT_LANGUAGES
 from workbench.nlp.sentiment import sentiment_frame
-from workbench.parsed import document_texts, parse_documents, project_tokens, tokens_with_turns
+from workbench.parsed import (
+    document_texts,
+    keep_languages,
+    kwic_tokens,
+    parse_documents,
+    project_tokens,
+    tokens_with_turns,
+)
 from workbench.privacy import (
     name_words,
     proposals,
@@ -67,6 +76,12 @@ from workbench.viz.wordclouds import save_wordcloud
 
 if TYPE_CHECKING:
     from workbench.merge import MergeReport
+
+
+# What `undo` takes back: coding work, the profile, roles, languages and references
+# (an import is undone with `revert(txn)`).
+UNDOABLE_ENTITIES = ("codings", "codes", "memos", "study_profiles", "speaker_roles")
+UNDOABLE_ACTIONS = ("set-language", "reference")
 
 
 def default_coder() -> str:
@@ -119,9 +134,12 @@ class Project:
         with store.read() as conn:
             untagged = conn.execute(select(s.turns.c.id).where(s.turns.c.script.is_(None))
                                     .limit(1)).first()
-        if untagged:
+        unreferenced = conn_first(store, select(s.documents.c.id)
+                                  .where(s.documents.c.reference.is_(None)).limit(1))
+        if untagged or unreferenced:
             with store.write("workbench") as w:
                 importer.fill_missing_scripts(w)
+                importer.fill_missing_references(w)
         return cls(store, coder=coder, location=path_or_url)
 
     def close(self) -> None:
@@ -178,6 +196,7 @@ class Project:
             raise CorpusError(f"{folder}: {len(problems)} file(s) cannot be imported, so nothing "
                               "was imported:\n  - " + "\n  - ".join(problems))
         names = {path: importer.document_name(path) for path in files}
+        shared = importer.shared_codes(names.values())
         sheet = None
         if attributes is not None:
             known = self._known_speakers()
@@ -191,7 +210,7 @@ class Project:
                 name = names[path]
                 result = importer.write_document(
                     w, name, doc, kind=_kind(doc_kinds.get(name) or kind), source=str(path),
-                    drop_unplaced=drop_unplaced)
+                    drop_unplaced=drop_unplaced, shared=shared)
                 result.summary = turn_summary(doc)
                 results.append(result)
             if sheet is not None:
@@ -223,13 +242,15 @@ class Project:
         return known
 
     def documents(self) -> pd.DataFrame:
-        """One row per document: name, kind, length, turns, codings, encoding, source."""
+        """One row per document: name, kind, language, length, turns, codings, encoding,
+        source ("und": language undetermined, analysed as French)."""
         d = s.documents
         turns = (select(func.count()).where(s.turns.c.document_id == d.c.id)
                  .correlate(d).scalar_subquery())
         codings = (select(func.count()).where(s.codings.c.document_id == d.c.id)
                    .correlate(d).scalar_subquery())
-        query = select(d.c.id, d.c.name, d.c.kind, d.c.length, turns.label("turns"),
+        query = select(d.c.id, d.c.reference, d.c.name, d.c.kind, d.c.language, d.c.length,
+                       turns.label("turns"),
                        codings.label("codings"), d.c.encoding, d.c.source, d.c.sha256,
                        d.c.imported_at).order_by(d.c.name)
         with self.store.read() as conn:
@@ -245,6 +266,12 @@ class Project:
             raise NotFoundError(f"no document '{document}' in the project. Known: "
                                 + ", ".join(names))
         return dict(row)
+
+    def set_reference(self, document: str | int, reference: str) -> None:
+        """Give a document the short reference the team chose (ENT03…): extracts are cited
+        as <reference>-T<turn>. Unique; the table reference → document stays in the project."""
+        with self.store.write(self.coder) as w:
+            importer.set_reference(w, self._document(w.conn, document)["id"], reference)
 
     def text(self, document: str | int, start: int = 0, end: int | None = None) -> str:
         """The stored (normalised) text of a document, or a slice of it."""
@@ -262,6 +289,16 @@ class Project:
                                                             strict=True)]
         frame = frame.drop(columns=["id", "document_id"])
         return self.pseudonymise(frame) if pseudonymise else frame
+
+    def set_language(self, document: str | int, language: str) -> str:
+        """Correct a document's detected language: an ISO 639-1 code ("fr", "en", "ar"…), a
+        few ISO 639-3 ones (ary, shi, zgh) or "und"; returns the code stored. Audited
+        (`revert` undoes it), kept by re-imports; word statistics, auto-coding and sentiment
+        then use that language's pipeline, or leave the document out with a warning."""
+        code = normalise_language(language)
+        with self.store.write(self.coder) as w:
+            importer.set_language(w, self._document(w.conn, document)["id"], code)
+        return code
 
     def cases(self) -> pd.DataFrame:
         """One row per case with its attributes as columns (unit: cases)."""
@@ -566,7 +603,8 @@ class Project:
     # -- auto-coding and review ------------------------------------------------------------
     def tokens(self, documents: Iterable[str | int] | None = None, *,
                progress: bool = True) -> pd.DataFrame:
-        """One row per token (lemma, sentence, markup flags…) with turn, speaker and case."""
+        """One row per token (lemma, sentence, markup flags…) with turn, speaker and case;
+        each document parsed in its language, those without a spaCy model left out (warning)."""
         return project_tokens(self.store, self.location, documents=self._doc_ids(documents),
                               progress=progress)
 
@@ -737,8 +775,10 @@ class Project:
                                  top=top, min_count=min_count)
 
     def kwic(self, word: str, *, by: str = "lemma", window: int = 60) -> pd.DataFrame:
-        """Every occurrence of a word (lemma or form) in context, with speaker and case."""
-        tokens = self.tokens(progress=False)
+        """Every occurrence of a word (lemma or form) in context, with speaker and case
+        (by lemma: documents whose language has no spaCy model are left out, with a warning;
+        by form: every document)."""
+        tokens = kwic_tokens(self.store, self.location, word, by=by)
         return kwic(tokens, document_texts(self.store), word, by=by, window=window,
                     keep=("document", "speaker", "role", "case", *self._attribute_names()))
 
@@ -766,7 +806,10 @@ class Project:
         """Extracts with polarity, subjectivity and tone (an indicator: read the extracts;
         accuracy on our hand-labelled set is in docs/sentiment.md). Accepted codings only
         unless `status` says otherwise."""
-        return sentiment_frame(self.extracts(codes, where=where, status=status))
+        extracts = keep_languages(self.store, self.extracts(codes, where=where, status=status),
+                                  SENTIMENT_LANGUAGES, purpose="l'indicateur de tonalité",
+                                  reason="son lexique (textblob-fr) ne connaît que le français")
+        return sentiment_frame(extracts)
 
     def _attribute_names(self) -> list[str]:
         return [c for c in self.cases().columns if c not in ("case_id", "case", "case_kind")]
@@ -861,8 +904,8 @@ class Project:
             txn = conn.execute(
                 select(e.c.txn).where(e.c.actor == self.coder, e.c.reverted_by.is_(None),
                                       ~e.c.action.startswith("undo-"),
-                                      e.c.entity.in_(["codings", "codes", "memos", "study_profiles",
-                                                    "speaker_roles"]))
+                                      (e.c.entity.in_(UNDOABLE_ENTITIES)
+                                       | e.c.action.in_(UNDOABLE_ACTIONS)))
                 .order_by(e.c.id.desc()).limit(1)).scalar()
         if txn is None:
             raise WorkbenchError(f"nothing to undo for {self.coder}.")
@@ -891,6 +934,12 @@ class Project:
         frame = pd.DataFrame(problems, columns=["coding_id", "document", "start", "end",
                                                 "problem"])
         return Verification(checked, frame)
+
+
+def conn_first(store: Store, query: Any) -> Any:
+    """The first row of a read-only query, or None."""
+    with store.read() as conn:
+        return conn.execute(query).first()
 
 
 def corpus_files(folder: Path, *, exclude: str | Path | None = None) -> list[Path]:

@@ -36,6 +36,7 @@ from workbench.analysis.disagreements import (
 from workbench.coding.anchor import find_quote
 from workbench.coding.extracts import Atom, as_expr
 from workbench.errors import NotFoundError, WorkbenchError
+from workbench.parsed import project_tokens
 from workbench.store import schema as s
 
 if TYPE_CHECKING:
@@ -143,7 +144,10 @@ def segments(project: Project, documents: Iterable[str], level: str) -> pd.DataF
         return pd.DataFrame([tuple(r) for r in rows],
                             columns=["document", "idx", "speaker", "start", "end"])
     if level == "sentence":
-        tokens = project.tokens(names, progress=False)
+        # Documents whose language has no spaCy model are cut into sentences by spaCy's
+        # rules for that language: a sentence needs no lemma.
+        tokens = project_tokens(project.store, project.location, progress=False,
+                                documents=project._doc_ids(names), sentences_only=True)
         # A sentence runs from its first to its last token inside a turn: speaker labels
         # ("Fatima :") and timestamps between turns are no one's words.
         tokens = tokens[~tokens["is_space"] & tokens["idx"].notna()]

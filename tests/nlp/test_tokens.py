@@ -114,10 +114,10 @@ def test_filler_rules(text: str, fillers: list[str], kept: list[str]) -> None:
 
 
 def test_a_project_extends_the_list(tmp_path: Path) -> None:
-    fillers = FillerList.load().extend(["ouais", "tu vois", "re:\\bmh+\\b", "(*)"])
-    frame = tokens("Ouais, tu vois, (il rit) mhhh c'est ça.", fillers=fillers)
-    assert flagged(frame) == ["Ouais", "tu", "vois", "(", "il", "rit", ")", "mhhh"]
-    assert flagged(tokens("Ouais, tu vois.")) == []  # the package list is unchanged
+    fillers = FillerList.load().extend(["bof", "tu vois", "re:\\bmh+\\b", "(*)"])
+    frame = tokens("Bof, tu vois, (il rit) mhhh c'est ça.", fillers=fillers)
+    assert flagged(frame) == ["Bof", "tu", "vois", "(", "il", "rit", ")", "mhhh"]
+    assert flagged(tokens("Bof, tu vois.")) == []  # the package list is unchanged
     own = tmp_path / "fillers.txt"
     own.write_text("# only this\nbref @end\n", encoding="utf-8")
     frame = tokens("Bref, on a fini, bref. Bref on part.", fillers=FillerList.load(own))

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, select
 
 from workbench.coding.codes import codes_frame, descendants, resolve_code
 from workbench.coding.query import And, Atom, Expr, Not, Or, atoms, parse, positive_atoms
+from workbench.corpus.roles import INTERVIEWER
 from workbench.errors import WorkbenchError
 from workbench.profile.stored import current_profile, join_declared_roles, role_column
 from workbench.profile.tables import document_attribute_table, raw_case_table
@@ -47,6 +48,17 @@ def short_label(name: str, document_id: int) -> str:
     """'E07_ines_idf' → 'E07'; other names → 'D12' (the document id)."""
     m = re.match(r"^([A-Za-z]{1,4}\d{1,4})(?:[_\-\s.]|$)", name)
     return m.group(1) if m else f"D{document_id}"
+
+
+def document_references(conn: Connection) -> dict[int, str]:
+    """Document id → its stored reference (E01, FG02, D07…), for labels and exports."""
+    return {i: r for i, r in conn.execute(select(s.documents.c.id, s.documents.c.reference))}
+
+
+def natural_key(text: object) -> tuple[object, ...]:
+    """Sort key that puts D2 before D10 and E01-T9 before E01-T10."""
+    return tuple(int(part) if part.isdigit() else part.casefold()
+                 for part in re.split(r"(\d+)", str(text)))
 
 
 def extracts(
@@ -136,7 +148,8 @@ def _fetch(conn: Connection, code_ids: set[int] | None, *, coder: Any, status: A
                        sub.c.turn_idx)
     else:
         query = (
-            select(sub, d.c.name.label("document"), d.c.kind, t.c.speaker,
+            select(sub, d.c.name.label("document"), d.c.reference.label("doc_reference"),
+                   d.c.kind, t.c.speaker,
                    role_column().label("speaker_role"), t.c.section)
             .select_from(join_declared_roles(
                 sub.join(d, d.c.id == sub.c.document_id)
@@ -196,8 +209,10 @@ def resolve_cases(links: pd.DataFrame, case_kinds: Mapping[int, str],
     """The case speaking in each row (document_id, speaker).
 
     The speaker's own case when the attributes sheet links it; otherwise the
-    one person case linked to the whole document, if there is exactly one.
-    Interviewer turns therefore carry no case unless the sheet says so.
+    one person case linked to the whole document, if there is exactly one — but
+    never for an interviewer's turn (`role` or `speaker_role` column): interviewer
+    turns carry no case unless the sheet links that speaker to one, so the
+    interviewer's words never make a case a respondent nor count for one.
     """
     by_speaker = {(r.document_id, r.speaker): r.case_id
                   for r in links.itertuples() if r.speaker is not None}
@@ -210,9 +225,11 @@ def resolve_cases(links: pd.DataFrame, case_kinds: Mapping[int, str],
         if r.speaker is not None:
             speaker_docs.setdefault(r.document_id, set()).add(r.case_id)
 
-    def one(doc: int, speaker: Any) -> Any:
+    def one(doc: int, speaker: Any, role: Any) -> Any:
         if speaker is not None and not pd.isna(speaker) and (doc, speaker) in by_speaker:
             return by_speaker[(doc, speaker)]
+        if role == INTERVIEWER:
+            return None
         level = doc_level.get(doc, [])
         if len(level) == 1:
             return level[0]
@@ -220,8 +237,11 @@ def resolve_cases(links: pd.DataFrame, case_kinds: Mapping[int, str],
             return next(iter(speaker_docs[doc]))
         return None
 
-    return pd.Series([one(d, sp) for d, sp in zip(rows["document_id"], rows["speaker"],
-                                                  strict=True)], index=rows.index, dtype=object)
+    role_column = next((c for c in ("role", "speaker_role") if c in rows.columns), None)
+    roles = rows[role_column] if role_column else pd.Series(None, index=rows.index)
+    return pd.Series([one(d, sp, r) for d, sp, r in zip(rows["document_id"], rows["speaker"],
+                                                         roles, strict=True)],
+                     index=rows.index, dtype=object)
 
 
 def attach_cases(conn: Connection, frame: pd.DataFrame, cases: pd.DataFrame, *,
@@ -257,13 +277,12 @@ def _with_cases_and_attributes(conn: Connection, frame: pd.DataFrame,
     # Int64: a coding outside every turn must not turn the other numbers into floats.
     frame["turn"] = (pd.to_numeric(frame["turn_idx"]) + 1).astype("Int64")
     frame["reference"] = [
-        f"{short_label(n, d)}-T{t}" if pd.notna(t) else f"{short_label(n, d)}-@{st}"
-        for n, d, t, st in zip(frame["document"], frame["document_id"], frame["turn"],
-                               frame["start"], strict=True)
+        f"{r}-T{t}" if pd.notna(t) else f"{r}-@{st}"
+        for r, t, st in zip(frame["doc_reference"], frame["turn"], frame["start"], strict=True)
     ]
     frame = frame.rename(columns={"id": "coding_id", "quote": "text"})
     extra = [c for c in frame.columns if c not in BASE_COLUMNS and c not in
-             {"document_id", "code_id", "turn_idx", "case_id", "updated_at"}]
+             {"document_id", "code_id", "turn_idx", "case_id", "updated_at", "doc_reference"}]
     return frame[BASE_COLUMNS + extra]
 
 

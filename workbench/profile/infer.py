@@ -116,6 +116,9 @@ def _type(values: list[object], stored: Iterable[str]) -> str:
     mean_length = sum(map(len, cells)) / len(cells)
     if mean_length > 40 or (distinct > MAX_FILTER_VALUES and distinct > len(cells) / 2):
         return "text"
+    mean_words = sum(len(c.split()) for c in cells) / len(cells)
+    if mean_words >= 5 or (distinct == len(cells) >= 4 and mean_length > 20):  # sentences
+        return "text"
     return "category"
 
 

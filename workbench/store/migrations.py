@@ -65,9 +65,12 @@ def _team(conn: Connection) -> None:
 
 
 def _profile(conn: Connection) -> None:
-    """v4: the study profile's versions and the speaker roles declared for documents."""
+    """v4: the study profile's versions, the speaker roles declared for documents, and
+    each document's reference (given in import order, see `importer.new_reference`)."""
     schema.study_profiles.create(conn)
     schema.speaker_roles.create(conn)
+    conn.execute(text("ALTER TABLE documents ADD COLUMN reference VARCHAR(32)"))
+    conn.execute(text("CREATE UNIQUE INDEX ux_documents_reference ON documents (reference)"))
 
 
 MIGRATIONS: list[Migration] = [

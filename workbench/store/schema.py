@@ -51,7 +51,10 @@ documents = Table(
     Column("encoding", String(32)),
     Column("imported_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
+    # v4: the short, unique, stable reference extracts are cited by (E01, FG02, D07…)
+    Column("reference", String(32)),
 )
+Index("ux_documents_reference", documents.c.reference, unique=True)
 
 document_attributes = Table(
     "document_attributes",
