@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.analysis.labels import STATUS_LABELS
 from workbench.errors import WorkbenchError
 from workbench.serve import add_arguments
 
@@ -165,14 +166,29 @@ def cmd_extracts(args: argparse.Namespace) -> None:
     from workbench.export.tables import write_table
 
     project = _open(args)
+    statuses = _statuses(args.status)
     frame = project.extracts(args.codes, where=_where(args.where), scope=args.scope,
-                             status=args.status, coder=args.by)
+                             status=statuses, coder=args.by)
+    shown = "tous les statuts" if statuses == "all" else ", ".join(
+        STATUS_LABELS.get(x, x) for x in ([statuses] if isinstance(statuses, str) else statuses))
+    print(f"Codages : {shown}.", file=sys.stderr)
     if args.out:
         print(f"{len(frame)} extracts written to {write_table(frame, args.out)}")
     else:
         cols = ["reference", "case", "speaker", "code", "text"]
+        if statuses == "all" or (not isinstance(statuses, str) and len(statuses) > 1):
+            cols.insert(4, "status")
         with_text = frame[cols].assign(text=frame["text"].str.slice(0, 90))
         print(with_text.to_string(index=False) if len(frame) else "No extract.")
+
+
+def _statuses(given: Sequence[str] | None) -> str | list[str]:
+    """--status values: accepted by default; "all" (or tous) for every status."""
+    if not given:
+        return "accepted"
+    if any(g in ("all", "tous") for g in given):
+        return "all"
+    return list(given)
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -368,7 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
     _project_arg(p)
     _selection_args(p)
     p.add_argument("--scope", default="overlap", choices=["overlap", "turn", "document"])
-    p.add_argument("--status", action="append", help="suggested | accepted | rejected")
+    p.add_argument("--status", action="append",
+                   help="accepted (default) | suggested | rejected | all; repeatable")
     p.add_argument("--by", action="append", help="only codings by this coder")
     p.add_argument("--out", help="write to .csv (UTF-8 with BOM) or .xlsx instead of printing")
     p.set_defaults(func=cmd_extracts)

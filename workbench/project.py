@@ -536,16 +536,21 @@ class Project:
 
     def extracts(self, codes: CodeSpec = None, *, where: Mapping[str, WhereValue] | None = None,
                  scope: str = "overlap", coder: str | Iterable[str] | None = None,
-                 status: str | Iterable[str] | None = None,
+                 status: str | Iterable[str] | None = "accepted",
                  include_children: bool = True, pseudonymise: bool = False,
                  reviewed_by: str | Iterable[str] | None = None) -> pd.DataFrame:
         """One row per coded extract with its reference, speaker, case and attributes.
+
+        `status`: accepted codings by default, as the analyses and annexes count them;
+        "suggested", "rejected", a list, or "all" (None) for every status.
 
         `codes`: a code, a list (any of), or an expression like "femmes & actions.eau"
         or "liens & ~obstacles", evaluated per `scope` (overlap, turn or document).
         `where`: {column or attribute: value | [values] | predicate}.
         `pseudonymise`: names replaced by pseudonyms (for anything shown to the COPIL).
         """
+        if status == "all":
+            status = None
         with self.store.read() as conn:
             frame = build_extracts(conn, codes=codes, where=where, scope=scope, coder=coder,
                                    status=status, include_children=include_children,

@@ -290,7 +290,7 @@ def check_coding(location: Path, kill: Kill, material: dict[str, Any]) -> list[s
         report = project.verify()
         if not report.ok:
             problems.append(f"{label}: verify() failed:\n{report}")
-        found = project.extracts()
+        found = project.extracts(status="all")
         saved = {m[1]: m[2] for m in kill.saved}
         for b, rows in enumerate(material["batches"]):
             mine = found[found["memo"] == f"lot {b}"]
@@ -431,7 +431,7 @@ def check_team(target: str | Path, run: TeamRun) -> list[str]:
     """Every coding of every coder is there, once, as asked; verify() passes."""
     problems = list(run.errors)
     with Project.open(target, coder="lead") as project:
-        found = project.extracts()
+        found = project.extracts(status="all")
         report = project.verify()
         events = project.history(limit=None).query("entity == 'codings' and action == 'create'")
     if not report.ok:

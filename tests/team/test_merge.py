@@ -92,7 +92,7 @@ def test_merging_two_copies_keeps_everyone_s_work(team: dict[str, Any]) -> None:
     ]
     assert conflicts["text"].tolist() == ["Le village", "Les femmes font tout le travail"]
 
-    rows = lead.extracts()
+    rows = lead.extracts(status="all")
     assert len(rows) == 1 + 1 + 4 + 3
     puits = rows[rows["text"] == "Le puits du village"]
     assert sorted(puits["coder"]) == ["amina", "karim"]  # agreement: both stay
@@ -110,7 +110,7 @@ def test_statuses_reviews_and_memos_travel(team: dict[str, Any]) -> None:
     lead = team["lead"]
     lead.merge(team["amina"])
     lead.merge(team["karim"])
-    rows = lead.extracts()
+    rows = lead.extracts(status="all")
     ete = rows[rows["text"] == "Chaque été"].iloc[0]
     assert (ete["status"], ete["origin"], ete["coder"]) == ("suggested", "rule:ete", "amina")
     accepted = rows.set_index("coding_id").loc[team["suggestion"]]
@@ -152,7 +152,7 @@ def test_undo_takes_back_a_whole_merge(team: dict[str, Any]) -> None:
     assert counts(lead)["memos"] == before["memos"]
     assert lead.codes().equals(codes)
     assert "amina" not in set(lead.coders()["coder"])
-    suggestion = lead.extracts().set_index("coding_id").loc[team["suggestion"]]
+    suggestion = lead.extracts(status="all").set_index("coding_id").loc[team["suggestion"]]
     assert suggestion["status"] == "suggested"
     again = lead.merge(team["amina"])  # the copy is still there to merge later
     assert again.added == 4
@@ -215,7 +215,7 @@ def test_only_a_lead_merges(team: dict[str, Any]) -> None:
     karim = Project.open(team["lead"].location, coder="karim")
     with pytest.raises(RoleError, match="lead's job"):
         karim.merge(team["amina"])
-    assert karim.extracts(coder="amina").empty
+    assert karim.extracts(status="all", coder="amina").empty
     karim.close()
 
 
@@ -233,14 +233,14 @@ def test_copy_for_and_merge_on_both_backends(backend_project: Project, tmp_path:
     copy = lead.copy_for("amina", tmp_path / "amina")
     assert "amina" in set(lead.coders()["coder"])
     amina = Project.open(copy, coder="amina")
-    assert len(amina.extracts()) == 1 and amina.role == "coder"
+    assert len(amina.extracts(status="all")) == 1 and amina.role == "coder"
     amina.code_quote("E01_fatima", "Le village", "liens.affectifs")
     amina.code_quote("E02_youssef", "Le puits du village", "actions.eau")
     amina.close()
     report = lead.merge(copy)
     assert (report.added, report.duplicates, len(report.conflicts)) == (2, 1, 1)
-    assert len(lead.extracts()) == 3
+    assert len(lead.extracts(status="all")) == 3
     lead.undo()
-    assert len(lead.extracts()) == 1
+    assert len(lead.extracts(status="all")) == 1
     with pytest.raises(MergeError, match="existe déjà"):
         lead.copy_for("amina", tmp_path / "amina")

@@ -36,7 +36,7 @@ def test_creator_is_lead_and_a_first_coding_registers_its_coder(project: Project
     registration = events[(events["entity"] == "coders") & events["after"].str.contains("karim")]
     assert registration["txn"].tolist() == coding_txn.tolist()  # one transaction
     project.revert(coding_txn.iloc[0])
-    assert project.extracts().empty
+    assert project.extracts(status="all").empty
     assert "karim" not in set(project.coders()["coder"])
 
 
@@ -86,7 +86,7 @@ def test_anyone_decides_on_a_pending_rule_suggestion(project: Project) -> None:
     karim.accept(proposal)
     with pytest.raises(RoleError):
         karim.accept(manual)  # a colleague's own proposal is the lead's to judge
-    rows = project.extracts().set_index("coding_id")
+    rows = project.extracts(status="all").set_index("coding_id")
     assert rows.loc[proposal, "status"] == "accepted"
     assert rows.loc[proposal, "reviewed_by"] == "karim"
     assert rows.loc[manual, "status"] == "suggested"
@@ -109,7 +109,7 @@ def reviewed(project: Project) -> dict[str, Any]:
 
 def test_review_shows_in_extracts_with_reviewer_date_comment(reviewed: dict[str, Any]) -> None:
     project = reviewed["project"]
-    rows = project.extracts().set_index("coding_id")
+    rows = project.extracts(status="all").set_index("coding_id")
     assert rows.loc[reviewed["a"], "review_comment"] == "Bon exemple pour le rapport"
     assert rows.loc[reviewed["k"], "status"] == "rejected"
     assert rows.loc[reviewed["k"], "review_comment"] == "Plutôt des liens affectifs"
@@ -117,7 +117,7 @@ def test_review_shows_in_extracts_with_reviewer_date_comment(reviewed: dict[str,
     assert rows.loc[reviewed["k"], "reviewed_at"] >= rows.loc[reviewed["k"], "created_at"]
     assert rows.loc[reviewed["k2"], ["reviewed_by", "review_comment"]].isna().all()
     assert project.extracts(status="rejected")["coding_id"].tolist() == [reviewed["k"]]
-    assert sorted(project.extracts(reviewed_by="claire")["coding_id"]) == sorted(
+    assert sorted(project.extracts(status="all", reviewed_by="claire")["coding_id"]) == sorted(
         [reviewed["a"], reviewed["k"]])
     assert project.extracts(reviewed_by="karim").empty
     assert project.extracts(coder="karim", status="accepted")["coding_id"].tolist() == [
@@ -214,7 +214,7 @@ def test_old_project_gets_its_team_from_its_codings_and_history(tmp_path: Path) 
     team = dict(p.coders()[["coder", "role"]].values)
     assert set(team) == coders | {first[0]}
     assert [name for name, role in team.items() if role == "lead"] == [first[0]]
-    assert p.extracts()[["reviewed_by", "review_comment"]].isna().all().all()
+    assert p.extracts(status="all")[["reviewed_by", "review_comment"]].isna().all().all()
     assert p.verify().ok
     p.close()
 

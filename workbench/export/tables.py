@@ -67,7 +67,7 @@ def export_tables(project: Project, out: Path) -> list[Path]:
     """Extracts, documents, cases (CSV) and the codebook (YAML and Excel) into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     written = [
-        write_table(project.extracts(), out / "extraits.csv"),
+        write_table(project.extracts(status="all"), out / "extraits.csv"),
         write_table(project.documents(), out / "documents.csv"),
         write_table(project.cases(), out / "cas.csv"),
         project.export_codebook(out / "grille_de_codage.yaml"),
