@@ -6,6 +6,7 @@ matching and replacing rules are in `nlp/pseudonyms.py`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -13,14 +14,29 @@ from sqlalchemy import Connection, select
 
 from workbench.coding.extracts import case_table, turn_table
 from workbench.nlp.pseudonyms import PseudonymEntry, fold, propose_pseudonyms, variants
+from workbench.profile import StudyProfile
+from workbench.profile.model import SEPARATOR
+from workbench.profile.stored import current_profile
 from workbench.store import Writer
 from workbench.store import schema as s
 
-# Attribute columns whose values are places or categories, never people: they are
-# protected so that a surname shared with a place ("Ait Baha") does not eat the place.
-PROTECTED_VALUE_COLUMNS = ("region_residence", "pays_residence", "province_origine",
-                           "commune_origine", "lieu", "type_organisation", "langue_entretien",
-                           "commune", "province")
+# Roles of the study profile whose values are places or categories, never people: the
+# values of the category attributes playing them are protected, so that a surname shared
+# with a place ("Ait Baha" in "Chtouka-Aït Baha") does not eat the place. Category
+# attributes without a role (a second place of origin, a diploma…) are protected too,
+# except the values that hold a real name of the pseudonym table.
+PROTECTED_ROLES = ("residence", "residence_country", "origin", "place", "organisation_type",
+                   "language", "generation", "age_class", "fields")
+PROTECTED_TYPES = ("category", "multi")
+
+
+def protected_attributes(profile: StudyProfile) -> list[tuple[str, str, bool, bool]]:
+    """(scope, key, several values, declared) of the attributes whose values are
+    protected; `declared`: its role says it holds places or categories (else it has no
+    role, and a value holding a real name is not protected)."""
+    return [(a.scope, a.key, a.type == "multi", a.role is not None)
+            for a in profile.attributes
+            if a.type in PROTECTED_TYPES and (a.role is None or a.role in PROTECTED_ROLES)]
 
 
 def stored_table(conn: Connection) -> list[PseudonymEntry]:
@@ -62,15 +78,41 @@ def proposals(conn: Connection) -> list[PseudonymEntry]:
 
 
 def protected_values(conn: Connection) -> list[str]:
-    """Place and category values from the attributes, kept as they are in text."""
-    cases = case_table(conn)
+    """Place and category values from the attributes, kept as they are in text: those of
+    the attributes of :func:`protected_attributes` (each value of a several-valued cell
+    on its own, and the whole cell)."""
+    attributes = protected_attributes(current_profile(conn))
+    reals = [fold(e.real) for e in stored_table(conn) if e.real and e.real.strip()]
+    names = re.compile("|".join(rf"(?<!\w){re.escape(r)}(?!\w)" for r in
+                                sorted(set(reals), key=len, reverse=True))) if reals else None
     values: set[str] = set()
-    for column in PROTECTED_VALUE_COLUMNS:
-        if column in cases.columns:
-            values.update(str(v) for v in cases[column].dropna() if str(v).strip())
-    rows = conn.execute(select(s.document_attributes.c.value)
-                        .where(s.document_attributes.c.key.in_(PROTECTED_VALUE_COLUMNS))).all()
-    values.update(str(v) for (v,) in rows if v)
+
+    def add(value: object, multi: bool, declared: bool) -> None:
+        text = str(value).strip()
+        if not text or text.casefold() == "nan":
+            return
+        parts = [text, *(p.strip() for p in text.split(SEPARATOR) if p.strip())] if multi \
+            else [text]
+        values.update(p for p in parts
+                      if declared or names is None or not names.search(fold(p)))
+
+    case_keys = [(k, multi, declared) for scope, k, multi, declared in attributes
+                 if scope == "case"]
+    if case_keys:
+        cases = case_table(conn)
+        for key, multi, declared in case_keys:
+            if key in cases.columns:
+                for value in cases[key].dropna():
+                    add(value, multi, declared)
+    document_keys = {k: (multi, declared) for scope, k, multi, declared in attributes
+                     if scope == "document"}
+    if document_keys:
+        da = s.document_attributes
+        rows = conn.execute(select(da.c.key, da.c.value)
+                            .where(da.c.key.in_(list(document_keys)))).all()
+        for key, value in rows:
+            if value:
+                add(value, *document_keys[key])
     return sorted(values)
 
 

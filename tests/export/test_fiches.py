@@ -111,7 +111,7 @@ def test_fiche_de_capitalisation_rubrics(demo: Project, capitalisation) -> None:
     assert headings == ["Identification de l'initiative", *RUBRICS, "Sources"]
     fields = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows}
     assert fields["Porteur"] == "Association Tafoukt Ait Ouafka"
-    assert fields["Province"] == "Tiznit" and fields["Domaines"] == "eau"
+    assert fields["Province"] == "Tiznit" and fields["Domaines d'action"] == "eau"
     assert "code" not in {k.casefold() for k in fields}
     assert rubric(document, "Difficultés rencontrées") == [
         ("Note de l'export", "Aucun extrait codé dans cette rubrique\u00a0: à compléter.")]

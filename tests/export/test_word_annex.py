@@ -84,21 +84,44 @@ def test_people_met_table_in_a_landscape_section(demo: Project, annex: Path) -> 
     assert document.sections[0].orientation == WD_ORIENT.PORTRAIT
     table = document.tables[-1]
     rows = [[c.text for c in row.cells] for row in table.rows]
-    assert rows[0] == ["Pseudonyme", "Genre", "Génération", "Rôle", "Organisation",
-                       "Lieu de l'entretien", "Date", "Document"]
+    # The study's own attributes describing people, with their labels; never the
+    # organisation, the interviewer, nor free text (the role) in a pseudonymised annex;
+    # the age class is left out as the age itself is shown.
+    profile = demo.profile()
+    shown = ["genre", "age", "generation", "region_residence", "pays_residence",
+             "province_origine", "commune_origine", "type_organisation", "langue_entretien"]
+    assert rows[0] == ["Pseudonyme", *(profile.label(k) for k in shown), "Lieu", "Date",
+                       "Document"]
+    assert rows[0][1:4] == ["Genre", "Âge", "Génération"]
     cases = demo.cases()
     people = cases[cases["case_kind"] == "person"]
     assert len(rows) - 1 == len(people)
     by_name = {r[0]: r for r in rows[1:]}
     fatima = by_name[pseudonym_of(demo, "Fatima Aït Lahcen")]
-    assert fatima[1:] == ["femme", "première génération", "trésorière",
-                          pseudonym_of(demo, "Association Tafoukt Ait Ouafka"), "Gennevilliers",
+    assert fatima[1:] == ["femme", "58", "première génération", "Île-de-France", "France",
+                          "Tiznit", "Ait Ouafka", "OSIM", "français", "Gennevilliers",
                           "03/03/2026", "E01"]
     elu = by_name[pseudonym_of(demo, "Lahcen Amzil")]
-    assert elu[2] == "—" and elu[-1] == "E08"
+    assert elu[3] == "—" and elu[-1] == "E08"
+    # A commune shared with a surname (Aït Baha) stays a commune.
+    assert "Aït Baha" in {r[7] for r in rows[1:]}
     summary = [p.text for p in document.paragraphs if p.text.startswith("22 personnes")]
     assert summary == ["22 personnes (13 femmes, 9 hommes), rencontrées au cours de "
                        "11 entretiens individuels et 2 focus groups."]
+
+
+def test_people_met_with_real_names_shows_what_identifies(demo: Project,
+                                                          tmp_path: Path) -> None:
+    path = export_word_annex(demo, tmp_path / "interne.docx", pseudonymise=False,
+                             people="real", codes="femmes")
+    rows = [[c.text for c in row.cells] for row in Document(str(path)).tables[-1].rows]
+    header = rows[0]
+    assert header[0] == "Nom"
+    assert {"Organisation", "Rôle", "Enquêteur·rice"} <= set(header)
+    fatima = dict(zip(header, next(r for r in rows if r[0] == "Fatima Aït Lahcen"),
+                      strict=True))
+    assert fatima["Organisation"] == "Association Tafoukt Ait Ouafka"
+    assert fatima["Rôle"] == "trésorière"
 
 
 def test_no_real_name_anywhere_when_pseudonymised(demo: Project, annex: Path,

@@ -37,13 +37,11 @@ LAYOUTS = ("themes", "master")
 LEADING = ("reference", "document", "speaker")
 TRAILING = ("text", "code_path", "coder", "status", "memo")
 REVIEW = ("reviewed_by", "review_comment")  # shown when some extract was reviewed
-DEFAULT_ATTRIBUTES = ("genre", "generation", "tranche_age", "region_residence",
-                      "province_origine")
 WIDTHS = {"reference": 10, "document": 18, "speaker": 14, "text": 64, "code_path": 28,
           "coder": 12, "status": 9, "memo": 30, "reviewed_by": 12, "review_comment": 30}
 ATTRIBUTE_WIDTH = 13
-WRAPPED = {"text", "code_path", "memo", "review_comment", "document", "speaker",
-           *DEFAULT_ATTRIBUTES}
+# Columns whose text wraps; attribute columns (not in WIDTHS) wrap too.
+WRAPPED = {"text", "code_path", "memo", "review_comment", "document", "speaker"}
 LINE_HEIGHT = 15.0  # points per line of 11-point text
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 SUMMARY_SHEET = "Sommaire"
@@ -63,12 +61,10 @@ class AnnexReport:
 
 
 def annex_columns(extracts: pd.DataFrame, attributes: Sequence[str] | None) -> list[str]:
-    """Reference, document, speaker, the attributes asked (default: the usual ones that
-    hold a value), then extract, code path, coder, status and memo, then reviewer and
-    review comment when some extract has them."""
-    if attributes is None:
-        attributes = [a for a in DEFAULT_ATTRIBUTES
-                      if a in extracts.columns and extracts[a].notna().any()]
+    """Reference, document, speaker, the `attributes` asked (None: none), then extract,
+    code path, coder, status and memo, then reviewer and review comment when some
+    extract has them."""
+    attributes = list(attributes or ())
     unknown = [a for a in attributes if a not in extracts.columns]
     if unknown:
         known = ", ".join(c for c in extracts.columns if c not in LEADING + TRAILING)
@@ -76,6 +72,16 @@ def annex_columns(extracts: pd.DataFrame, attributes: Sequence[str] | None) -> l
                           f"Attributs disponibles : {known}.")
     review = [c for c in REVIEW if c in extracts.columns and extracts[c].notna().any()]
     return [c for c in (*LEADING, *attributes, *TRAILING) if c in extracts.columns] + review
+
+
+def header_label(column: str, labels: Mapping[str, str] | None = None) -> str:
+    """The header of a column: its label in `labels` (the study's own, for attributes),
+    else the workbench's French label."""
+    return (labels or {}).get(column) or column_label(column)
+
+
+def wrapped_column(column: str) -> bool:
+    return column in WRAPPED or column not in WIDTHS
 
 
 def code_order(codes: pd.DataFrame) -> dict[str, int]:
@@ -264,19 +270,20 @@ def row_height(values: Iterable[Any], widths: Iterable[float | None]) -> float:
 
 
 def _extract_sheet(wb: Workbook, title: str, table: pd.DataFrame, columns: Sequence[str],
-                   pending: dict[str, tuple[RowSource, int]]) -> None:
+                   pending: dict[str, tuple[RowSource, int]],
+                   labels: Mapping[str, str] | None = None) -> None:
     """Lay out one extract sheet with openpyxl (header, widths, panes, filter, pages) and
     leave its data rows in `pending`, to be spliced in as strings after saving."""
     sheet = _SheetWriter(wb, title)
     widths = [WIDTHS.get(c, ATTRIBUTE_WIDTH) for c in columns]
     sheet.layout(widths, freeze="B2", rows=len(table))
-    labels = [column_label(c) for c in columns]
-    sheet.height(1, max(2 * LINE_HEIGHT, row_height(labels, widths)))
-    sheet.header(labels)
-    styles = [(sheet.styles.wrapped if c in WRAPPED else sheet.styles.plain).style_id
+    headers = [header_label(c, labels) for c in columns]
+    sheet.height(1, max(2 * LINE_HEIGHT, row_height(headers, widths)))
+    sheet.header(headers)
+    styles = [(sheet.styles.wrapped if wrapped_column(c) else sheet.styles.plain).style_id
               for c in columns]
     values = table[list(columns)]
-    wrapped = [i for i, c in enumerate(columns) if c in WRAPPED]
+    wrapped = [i for i, c in enumerate(columns) if wrapped_column(c)]
     wrapped_widths = [widths[i] for i in wrapped]
 
     def rows() -> Iterable[str]:
@@ -359,13 +366,14 @@ def _abandon(wb: Workbook) -> None:
 
 
 def write_annex_csv(table: pd.DataFrame, columns: Sequence[str], path: Path,
-                    tables: Mapping[str, pd.DataFrame]) -> list[Path]:
+                    tables: Mapping[str, pd.DataFrame],
+                    labels: Mapping[str, str] | None = None) -> list[Path]:
     """The master table as CSV for Excel (UTF-8 with BOM, formula-safe), and each extra
     table beside it as `<name>_<table>.csv`."""
     def csv(frame: pd.DataFrame, target: Path) -> None:
         def write(tmp: Path) -> None:
             out = frame.map(cell_value).map(csv_safe)
-            out.columns = [column_label(c) for c in out.columns]
+            out.columns = [header_label(c, labels) for c in out.columns]
             out.to_csv(tmp, index=False, encoding="utf-8-sig")
         write_atomically(target, write)
 
@@ -383,13 +391,15 @@ def write_annex_csv(table: pd.DataFrame, columns: Sequence[str], path: Path,
 def write_annex(extracts: pd.DataFrame, codes: pd.DataFrame, summary: pd.DataFrame,
                 path: str | Path, *, layout: str = "themes",
                 attributes: Sequence[str] | None = None,
+                labels: Mapping[str, str] | None = None,
                 tables: Mapping[str, pd.DataFrame] | None = None,
                 heading: Sequence[str] = ("Annexe : extraits codés",)) -> AnnexReport:
     """Write the annex workbook (or CSV when `path` ends in .csv).
 
     `extracts`: rows of `Project.extracts`; `codes`: `Project.codes()`; `summary`: the
     codes to list on the summary sheet with their counts (`code_frequencies`); `layout`:
-    "themes" (one sheet per top-level code) or "master" (one sheet); `tables`: extra
+    "themes" (one sheet per top-level code) or "master" (one sheet); `attributes`: the
+    attribute columns (None: none); `labels`: their headers (column → label); `tables`: extra
     sheets by title (matrix, co-occurrence); `heading`: lines above the summary table.
     """
     path = Path(path)
@@ -400,7 +410,7 @@ def write_annex(extracts: pd.DataFrame, codes: pd.DataFrame, summary: pd.DataFra
     table = annex_table(extracts, codes, columns)
     tables = dict(tables or {})
     if path.suffix.lower() == ".csv":
-        written = write_annex_csv(table, columns, path, tables)
+        written = write_annex_csv(table, columns, path, tables, labels)
         return AnnexReport(path, [p.name for p in written], len(table))
     if path.suffix.lower() != ".xlsx":
         raise ExportError(f"{path.name} : l'annexe s'écrit en .xlsx ou en .csv.")
@@ -428,10 +438,11 @@ def write_annex(extracts: pd.DataFrame, codes: pd.DataFrame, summary: pd.DataFra
         _summary_sheet(wb, summary, links, heading)
         if layout == "themes":
             for theme, title in sheet_of_theme.items():
-                _extract_sheet(wb, title, table[table["theme"] == theme], columns, pending)
+                _extract_sheet(wb, title, table[table["theme"] == theme], columns, pending,
+                               labels)
                 sheets.append(title)
         else:
-            _extract_sheet(wb, MASTER_SHEET, table, columns, pending)
+            _extract_sheet(wb, MASTER_SHEET, table, columns, pending, labels)
             sheets.append(MASTER_SHEET)
         for title, frame in zip(table_titles, tables.values(), strict=True):
             _table_sheet(wb, title, frame)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from docx.document import Document as DocxDocument
@@ -16,7 +16,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from workbench.coding.extracts import short_label
-from workbench.nlp.pseudonyms import gender_of
+
+if TYPE_CHECKING:
+    from workbench.profile import StudyProfile
 
 # Characters XML 1.0 cannot hold: C0 controls but tab, line feed and carriage return,
 # lone surrogates and the two non-characters U+FFFE, U+FFFF.
@@ -27,6 +29,8 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 MISSING = "non renseigné"
 KIND_WORDS = {"interview": "entretien", "focus_group": "focus group", "notes": "notes",
               "report": "compte rendu"}
+# One person's gender, as a table cell or a reference line reads it.
+GENDER_WORDS = {"women": "femme", "men": "homme", "other": "autre"}
 
 # Named styles the report writer restyles in Word (Modifier le style): name → settings.
 EXTRACT_STYLE = "Extrait"
@@ -107,16 +111,16 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n <= 1 else (many or word + 's')}"
 
 
-def display_value(value: Any, *, key: str = "") -> str:
-    """An attribute value as a reader wants it: genre F → femme, booleans and oui/non
-    → Oui/Non, 85.0 → 85, dates dd/mm/yyyy, lists separated by ' ; '."""
+def display_value(value: Any, *, key: str = "", profile: StudyProfile | None = None) -> str:
+    """An attribute value as a reader wants it: the gender attribute of `profile` (F, W,
+    Femme…) → femme / homme / autre, booleans and oui/non → Oui/Non, 85.0 → 85, dates
+    dd/mm/yyyy, lists separated by ' ; '."""
     if missing(value):
         return ""
-    folded = key.casefold()
-    if folded in ("genre", "sexe", "gender", "sex"):
-        gender = gender_of(value)
-        if gender:
-            return "femme" if gender == "F" else "homme"
+    if profile is not None and key and key == profile.key("gender"):
+        meaning = profile.gender_of(value)
+        if meaning:
+            return GENDER_WORDS[meaning]
     if isinstance(value, bool):
         return "Oui" if value else "Non"
     if isinstance(value, float) and value.is_integer():

@@ -1,8 +1,9 @@
 """What a fiche says: identification fields read from a case's attributes, and extracts.
 
-Attribute names are data: each field lists the columns it may come from (compared
-without case, accents or punctuation), and every other attribute the case has is
-added after them under its French label, so a study's own columns appear too.
+Attribute names are data: each field names the roles of the study profile it comes
+from (organisation type, places of residence and origin, fields of action…), and
+every other attribute the case has follows in profile order under its label, so a
+study's own columns appear too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Any
 import pandas as pd
 from docxtpl import Listing
 
-from workbench.analysis.labels import column_label
 from workbench.errors import ExportError
 from workbench.export.docx_common import (
     MISSING,
@@ -28,16 +28,20 @@ from workbench.export.docx_common import (
     xml_safe,
 )
 from workbench.export.names import Names
+from workbench.export.profile_columns import AttributeLine
+from workbench.profile import StudyProfile
 
 
 @dataclass(frozen=True)
 class Field:
     """One line of a fiche's identification table: `key` is its template variable,
-    `columns` the attributes it may come from (all found are joined), `label` its
-    French label (None: the label of the first column found)."""
+    `roles` the roles of the study profile it comes from (the values of all the
+    attributes playing them are joined), `label` its French label (None: the label of
+    the first attribute found). A field none of whose roles the study declares is left
+    out of the table (its variable says « non renseigné »)."""
 
     key: str
-    columns: tuple[str, ...]
+    roles: tuple[str, ...]
     label: str | None = None
 
 
@@ -51,25 +55,13 @@ class Section:
 
 
 ORGANISATION_FIELDS = (
-    Field("type", ("type_organisation", "type_structure", "forme_juridique")),
-    Field("implantation", ("ville", "region_residence", "pays_residence"), "Implantation"),
-    Field("origine", ("province_origine", "commune_origine"), "Territoire(s) d'origine"),
-    Field("annee_creation", ("annee_creation", "annee", "creation")),
-    Field("membres", ("nombre_membres", "membres", "adherents")),
-    Field("domaines", ("domaines", "domaines_action")),
-    Field("partenaires", ("partenaires_souss_massa", "partenaires")),
-    Field("femmes_gouvernance", ("femmes_gouvernance",)),
-    Field("jeunes_gouvernance", ("jeunes_gouvernance",)),
+    Field("type", ("organisation_type",)),
+    Field("implantation", ("residence", "residence_country"), "Implantation"),
+    Field("origine", ("origin",)),
+    Field("domaines", ("fields",)),
 )
 INITIATIVE_FIELDS = (
-    Field("porteur", ("porteur", "porteurs"), "Porteur"),
-    Field("commune", ("commune", "douar", "localite"), "Commune / douar"),
-    Field("province", ("province", "province_origine"), "Province"),
-    Field("periode", ("periode", "annee", "dates"), "Période"),
-    Field("domaines", ("domaines", "domaine"), "Domaines"),
-    Field("partenaires", ("partenaires", "partenaires_souss_massa"), "Partenaires"),
-    Field("financement", ("financement", "budget", "cout"), "Financement"),
-    Field("beneficiaires", ("beneficiaires",), "Bénéficiaires"),
+    Field("domaines", ("fields",)),
 )
 CAPITALISATION_SECTIONS = (
     Section("Contexte et objectifs", ("besoins",)),
@@ -81,7 +73,6 @@ CAPITALISATION_SECTIONS = (
     Section("Recommandations", ("recommandations",)),
 )
 OTHER_SECTION = "Autres extraits"
-PROFILE_ATTRIBUTES = ("genre", "generation")
 CODE_ATTRIBUTES = ("code", "code_initiative", "code_projet")
 _NOT_FIELDS = {"caseid", "case", "casekind"}
 
@@ -102,37 +93,53 @@ def attribute(case: Mapping[str, Any], names: Iterable[str]) -> Any:
     return None
 
 
-def identification(case: Mapping[str, Any], spec: Sequence[Field], names: Names, *,
-                   skip: Iterable[str] = ()) -> tuple[list[dict[str, str]], dict[str, str]]:
-    """The identification table (list of {libelle, valeur}) and each field's value."""
-    by_key = {attribute_key(c): c for c in case}
+def identification(case: Mapping[str, Any], spec: Sequence[Field], names: Names,
+                   profile: StudyProfile, *, skip: Iterable[str] = ()
+                   ) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """The identification table (list of {libelle, valeur}): the fields of `spec` found
+    through the roles of `profile`, then every other case attribute the case has a value
+    for, in profile order, under its label; and each field's value by template variable."""
     used = {attribute_key(s) for s in skip} | _NOT_FIELDS
     rows, values = [], {}
     for field in spec:
-        found = [by_key[k] for k in map(attribute_key, field.columns) if k in by_key]
+        found = [k for r in field.roles if (k := profile.key(r))]
         used.update(map(attribute_key, found))
-        shown = [display_value(case[c], key=c) for c in found if not missing(case[c])]
+        shown = [display_value(case.get(k), key=k, profile=profile) for k in found]
         value = names.text(", ".join(dict.fromkeys(v for v in shown if v))) or MISSING
-        label = field.label or column_label(found[0] if found else field.columns[0])
-        rows.append({"libelle": label, "valeur": value})
         values[field.key] = value
-    for column, value in case.items():
-        if attribute_key(column) in used or missing(value):
+        if found:
+            rows.append({"libelle": field.label or profile.label(found[0]), "valeur": value})
+    for key in [*profile.keys(scope="case"), *(c for c in case if profile.get(c) is None)]:
+        value = case.get(key)
+        if attribute_key(key) in used or missing(value):
             continue
-        rows.append({"libelle": column_label(column),
-                     "valeur": names.text(display_value(value, key=str(column)))})
+        used.add(attribute_key(key))
+        rows.append({"libelle": profile.label(key),
+                     "valeur": names.text(display_value(value, key=key, profile=profile))})
     return rows, values
 
 
-def extract_item(row: Mapping[str, Any], names: Names, *, themes: str = "",
-                 profile: Sequence[str] = PROFILE_ATTRIBUTES) -> dict[str, Any]:
-    """One extract for a template: reference, locuteur, profil, themes, texte, memo."""
+def attribute_values(case: Mapping[str, Any], keys: Iterable[str], names: Names,
+                     profile: StudyProfile) -> dict[str, str]:
+    """Each attribute of `keys` → the case's value as shown (« non renseigné » when it has
+    none): the template variables named after the study's attributes."""
+    out = {}
+    for key in keys:
+        value = case.get(key)
+        out[key] = MISSING if missing(value) else names.text(
+            display_value(value, key=key, profile=profile))
+    return out
+
+
+def extract_item(row: Mapping[str, Any], names: Names, *, line: AttributeLine,
+                 themes: str = "") -> dict[str, Any]:
+    """One extract for a template: reference, locuteur, profil (the speaker's attributes
+    of `line`), themes, texte, memo."""
     speaker = row.get("case") if not missing(row.get("case")) else row.get("speaker")
-    values = [display_value(row.get(a), key=a) for a in profile]
     memo = row.get("memo")
     return {"reference": str(row.get("reference") or ""),
             "locuteur": names.name(speaker) if not missing(speaker) else "sans locuteur",
-            "profil": names.text(", ".join(v for v in values if v)),
+            "profil": names.text(line.text(row)),
             "themes": themes,
             "texte": Listing(xml_safe(guillemets(names.text(row.get("text") or "")))),
             "memo": "" if missing(memo) else typo(names.text(memo))}
@@ -165,7 +172,8 @@ def under(code: str, prefixes: Iterable[str]) -> bool:
 
 
 def sectioned(extracts: pd.DataFrame, codes_with: list[set[str]], sections: Sequence[Section],
-              labels: Mapping[str, str], names: Names) -> list[dict[str, Any]]:
+              labels: Mapping[str, str], names: Names, line: AttributeLine
+              ) -> list[dict[str, Any]]:
     """The rubrics in order, each with its extracts; an extract goes in every rubric one
     of its co-occurring codes belongs to, else in « Autres extraits » (only if any)."""
     rows = extracts.to_dict("records")
@@ -177,9 +185,9 @@ def sectioned(extracts: pd.DataFrame, codes_with: list[set[str]], sections: Sequ
             if hits:
                 placed.add(i)
                 themes = ", ".join(dict.fromkeys(labels.get(c, c) for c in hits))
-                items.append(extract_item(row, names, themes=themes))
+                items.append(extract_item(row, names, line=line, themes=themes))
         out.append({"titre": section.title, "extraits": items})
-    rest = [extract_item(r, names) for i, r in enumerate(rows) if i not in placed]
+    rest = [extract_item(r, names, line=line) for i, r in enumerate(rows) if i not in placed]
     if rest:
         out.append({"titre": OTHER_SECTION, "extraits": rest})
     return out

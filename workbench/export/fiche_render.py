@@ -48,10 +48,14 @@ def _paragraph_near(xml: str, lineno: int | None) -> str:
 
 
 class FicheTemplate:
-    """A checked template: `kind` is signaletique or capitalisation; `source` names it."""
+    """A checked template: `kind` is signaletique or capitalisation; `source` names it;
+    `variables`: the study's own variables it may use besides :data:`VARIABLES` (the
+    attributes of the cases the fiches are about, by key)."""
 
-    def __init__(self, kind: str, template: str | Path | None = None) -> None:
+    def __init__(self, kind: str, template: str | Path | None = None, *,
+                 variables: Sequence[str] = ()) -> None:
         self.kind = template_kind(kind)
+        self.variables = tuple(v for v in variables if v not in VARIABLES[self.kind])
         if template is None:
             self.source, self.data = f"modèle par défaut ({self.kind})", default_template(kind)
             return
@@ -101,11 +105,12 @@ class FicheTemplate:
             raise TemplateError(f"{self.source} : ce modèle ne contient aucune balise "
                                 f"{{{{ … }}}} : la fiche serait identique pour toutes les {what}. "
                                 + _HINT)
-        unknown = sorted(names - set(VARIABLES[self.kind]) - set(env.globals))
+        offered = (*VARIABLES[self.kind], *self.variables)
+        unknown = sorted(names - set(offered) - set(env.globals))
         if unknown:
             raise TemplateError(
                 f"{self.source} : variable(s) inconnue(s) {', '.join(unknown)}. Variables "
-                f"d'une fiche {self.kind} : {', '.join(VARIABLES[self.kind])}.")
+                f"d'une fiche {self.kind} : {', '.join(offered)}.")
 
     def render(self, context: Mapping[str, Any], path: Path, *, label: str) -> None:
         """Fill the template with `context` and save it to `path`."""

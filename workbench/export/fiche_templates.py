@@ -34,20 +34,24 @@ SIGNALETIQUE, CAPITALISATION = "signaletique", "capitalisation"
 KIND_ALIASES = {"signaletique": SIGNALETIQUE, "signalétique": SIGNALETIQUE,
                 "organisation": SIGNALETIQUE, "capitalisation": CAPITALISATION,
                 "initiative": CAPITALISATION, "retour d'experience": CAPITALISATION}
-_COMMON = ("nom", "etude", "date", "champs", "attributs", "sources", "note_pseudonymes")
+_COMMON = ("nom", "etude", "date", "champs", "attributs", "valeurs", "sources",
+           "note_pseudonymes")
 _EXTRACT = "e.reference, e.locuteur, e.profil, e.themes, e.texte, e.memo"
 VARIABLES = {
     SIGNALETIQUE: (*_COMMON, "personnes", "extraits", "n_extraits", "type", "implantation",
-                   "origine", "annee_creation", "membres", "domaines", "partenaires",
-                   "femmes_gouvernance", "jeunes_gouvernance"),
+                   "origine", "domaines"),
     CAPITALISATION: (*_COMMON, "code", "resume", "sections", "n_extraits", "n_documents",
-                     "porteur",
-                     "commune", "province", "periode", "domaines", "partenaires",
-                     "financement", "beneficiaires"),
+                     "domaines"),
 }
-"""Top-level variables a template may use; `champs` is a list of {libelle, valeur};
-`extraits` and each `sections[i].extraits` a list of extracts with fields
-e.reference, e.locuteur, e.profil, e.themes, e.texte, e.memo; `sections[i].titre`."""
+"""Top-level variables a template may use, besides the attributes of the study's
+organisations (or initiatives) by their key (``{{ annee_creation }}`` when the
+attributes sheet has that column); `champs` is a list of {libelle, valeur};
+`attributs` maps each label to its value and `valeurs` each attribute key to its
+value; `type`, `implantation`, `origine`, `domaines` come from the attributes playing
+those roles in the study profile (organisation type, place and country of residence,
+origin, fields of action); `extraits` and each `sections[i].extraits` a list of
+extracts with fields e.reference, e.locuteur, e.profil, e.themes, e.texte, e.memo;
+`sections[i].titre`."""
 
 
 def template_kind(kind: str) -> str:

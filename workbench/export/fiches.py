@@ -15,6 +15,7 @@ unless every fiche of the batch renders.
 
 from __future__ import annotations
 
+import keyword
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -43,6 +44,7 @@ from workbench.export.fiche_context import (
     Section,
     attribute,
     attribute_key,
+    attribute_values,
     clean,
     code_of,
     context_strings,
@@ -54,10 +56,12 @@ from workbench.export.fiche_context import (
     sectioned,
 )
 from workbench.export.fiche_render import FicheTemplate, render_all
-from workbench.export.fiche_templates import fiche_template
+from workbench.export.fiche_templates import VARIABLES, fiche_template
 from workbench.export.names import PEOPLE, Names
 from workbench.export.people import case_documents
+from workbench.export.profile_columns import AttributeLine, present, speaker_attributes
 from workbench.export.tables import write_table
+from workbench.profile import StudyProfile
 
 if TYPE_CHECKING:
     from workbench.project import Project
@@ -67,6 +71,9 @@ __all__ = ["FichesReport", "export_fiches_capitalisation", "export_fiches_signal
 
 INITIATIVE = "initiative"
 PRIVACY_NOTE = "Les noms des personnes sont remplacés par des pseudonymes."
+# Names a template variable named after an attribute may not take (jinja's own).
+_JINJA_NAMES = {"true", "false", "none", "loop", "range", "dict", "lipsum", "cycler", "joiner",
+                "namespace", "self", "super", "varargs", "kwargs", "caller"}
 
 
 @dataclass
@@ -119,7 +126,8 @@ def _sources(links: pd.DataFrame) -> str:
         if short_date(row.date):
             facts.append(f"du {short_date(row.date)}")
         text = f"{row.label} ({' '.join(facts)}"
-        parts.append(text + (f", {row.lieu})" if row.lieu else ")"))
+        place = "" if row.place is None or pd.isna(row.place) else str(row.place).strip()
+        parts.append(text + (f", {place})" if place else ")"))
     return typo("Documents : " + ", ".join(parts) + ".") if parts else "Aucun document relié."
 
 
@@ -138,18 +146,39 @@ def _common(project: Project, name: str, pseudonymise: bool) -> dict[str, Any]:
             "Noms réels : document de travail à usage interne."}
 
 
-def _members(cases: pd.DataFrame, org: str, links: pd.DataFrame, names: Names) -> list[str]:
-    """The people of an organisation (attribute organisation), else those of its documents."""
+def _members(cases: pd.DataFrame, org: str, links: pd.DataFrame, names: Names,
+             profile: StudyProfile) -> list[str]:
+    """The people of an organisation (the attribute playing the role organisation names
+    it), else those of its documents; each with their function when the study has one."""
     people = cases[cases["case_kind"] == "person"]
-    members = people[[attribute_key(attribute(r, ("organisation", "structure")) or "")
-                      == attribute_key(org) for r in people.to_dict("records")]]
+    belongs = profile.key("organisation")
+    members = people.iloc[0:0]
+    if belongs and belongs in people.columns:
+        members = people[[attribute_key(r.get(belongs) or "") == attribute_key(org)
+                          for r in people.to_dict("records")]]
     if members.empty:
         members = people[people["case"].isin(set(links["case"]))]
+    function = profile.key("function")
     out = []
     for row in members.to_dict("records"):
-        role = attribute(row, ("role", "fonction"))
+        role = attribute(row, [function]) if function else None
         out.append(typo(names.name(row["case"]) + (f" — {names.text(role)}" if role else "")))
     return out
+
+
+def _not_people(cases: pd.DataFrame) -> list[str]:
+    """The names of the organisations and initiatives: kept as they are in a fiche (a
+    person's name is never protected, or the pseudonymiser would leave it)."""
+    return list(cases.loc[cases["case_kind"] != "person", "case"])
+
+
+def attribute_variables(kind: str, cases: pd.DataFrame, profile: StudyProfile) -> list[str]:
+    """The study's attributes a template of `kind` may name as variables: the case
+    attributes some of `cases` has a value for, whose key is a plain identifier and not
+    already one of the fiche's variables."""
+    reserved = set(VARIABLES[kind]) | _JINJA_NAMES
+    return [k for k in profile.keys(scope="case") if k.isidentifier() and not keyword.iskeyword(k)
+            and k not in reserved and present(cases, k)]
 
 
 def export_fiches_signaletiques(project: Project, folder: str | Path, *,
@@ -165,11 +194,14 @@ def export_fiches_signaletiques(project: Project, folder: str | Path, *,
     extracts; `max_extracts`: at most this many, one per theme.
     """
     folder = Path(folder)
-    fiche = FicheTemplate("signaletique", template)
     orgs = _cases(project, "organisation", organisations, "une organisation")
+    profile = project.profile()
+    variables = attribute_variables("signaletique", orgs, profile)
+    fiche = FicheTemplate("signaletique", template, variables=variables)
+    line = AttributeLine(profile, tuple(speaker_attributes(profile)))
     cases = project.cases()
-    names = Names(project, enabled=pseudonymise, kinds=PEOPLE, protect=cases["case"])
-    links = case_documents(project)
+    names = Names(project, enabled=pseudonymise, kinds=PEOPLE, protect=_not_people(cases))
+    links = case_documents(project, profile)
     extracts = project.extracts(codes, status=status)
     extracts = extracts[extracts["speaker_role"].ne("interviewer")]
     all_codes = project.codes()
@@ -181,12 +213,15 @@ def export_fiches_signaletiques(project: Project, folder: str | Path, *,
     for org, file_name in zip(orgs.to_dict("records"), file_names, strict=True):
         mine = links[links["case"] == org["case"]]
         own = extracts[extracts["document"].isin(set(mine["document"]))]
-        champs, values = identification(org, ORGANISATION_FIELDS, names)
+        champs, values = identification(org, ORGANISATION_FIELDS, names, profile)
+        own_values = attribute_values(org, variables, names, profile)
         chosen = key_extracts(own, all_codes, limit=max_extracts)
-        context = {**_common(project, org["case"], pseudonymise), **values, "champs": champs,
+        context = {**_common(project, org["case"], pseudonymise), **own_values, **values,
+                   "champs": champs, "valeurs": own_values,
                    "attributs": {c["libelle"]: c["valeur"] for c in champs},
-                   "personnes": _members(cases, org["case"], mine, names),
-                   "extraits": [extract_item(r, names, themes=labels.get(r["code"], r["code"]))
+                   "personnes": _members(cases, org["case"], mine, names, profile),
+                   "extraits": [extract_item(r, names, line=line,
+                                             themes=labels.get(r["code"], r["code"]))
                                 for r in chosen.to_dict("records")],
                    "n_extraits": len(own), "sources": _sources(mine)}
         items.append((file_name, org["case"], clean(context)))
@@ -227,16 +262,20 @@ def export_fiches_capitalisation(project: Project, folder: str | Path, *,
     if scope not in ("turn", "overlap", "document"):
         raise ExportError(f"scope={scope!r} : choisissez 'turn', 'overlap' ou 'document'.")
     folder = Path(folder)
-    fiche = FicheTemplate("capitalisation", template)
     chosen = _cases(project, INITIATIVE, initiatives, "une initiative")
+    profile = project.profile()
+    variables = [v for v in attribute_variables("capitalisation", chosen, profile)
+                 if attribute_key(v) not in {attribute_key(c) for c in CODE_ATTRIBUTES}]
+    fiche = FicheTemplate("capitalisation", template, variables=variables)
+    line = AttributeLine(profile, tuple(speaker_attributes(profile)))
     names = Names(project, enabled=pseudonymise, kinds=PEOPLE,
-                  protect=project.cases()["case"])
+                  protect=_not_people(project.cases()))
     all_codes = project.codes()
     labels = dict(zip(all_codes["key"], all_codes["name"], strict=True))
     excluded = initiative_codes(project.cases(), all_codes)
     everything = project.extracts(status=status)
     thematic = everything[~everything["code"].isin(excluded)]
-    links = case_documents(project)
+    links = case_documents(project, profile)
     items, rows, notes = [], [], []
     file_names = _file_names("fiche_capitalisation", list(chosen["case"]))
     for case, file_name in zip(chosen.to_dict("records"), file_names, strict=True):
@@ -246,12 +285,16 @@ def export_fiches_capitalisation(project: Project, folder: str | Path, *,
                if code else everything.iloc[0:0])
         if code is None:
             notes.append(f"{case['case']} : pas de colonne code, fiche sans extraits.")
-        rubrics = sectioned(own, cooccurring(own, thematic, scope), sections, labels, names)
-        champs, values = identification(case, INITIATIVE_FIELDS, names, skip=CODE_ATTRIBUTES)
+        rubrics = sectioned(own, cooccurring(own, thematic, scope), sections, labels, names,
+                            line)
+        champs, values = identification(case, INITIATIVE_FIELDS, names, profile,
+                                        skip=CODE_ATTRIBUTES)
+        own_values = attribute_values(case, variables, names, profile)
         documents = links[links["case"] == case["case"]]
         documents = pd.concat([documents, links[links["document"].isin(set(own["document"]))]])
-        context = {**_common(project, case["case"], pseudonymise), **values,
-                   "champs": champs, "attributs": {c["libelle"]: c["valeur"] for c in champs},
+        context = {**_common(project, case["case"], pseudonymise), **own_values, **values,
+                   "champs": champs, "valeurs": own_values,
+                   "attributs": {c["libelle"]: c["valeur"] for c in champs},
                    "code": code or "aucun code", "sections": rubrics,
                    "resume": typo(f"{plural(len(own), 'extrait')} codé"
                                   f"{'s' if len(own) > 1 else ''} « {code} » dans "

@@ -26,6 +26,7 @@ from workbench.errors import ExportError
 from workbench.export.docx_common import (
     DEFINITION_STYLE,
     EXTRACT_STYLE,
+    KIND_WORDS,
     MEMO_STYLE,
     NOTE_STYLE,
     REFERENCE_STYLE,
@@ -43,12 +44,18 @@ from workbench.export.docx_common import (
     xml_safe,
 )
 from workbench.export.names import Names
-from workbench.export.people import people_met
+from workbench.export.people import case_documents, people_met
+from workbench.export.profile_columns import (
+    AttributeLine,
+    gender_counts,
+    people_attributes,
+    reference_attributes,
+)
+from workbench.profile import StudyProfile
 
 if TYPE_CHECKING:
     from workbench.project import Project
 
-REFERENCE_ATTRIBUTES = ("genre", "generation", "region_residence")
 PEOPLE_CHOICES = ("pseudonymised", "real")
 STATUS_WORDS = {"accepted": "validés", "suggested": "suggérés (non relus)",
                 "rejected": "rejetés"}
@@ -60,14 +67,16 @@ def export_word_annex(project: Project, path: str | Path, *, codes: CodeSpec = N
                       where: Mapping[str, WhereValue] | None = None,
                       status: str | Iterable[str] = "accepted", pseudonymise: bool = True,
                       people: str | None = "pseudonymised",
-                      attributes: Sequence[str] = REFERENCE_ATTRIBUTES, memos: bool = True,
+                      attributes: Sequence[str] | None = None, memos: bool = True,
                       title: str = TITLE) -> Path:
     """Write the .docx annex of the extracts selected by `codes`, `where` and `status`.
 
     `pseudonymise`: people's and organisations' names replaced by their pseudonyms.
     `people`: add the « Personnes rencontrées » table with pseudonyms
     ("pseudonymised") or real names ("real", only with pseudonymise=False), or not
-    (None). `attributes`: the case attributes shown on each reference line.
+    (None). `attributes`: the case attributes shown on each reference line (default:
+    the gender, generation and place of residence of the study profile, completed from
+    the attributes it filters by).
     """
     path = Path(path)
     if path.suffix.lower() != ".docx":
@@ -82,6 +91,10 @@ def export_word_annex(project: Project, path: str | Path, *, codes: CodeSpec = N
     if extracts.empty:
         raise ExportError("Aucun extrait ne correspond à cette sélection : rien n'est écrit. "
                           "Vérifiez les codes, les filtres et le statut demandés.")
+    profile = project.profile()
+    if attributes is None:
+        attributes = reference_attributes(profile, extracts)
+    line = AttributeLine(profile, tuple(attributes))
     names = Names(project, enabled=pseudonymise)
     document = Document()
     setup_document(document)
@@ -89,10 +102,11 @@ def export_word_annex(project: Project, path: str | Path, *, codes: CodeSpec = N
     document.core_properties.language = "fr-FR"
     statuses = [status] if isinstance(status, str) else list(status)
     _introduction(document, project, extracts, title=title, codes=codes, where=where,
-                  statuses=statuses, pseudonymise=pseudonymise)
-    _themes(document, project.codes(), extracts, names, attributes=attributes, memos=memos)
+                  statuses=statuses, pseudonymise=pseudonymise, profile=profile)
+    _themes(document, project.codes(), extracts, names, line=line, memos=memos)
     if people is not None:
-        _people(document, project, Names(project, enabled=people == "pseudonymised"))
+        _people(document, project, Names(project, enabled=people == "pseudonymised"),
+                profile)
     add_page_numbers(document, "Annexe")
     if names.leaks(document_text(document)):
         raise ExportError("Un nom réel de la table des pseudonymes subsiste dans l'annexe : "
@@ -101,7 +115,8 @@ def export_word_annex(project: Project, path: str | Path, *, codes: CodeSpec = N
     return write_atomically(path, lambda tmp: document.save(str(tmp)))
 
 
-def _selection(codes: CodeSpec, where: Mapping[str, WhereValue] | None) -> str:
+def _selection(codes: CodeSpec, where: Mapping[str, WhereValue] | None,
+               profile: StudyProfile) -> str:
     parts = []
     if codes is not None:
         parts.append("codes " + (codes if isinstance(codes, str) else ", ".join(map(str, codes))))
@@ -112,13 +127,14 @@ def _selection(codes: CodeSpec, where: Mapping[str, WhereValue] | None) -> str:
             shown = " ou ".join(map(str, value))
         else:
             shown = str(value)
-        parts.append(f"{column_label(key).lower()} = {shown}")
+        label = profile.label(key) if profile.get(key) else column_label(key)
+        parts.append(f"{label.lower()} = {shown}")
     return " ; ".join(parts)
 
 
 def _introduction(document: DocxDocument, project: Project, extracts: pd.DataFrame, *,
                   title: str, codes: CodeSpec, where: Mapping[str, WhereValue] | None,
-                  statuses: list[str], pseudonymise: bool) -> None:
+                  statuses: list[str], pseudonymise: bool, profile: StudyProfile) -> None:
     document.add_heading(xml_safe(title), level=0)
     book = project.codebook().name or "du projet"
     words = joined([STATUS_WORDS.get(s, s) for s in statuses], " ou ")
@@ -133,7 +149,7 @@ def _introduction(document: DocxDocument, project: Project, extracts: pd.DataFra
     document.add_paragraph(xml_safe(typo(intro)))
     notes = [f"Export du {french_date()}."]
     if codes is not None or where:
-        notes.append(f"Sélection : {_selection(codes, where)}.")
+        notes.append(f"Sélection : {_selection(codes, where, profile)}.")
     notes.append("Les noms des personnes et des organisations sont remplacés par des "
                  "pseudonymes ; la table de correspondance reste dans le projet."
                  if pseudonymise else
@@ -153,7 +169,7 @@ def _tree(codes: pd.DataFrame) -> tuple[dict[str, list[str]], list[str]]:
 
 
 def _themes(document: DocxDocument, codes: pd.DataFrame, extracts: pd.DataFrame, names: Names,
-            *, attributes: Sequence[str], memos: bool) -> None:
+            *, line: AttributeLine, memos: bool) -> None:
     children, roots = _tree(codes)
     by_code = {k: g for k, g in extracts.groupby("code", sort=False)}
     info = codes.set_index("key")
@@ -182,7 +198,7 @@ def _themes(document: DocxDocument, codes: pd.DataFrame, extracts: pd.DataFrame,
         document.add_paragraph(xml_safe(typo(note + plural(n, "extrait"))),
                                style=DEFINITION_STYLE)
         for row in by_code.get(key, pd.DataFrame()).to_dict("records"):
-            _extract(document, row, names, attributes=attributes, memos=memos)
+            _extract(document, row, names, line=line, memos=memos)
         for child in children.get(key, []):
             if count(child) > 0:
                 section(child, depth + 1)
@@ -192,23 +208,23 @@ def _themes(document: DocxDocument, codes: pd.DataFrame, extracts: pd.DataFrame,
     if len(orphans):
         document.add_heading("Codes retirés de la grille", level=1)
         for row in orphans.to_dict("records"):
-            _extract(document, row, names, attributes=attributes, memos=memos)
+            _extract(document, row, names, line=line, memos=memos)
 
 
-def reference_line(row: Mapping[str, object], names: Names, attributes: Sequence[str]) -> str:
+def reference_line(row: Mapping[str, object], names: Names, line: AttributeLine) -> str:
     """'E01-T24 · Enquêtée F1 · femme, première génération, Île-de-France'."""
     speaker = row.get("case") if not missing(row.get("case")) else row.get("speaker")
     who = names.name(speaker) if not missing(speaker) else "sans locuteur"
-    values = [display_value(row.get(a), key=a) for a in attributes]
     parts = [str(row.get("reference")), who]
-    if any(values):
-        parts.append(", ".join(v for v in values if v))
+    values = line.text(row)
+    if values:
+        parts.append(names.text(values))
     return " · ".join(parts)
 
 
 def _extract(document: DocxDocument, row: Mapping[str, object], names: Names, *,
-             attributes: Sequence[str], memos: bool) -> None:
-    document.add_paragraph(xml_safe(reference_line(row, names, attributes)),
+             line: AttributeLine, memos: bool) -> None:
+    document.add_paragraph(xml_safe(reference_line(row, names, line)),
                            style=REFERENCE_STYLE)
     document.add_paragraph(xml_safe(guillemets(names.text(row["text"]))), style=EXTRACT_STYLE)
     notes = (("Mémo", row.get("memo")), ("Commentaire de revue", row.get("review_comment")))
@@ -222,40 +238,126 @@ def _natural(text: str) -> list[object]:
     return [int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", text)]
 
 
-def _met_in(links: pd.DataFrame) -> str:
-    """'11 entretiens individuels et 2 focus groups' from the people's documents."""
-    kinds = links.drop_duplicates("documents")["document_kinds"]
-    counts = {k: sum(1 for v in kinds if v == k) for k in dict.fromkeys(kinds) if k}
-    words = {"entretien": ("entretien individuel", "entretiens individuels"),
-             "focus group": ("focus group", "focus groups")}
-    parts = [f"{n} {words.get(k, (k, k))[n > 1]}" for k, n in counts.items()]
+# Document kinds as the count sentence says them (singular, plural).
+MET_IN_WORDS = {"interview": ("entretien individuel", "entretiens individuels"),
+                "focus_group": ("focus group", "focus groups"),
+                "notes": ("note de terrain", "notes de terrain"),
+                "report": ("compte rendu", "comptes rendus")}
+GENDER_COUNT_WORDS = {"women": ("femme", "femmes"), "men": ("homme", "hommes"),
+                      "other": ("autre genre", "autres genres"),
+                      "unknown": ("genre non renseigné", "genres non renseignés")}
+PAGE_WIDTH_CM = 29.7 - 2 * 2.3  # landscape A4 between the margins
+
+
+def met_in(links: pd.DataFrame) -> str:
+    """'11 entretiens individuels et 2 focus groups': the distinct documents of `links`
+    (rows of `case_documents` for the people listed), counted by kind."""
+    documents = links.drop_duplicates("document_id")
+    counts = documents["document_kind"].value_counts(sort=False)
+    order = [k for k in MET_IN_WORDS if k in counts.index]
+    order += [k for k in counts.index if k not in MET_IN_WORDS]
+    parts = []
+    for kind in order:
+        n = int(counts[kind])
+        one, many = MET_IN_WORDS.get(kind, (KIND_WORDS.get(kind, str(kind)),) * 2)
+        parts.append(plural(n, one, many))
     return joined(parts)
 
 
-def _people(document: DocxDocument, project: Project, names: Names) -> None:
+def people_sentence(n: int, genders: Mapping[str, int], met: str) -> str:
+    """'22 personnes (13 femmes, 9 hommes), rencontrées au cours de 11 entretiens
+    individuels et 2 focus groups.'"""
+    counts = [plural(genders[g], *GENDER_COUNT_WORDS[g]) for g in GENDER_COUNT_WORDS
+              if genders.get(g)]
+    if counts == [plural(genders.get("unknown", 0), *GENDER_COUNT_WORDS["unknown"])]:
+        counts = []  # nobody's gender is known: say nothing of it
+    text = plural(n, "personne") + (f" ({', '.join(counts)})" if counts else "")
+    if met:
+        text += f", rencontrée{'s' if n > 1 else ''} au cours de {met}"
+    return text + "."
+
+
+def _words(text: str) -> list[str]:
+    """The pieces a table cell may not break inside (lines break at spaces and after
+    hyphens)."""
+    return [w for part in text.split() for w in re.findall(r"[^-]+-?", part)]
+
+
+def _ems(word: str) -> float:
+    """The width of `word` in ems, for a wide serif font (DejaVu Serif, which a reader
+    without the default font gets): m and w are wide, i and l narrow."""
+    narrow, wide = set("fijlrt.,;:'’!|()-/ "), set("mwMW")
+    return sum(0.35 if c in narrow else 0.95 if c in wide else 0.75 if c.isupper()
+               else 0.62 for c in word)
+
+
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: float,
+                  *, font_size: float) -> list[float] | None:
+    """Widths (cm) summing to `total` where no word is cut (the longest word of each
+    column, header included, fits), the room left going to the columns with long texts;
+    None when the words do not fit at `font_size`."""
+    em = font_size / 72 * 2.54  # cm
+    padding = 0.45
+    least, wanted = [], []
+    for i, header in enumerate(headers):
+        cells = [r[i] for r in rows]
+        longest = max([_ems(w) * 1.1 for w in _words(header)]  # headers are bold
+                      + [_ems(w) for c in cells for w in _words(c)] + [0.6])
+        lengths = sorted(_ems(c) for c in cells) or [0.0]
+        typical = lengths[int(0.9 * (len(lengths) - 1))]
+        least.append(longest * em + padding)
+        wanted.append(max(longest, min(typical, 25.0)) * em + padding)
+    if sum(least) > total:
+        return None
+    if sum(wanted) <= total:
+        scale = total / sum(wanted)
+        return [w * scale for w in wanted]
+    room = total - sum(least)
+    extra = [w - m for w, m in zip(wanted, least, strict=True)]
+    share = room / (sum(extra) or 1.0)
+    return [m + e * share for m, e in zip(least, extra, strict=True)]
+
+
+def _people(document: DocxDocument, project: Project, names: Names,
+            profile: StudyProfile) -> None:
     section = document.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
     document.add_heading("Personnes rencontrées", level=1)
-    people = people_met(project)
-    if people.empty:
+    cases = project.cases()
+    persons = cases[cases["case_kind"] == "person"]
+    if persons.empty:
         document.add_paragraph("Aucune personne n'est enregistrée comme cas dans le projet.")
         return
-    genders = [display_value(g, key="genre") for g in people["genre"]]
-    counts = [plural(genders.count(g), g) for g in ("femme", "homme") if g in genders]
-    met = _met_in(people)
-    document.add_paragraph(xml_safe(
-        f"{plural(len(people), 'personne')} ({', '.join(counts)})"
-        + (f", rencontrées au cours de {met}." if met else ".")))
-    people = people.assign(shown=[names.name(c) for c in people["case"]])
-    people = people.iloc[sorted(range(len(people)), key=lambda i: (
-        people["documents"].iloc[i] or "~", _natural(people["shown"].iloc[i])))]
-    label = "Pseudonyme" if names.enabled else "Nom"
-    headers = [label, "Genre", "Génération", "Rôle", "Organisation", "Lieu de l'entretien",
-               "Date", "Document"]
-    rows = [[r.shown, display_value(r.genre, key="genre"), display_value(r.generation),
-             names.text(display_value(r.role)), names.text(display_value(r.organisation)),
-             names.text(display_value(r.lieu)), r.date, r.documents]
-            for r in people.itertuples(index=False)]
+    keys = people_attributes(profile, persons, pseudonymised=names.enabled)
+    links = case_documents(project, profile)
+    people = people_met(cases, links, keys, profile=profile)
+    gender = profile.key("gender")
+    genders = gender_counts(profile, list(persons[gender]) if gender in persons.columns
+                            else [None] * len(persons))
+    met = met_in(links[links["case"].isin(set(persons["case"]))])
+    document.add_paragraph(xml_safe(typo(people_sentence(len(people), genders, met))))
+    people = people.assign(_shown=[names.name(c) for c in people["case"]])
+    order = sorted(range(len(people)), key=lambda i: (
+        people["_documents"].iloc[i] or "~", _natural(people["_shown"].iloc[i])))
+    people = people.iloc[order]
+    place, date = profile.key("place"), profile.key("date")
+    facts = [("_place", profile.label(place) if place else "Lieu de l'entretien"),
+             ("_date", profile.label(date) if date else "Date de l'entretien")]
+    facts = [(c, label) for c, label in facts if people[c].map(lambda v: not missing(v)).any()]
+    headers = ["Pseudonyme" if names.enabled else "Nom", *(profile.label(k) for k in keys),
+               *(label for _, label in facts), "Document"]
+    rows = []
+    for person in people.to_dict("records"):
+        values = [display_value(person[k], key=k, profile=profile) for k in keys]
+        values += [display_value(person[c]) for c, _ in facts]
+        rows.append([person["_shown"], *(names.text(v) for v in values),
+                     person["_documents"]])
     rows = [[v or "—" for v in row] for row in rows]
-    add_table(document, headers, rows, [2.8, 1.7, 2.5, 5.4, 4.3, 3.4, 2.0, 2.3], font_size=8.5)
+    for font in (9.0, 8.5, 8.0, 7.5, 7.0, 6.5):
+        widths = column_widths(headers, rows, PAGE_WIDTH_CM, font_size=font)
+        if widths is not None:
+            break
+    else:  # too many columns for the page: equal widths, words may be cut
+        widths = [PAGE_WIDTH_CM / len(headers)] * len(headers)
+    add_table(document, headers, rows, widths, font_size=font)
