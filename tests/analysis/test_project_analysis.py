@@ -21,7 +21,7 @@ from workbench.viz.networks import network_figure
 
 def test_only_accepted_codings_are_counted(demo: Project) -> None:
     accepted = demo.extracts(status="accepted")
-    everything = demo.extracts()
+    everything = demo.extracts(status="all")
     assert len(everything) > len(accepted) > 0  # the demo holds unreviewed suggestions
     frequencies = demo.analysis.code_frequencies()
     top = frequencies[frequencies["depth"] == 0]

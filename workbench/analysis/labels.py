@@ -84,11 +84,30 @@ COLUMN_LABELS = {
 STATUS_LABELS = {"accepted": "validé", "suggested": "suggéré", "rejected": "rejeté"}
 
 
+# Column names are often typed without accents; their labels get them back.
+ACCENTED_WORDS = {
+    "age": "âge", "annee": "année", "annees": "années", "activite": "activité",
+    "beneficiaire": "bénéficiaire", "beneficiaires": "bénéficiaires", "creation": "création",
+    "diplome": "diplôme", "diplomes": "diplômes", "duree": "durée",
+    "enquete": "enquêté", "enquetee": "enquêtée", "enqueteur": "enquêteur",
+    "enquetrice": "enquêtrice", "etudes": "études", "generation": "génération",
+    "interet": "intérêt", "metier": "métier", "numero": "numéro", "periode": "période",
+    "referent": "référent", "referente": "référente", "region": "région",
+    "residence": "résidence", "role": "rôle", "societe": "société",
+    "elu": "élu", "elue": "élue", "electeur": "électeur", "etat": "état", "pere": "père",
+    "mere": "mère", "frere": "frère", "soeur": "sœur", "interieur": "intérieur",
+    "derniere": "dernière", "premiere": "première", "qualite": "qualité",
+}
+
+
 def column_label(column: object) -> str:
-    """The French header for a column key; unknown keys read as words ("lieu_naissance" →
-    "Lieu naissance")."""
+    """The French header for a column key; unknown keys read as words, with the accents
+    column names usually lose ("lieu_naissance" → "Lieu naissance", "diplome" →
+    "Diplôme")."""
     text = str(column)
     if text in COLUMN_LABELS:
         return COLUMN_LABELS[text]
-    words = text.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    words = text.replace("_", " ").strip().split(" ")
+    words = [ACCENTED_WORDS.get(w, w) if w.islower() else w for w in words]
+    joined = " ".join(words)
+    return joined[:1].upper() + joined[1:]
