@@ -107,6 +107,8 @@ def column_label(column: object) -> str:
     text = str(column)
     if text in COLUMN_LABELS:
         return COLUMN_LABELS[text]
+    if text.isupper() and (len(text) > 3 or text.lower() in ACCENTED_WORDS):
+        text = text.lower()  # a sheet in capitals: "DIPLÔME" → "Diplôme" (not "CSP")
     words = text.replace("_", " ").strip().split(" ")
     words = [ACCENTED_WORDS.get(w, w) if w.islower() else w for w in words]
     joined = " ".join(words)
