@@ -49,17 +49,19 @@ def _answers(url: str) -> bool:
 
 @contextmanager
 def voila_server(notebook_path_or_dir: str | Path, *, env: Mapping[str, str] | None = None,
-                 preheat: bool = False, timeout: float = START_TIMEOUT) -> Iterator[str]:
+                 preheat: bool = False, timeout: float = START_TIMEOUT,
+                 log_path: Path | None = None) -> Iterator[str]:
     """Voila serving a notebook (or a folder, tree mode) on 127.0.0.1:<free port>, with
     `env` added to its environment; yields the base URL ("http://127.0.0.1:N/"). Voila's
-    log is printed when the server fails to start or the block raises; the whole
-    process group (Voila and its kernels) is killed at exit."""
+    log (its kernels' stderr included: the server log) goes to `log_path` when given, and
+    is printed when the server fails to start or the block raises; the whole process
+    group (Voila and its kernels) is killed at exit."""
     from workbench.serve import voila_command
 
     port = free_port()
     command = voila_command(notebook_path_or_dir, port=port, preheat=preheat)
     with tempfile.TemporaryDirectory(prefix="voila-") as folder, \
-            open(Path(folder) / "voila.log", "w+", encoding="utf-8") as log:
+            open(log_path or Path(folder) / "voila.log", "w+", encoding="utf-8") as log:
         process = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=log,
                                    stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
         base_url = f"http://127.0.0.1:{port}/"

@@ -16,6 +16,7 @@ import pandas as pd
 
 from workbench.analysis import cartography, cooccurrence, groups, matrix, network
 from workbench.analysis.codes import code_frequencies
+from workbench.analysis.youth import YOUTH, youth_groups
 from workbench.coding.extracts import turn_table
 from workbench.errors import WorkbenchError
 
@@ -79,21 +80,53 @@ class Analyses:
     # -- groups ----------------------------------------------------------------------------
     def prevalence(self, by: str, *, rows: Iterable[str] | None = None,
                    young_max: int | None = None) -> pd.DataFrame:
-        """Share of each group's respondents who raised each theme. `by="jeunesse"`
-        with `young_max` groups respondents by age (≤ young_max years)."""
-        codings, respondents = self.codings(), self.respondents()
-        if young_max is not None:
-            respondents = groups.age_groups(respondents, young_max=young_max, name=by)
+        """Share of each group's respondents who raised each theme (unit: cases).
+
+        `by="jeunesse"` groups respondents into young and older ones: by the age
+        classes of the study profile and the classes it counts as young, or, with
+        `young_max`, by the profile's age attribute (young: ≤ young_max years).
+        """
+        codings, respondents = self.codings(), self._grouped(self.respondents(), by,
+                                                            young_max=young_max)
         return groups.prevalence(codings, self.project.codes(), respondents, by, rows=rows)
+
+    def _grouped(self, respondents: pd.DataFrame, by: str, *,
+                 young_max: int | None) -> pd.DataFrame:
+        """`respondents` with the young / older column `by` when asked for (see
+        :meth:`prevalence`); a French error says what to declare in the profile."""
+        if young_max is None and (by != YOUTH or by in respondents.columns):
+            return respondents
+        profile = self.project.profile()
+        if young_max is not None:
+            age = profile.key("age")
+            if age is None:
+                raise WorkbenchError(profile.missing_role("age"))
+            return groups.age_groups(respondents, column=age, young_max=young_max, name=by)
+        column = profile.age_class_key
+        if column is None:
+            raise WorkbenchError(profile.missing_role("age"))
+        young = profile.young_classes
+        if not young:
+            raise WorkbenchError(
+                f"Aucune classe d'âge de « {profile.label(column)} » n'est comptée comme "
+                f"jeune : déclarez-les avec p.set_attribute(\"{column}\", young=[…]).")
+        return youth_groups(profile.with_derived(respondents), column=column, young=young,
+                            name=by)
 
     def group_tests(self, by: str, *, rows: Iterable[str] | None = None,
                     young_max: int | None = None) -> pd.DataFrame:
         """A test per theme between the groups of `by`, with counts and warnings."""
         return groups.group_tests(self.prevalence(by, rows=rows, young_max=young_max))
 
-    def speech_shares(self, by: str = "genre", *, include_interviewers: bool = False,
+    def speech_shares(self, by: str | None = None, *, include_interviewers: bool = False,
                       mixed_only: bool = True) -> pd.DataFrame:
-        """Words and turns per group in each focus group or mixed interview."""
+        """Words and turns per group in each focus group or mixed interview; `by`
+        defaults to the study profile's gender attribute."""
+        if by is None:
+            profile = self.project.profile()
+            by = profile.key("gender")
+            if by is None:
+                raise WorkbenchError(profile.missing_role("gender"))
         return groups.speech_shares(self.project.tokens(progress=False), by,
                                     include_interviewers=include_interviewers,
                                     mixed_only=mixed_only)
@@ -116,18 +149,40 @@ class Analyses:
                                               min_mentions=min_mentions, scope=scope)
         raise WorkbenchError(f"source must be 'codes' or 'entities', not '{source}'.")
 
-    def organisations_by_place(self, levels: Iterable[str] = (cartography.COUNTRY,
-                                                               cartography.REGION)
-                               ) -> pd.DataFrame:
-        """Organisations per place with names and main fields of action."""
-        return cartography.organisations_by_place(self.project.cases(), list(levels))
+    def _territory(self, *roles: str) -> str:
+        """The column of the first of `roles` the study profile declares; else a French
+        error saying what to declare."""
+        profile = self.project.profile()
+        for role in roles:
+            key = profile.key(role)
+            if key:
+                return key
+        raise WorkbenchError(profile.missing_role(roles[0]))
 
-    def origin_links(self, *, home_country: str | None = "Maroc") -> pd.DataFrame:
-        """Diaspora organisations per (region of residence, province of origin); those
-        based in `home_country` (communes, local partners) are left out."""
-        exclude = {cartography.COUNTRY: [home_country]} if home_country else None
-        return cartography.origin_links(self.project.cases(), exclude=exclude)
+    def organisations_by_place(self, levels: Iterable[str] | None = None) -> pd.DataFrame:
+        """Organisations per place with names and main fields of action; `levels`
+        default to the profile's country and place of residence (else place of origin)."""
+        profile = self.project.profile()
+        if levels is None:
+            levels = [k for k in (profile.key("residence_country"), profile.key("residence"))
+                      if k] or [self._territory("residence", "origin")]
+        return cartography.organisations_by_place(self.project.cases(), list(levels),
+                                                  fields=profile.key("fields"))
 
-    def fields_by_place(self, place: str = cartography.ORIGIN) -> pd.DataFrame:
-        """Place × field of action, counting organisations."""
-        return cartography.fields_by_place(self.project.cases(), place=place)
+    def origin_links(self, *, home_country: str | None = None) -> pd.DataFrame:
+        """Organisations per (place of residence, place of origin), the columns the study
+        profile declares; those based in `home_country` (communes, local partners) are
+        left out when the profile declares a country of residence."""
+        country = self.project.profile().key("residence_country")
+        exclude = {country: [home_country]} if home_country and country else None
+        return cartography.origin_links(self.project.cases(),
+                                        residence=self._territory("residence",
+                                                                  "residence_country"),
+                                        origin=self._territory("origin"), exclude=exclude)
+
+    def fields_by_place(self, place: str | None = None) -> pd.DataFrame:
+        """Place (default: the profile's place of origin) × field of action, counting
+        organisations."""
+        return cartography.fields_by_place(self.project.cases(),
+                                           place=place or self._territory("origin"),
+                                           fields=self._territory("fields"))

@@ -55,18 +55,13 @@ def cmd_init(args: argparse.Namespace) -> None:
 def cmd_import(args: argparse.Namespace) -> None:
     project = _open(args)
     options = {"pattern": args.pattern} if args.pattern else {}
-    results = []
-    for item in args.paths:
-        path = Path(item)
-        if path.is_dir():
-            results += project.import_corpus(path, attributes=args.attributes, kind=args.kind,
-                                             drop_unplaced=args.drop_unplaced, **options)
-        else:
-            results.append(project.import_file(path, kind=args.kind,
-                                               drop_unplaced=args.drop_unplaced, **options))
-    if args.attributes and not any(Path(p).is_dir() for p in args.paths):
-        for warning in project.import_attributes(args.attributes):
-            print(f"warning: {warning}", file=sys.stderr)
+    paths = [Path(item) for item in args.paths]
+    if len(paths) == 1 and paths[0].is_file() and not args.attributes:
+        results = [project.import_file(paths[0], kind=args.kind,
+                                       drop_unplaced=args.drop_unplaced, **options)]
+    else:  # every file read first, then one transaction: all imported or nothing
+        results = project.import_corpus(paths, attributes=args.attributes, kind=args.kind,
+                                        drop_unplaced=args.drop_unplaced, **options)
     for r in results:
         extra = f", {r.reanchored} codings re-anchored" if r.status == "updated" else ""
         dropped = f", {len(r.dropped)} dropped" if r.dropped else ""

@@ -1,9 +1,11 @@
 """What the notebooks share: finding the project they work on, and running them headless.
 
-Each notebook has a cell tagged ``parameters`` (the papermill convention)
-setting ``PROJET = None``: the demo project, built on first use. To run a
-notebook on another project, :func:`run_notebook` inserts a cell with the new
-values after that one, as papermill does, and executes every cell in order.
+Each notebook has one cell tagged ``parameters`` (the papermill convention)
+setting ``PROJET = None``: the demo project, built on first use. Its other
+parameters (attributes to cross, codes to show) default to None too and are
+resolved from the study profile and the codebook by :mod:`workbench.notebook_study`.
+To run a notebook on another project, :func:`run_notebook` inserts a cell with the
+new values after that one, as papermill does, and executes every cell in order.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from workbench.coding.review import new_suggestions, rule_report, store_suggesti
 from workbench.coding.review import set_status as set_review_status
 from workbench.coding.structure import select_turns
 from workbench.corpus.attributes import normalise_kind, read_attributes
-from workbench.corpus.readers import SUPPORTED, read_document, turn_summary
+from workbench.corpus.readers import SUPPORTED, read_document, same_names, turn_summary
 from workbench.errors import CorpusError, NotFoundError, WorkbenchError
 from workbench.export.annex import export_annex
 from workbench.export.annex_xlsx import AnnexReport
@@ -175,14 +175,20 @@ class Project:
         result.summary = turn_summary(parsed)
         return result
 
-    def import_corpus(self, folder: str | Path, *, attributes: str | Path | None = None,
+    def import_corpus(self, folder: str | Path | Sequence[str | Path], *,
+                      attributes: str | Path | None = None,
                       kind: str = "interview", drop_unplaced: bool = False,
                       progress: bool = True, **options: Any) -> list[importer.ImportResult]:
-        """Import every transcript of a folder and its attributes sheet, all or nothing."""
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise CorpusError(f"{folder}: no such folder.")
-        files = corpus_files(folder, exclude=attributes)
+        """Import every transcript of a folder (or of several files and folders) and its
+        attributes sheet, all or nothing."""
+        paths = [Path(folder)] if isinstance(folder, str | Path) else [Path(p) for p in folder]
+        folder = paths[0] if len(paths) == 1 else ", ".join(map(str, paths))
+        files = []
+        for path in paths:
+            if not (path.is_dir() or path.is_file()):
+                raise CorpusError(f"{path}: no such file or folder.")
+            files += corpus_files(path, exclude=attributes) if path.is_dir() else [path]
+        files = list(dict.fromkeys(files))
         if not files:
             raise CorpusError(f"{folder}: no transcript found (supported: {', '.join(SUPPORTED)}).")
         parsed, problems = {}, []
@@ -196,6 +202,7 @@ class Project:
             raise CorpusError(f"{folder}: {len(problems)} file(s) cannot be imported, so nothing "
                               "was imported:\n  - " + "\n  - ".join(problems))
         names = {path: importer.document_name(path) for path in files}
+        same_names(names)
         shared = importer.shared_codes(names.values())
         sheet = None
         if attributes is not None:
@@ -443,8 +450,10 @@ class Project:
         refs = list(code) if many else [code]  # type: ignore[arg-type]
         with self.store.write(coder or self.coder) as w:
             doc = self._document(w.conn, document)
+            span = [coding_ops.as_offset(v, name=k, document=doc["name"])
+                    for k, v in (("start", start), ("end", end))]
             items = [coding_ops.NewCoding(doc["id"], code_ops.resolve_code(w.conn, ref)["id"],
-                                          int(start), int(end), coder or self.coder, origin,
+                                          *span, coder or self.coder, origin,
                                           status, memo) for ref in refs]
             ids = coding_ops.add_codings(w, items, texts={doc["id"]: doc["text"]},
                                          names={doc["id"]: doc["name"]})
@@ -479,7 +488,8 @@ class Project:
                     start, end = coding_ops.locate_quote(doc["text"], row["quote"],
                                                          document=doc["name"])
                 else:
-                    start, end = int(row["start"]), int(row["end"])
+                    start, end = (coding_ops.as_offset(row.get(k), name=k, document=doc["name"])
+                                  for k in ("start", "end"))
                 items.append(coding_ops.NewCoding(
                     doc["id"], code_ids[row["code"]], start, end,
                     row.get("coder") or coder or self.coder, row.get("origin", "manual"),
@@ -599,11 +609,13 @@ class Project:
 
     @classmethod
     def import_qdpx(cls, archive: str | Path, target: str | Path, *,
-                    coder: str | None = None) -> tuple[Project, Any]:
+                    coder: str | None = None,
+                    sources_folder: str | Path | None = None) -> tuple[Project, Any]:
         """A new project from a REFI-QDA .qdpx archive, with the report of what was not
-        carried over."""
+        carried over; `sources_folder`: the only folder texts kept outside the archive
+        may be read from (without it, such an archive is refused)."""
         from workbench.refi import import_qdpx
-        return import_qdpx(archive, target, coder=coder)
+        return import_qdpx(archive, target, coder=coder, sources_folder=sources_folder)
 
     # -- auto-coding and review ------------------------------------------------------------
     def tokens(self, documents: Iterable[str | int] | None = None, *,

@@ -3,9 +3,13 @@
 The COPIL apps hold a :class:`CopilView`, never a :class:`~workbench.project.Project`:
 the view keeps only the accepted extracts, the respondents and the organisations,
 pseudonymised (cases and speakers by their pseudonym, names in the texts
-replaced) and cut down to a list of columns that carry no name. Every number
-the apps show is computed from these frames by the same `analysis/` functions
-as ``project.analysis``, so a test can compute it again through the project.
+replaced) and cut down to the attribute columns the study profile allows (its
+categories, lists and numbers; never free text, dates, the interviewer or an
+organisation's name). The study profile says which attributes the apps filter
+and cross by, how they are labelled, which one is the gender and which ones are
+territories. Every number the apps show is computed from these frames by the
+same `analysis/` functions as ``project.analysis``, so a test can compute it
+again through the project.
 """
 
 from __future__ import annotations
@@ -23,30 +27,38 @@ import pandas as pd
 from workbench.analysis import cartography
 from workbench.analysis.codes import ancestors, code_frequencies, select_codes
 from workbench.analysis.groups import prevalence
-from workbench.analysis.matrix import matrix_coding
+from workbench.analysis.matrix import matrix_coding, value_label
 from workbench.analysis.words import tokens_in_spans
 from workbench.coding.extracts import apply_where, turn_table
 from workbench.errors import WorkbenchError
 from workbench.nlp.kwic import kwic
 from workbench.nlp.pseudonyms import PseudonymEntry, fold, is_name_label
 from workbench.privacy import name_words, protected_values, stored_table
+from workbench.profile.model import (
+    DERIVED_AGE_CLASS,
+    IDENTIFYING_ROLES,
+    MAX_FILTER_VALUES,
+    StudyProfile,
+)
 
 ENV_VARIABLE = "WORKBENCH_PROJECT"
 ANALYSED = "accepted"
-# The filters of the apps, in the order shown.
-FILTERS = ("genre", "generation", "region_residence", "province_origine", "type_organisation")
-# Attribute columns kept in the view: categories and places, never people.
-ATTRIBUTES = (*FILTERS, "age", "tranche_age", "pays_residence", "langue_entretien")
+# Attribute types the view keeps (free text and dates may hold anything, names included).
+KEPT_TYPES = ("category", "multi", "number")
+FILTER_TYPES = ("category", "multi")
 EXTRACT_COLUMNS = ("coding_id", "reference", "document", "case", "turn", "text", "code",
                    "code_path")
-ORGANISATION_COLUMNS = ("case", "case_kind", cartography.COUNTRY, cartography.REGION,
-                        cartography.ORIGIN, cartography.FIELDS, "type_organisation")
+# Roles of the organisations' attributes the cartography reads.
+TERRITORY_ROLES = ("residence_country", "residence", "origin", "fields", "organisation_type")
+PLACE_ROLES = ("residence_country", "residence", "origin")
+# Roles whose cells hold several places or fields even when typed as one category.
+LIST_ROLES = ("origin", "fields")
 CODE_COLUMNS = ("key", "name", "path", "depth", "parent")
 SEPARATOR = cartography.SEPARATOR
 
 
-def _keep(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    return frame[[c for c in columns if c in frame.columns]].copy()
+def _keep(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    return frame[[c for c in dict.fromkeys(columns) if c in frame.columns]].copy()
 
 
 def _clean_where(where: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,20 +67,46 @@ def _clean_where(where: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _matching(frame: pd.DataFrame, where: Mapping[str, Any], *,
-              multi: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The rows matching the filters (`apply_where`), with a French message for a filter
-    the apps do not know."""
+              multi: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
+    """The rows matching the filters (`apply_where`; a several-valued column matches one
+    of its values), with a French message for a filter the apps do not know."""
     for column in where:
         if column not in frame.columns:
             raise WorkbenchError(f"filtre inconnu : '{column}' (filtres possibles : "
-                                 f"{', '.join(c for c in frame.columns)}).")
-    return apply_where(frame, where, multi=multi, separator=SEPARATOR)
+                                 f"{', '.join(str(c) for c in frame.columns)}).")
+    return apply_where(frame, where, multi=[c for c in where if c in multi],
+                       separator=SEPARATOR)
 
 
 def _split(value: object) -> list[str]:
     if not isinstance(value, str):
         return []
     return [part.strip() for part in value.split(SEPARATOR) if part.strip()]
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """Category values as the text a dropdown offers (58.0 → "58", True → "oui"); missing
+    values stay missing."""
+    return column.map(lambda v: None if value_label(v) == value_label(None)
+                      else value_label(v)).astype(object)
+
+
+def attribute_columns(profile: StudyProfile, extract_columns: list[str]) -> dict[str, str]:
+    """View column → profile key of the case attributes the COPIL may see: categories,
+    lists and numbers, the derived age classes; never text, dates, the interviewer or
+    an organisation's name. An attribute named like an extract column ("code") is
+    ``case_<key>`` in the extracts, and so in the view."""
+    keys = [a.key for a in profile.attributes
+            if a.scope == "case" and a.type in KEPT_TYPES and a.role not in IDENTIFYING_ROLES]
+    if profile.age_class_key == DERIVED_AGE_CLASS and DERIVED_AGE_CLASS not in keys:
+        keys.append(DERIVED_AGE_CLASS)
+    out: dict[str, str] = {}
+    for key in keys:
+        prefixed = f"case_{key}"
+        column = prefixed if prefixed in extract_columns else key
+        if column in extract_columns:
+            out[column] = key
+    return out
 
 
 @dataclass(frozen=True)
@@ -107,33 +145,43 @@ class Selection:
         out.attrs.update(table.attrs)
         return out
 
-    def prevalence(self, by: str = "genre") -> pd.DataFrame:
+    def prevalence(self, by: str) -> pd.DataFrame:
         """Share of each group's respondents who raised each theme charted (unit: cases)."""
         return prevalence(self.extracts, self.codes, self.respondents, by,
                           rows=self.theme_rows())
 
-    def matrix(self, by: str = "generation", *, unit: str = "cases") -> pd.DataFrame:
-        """Themes charted × values of `by`."""
-        return matrix_coding(self.extracts, self.codes, by, unit=unit, rows=self.theme_rows())
+    def matrix(self, by: str, *, unit: str = "cases", split: bool = False) -> pd.DataFrame:
+        """Themes charted × values of `by` (`split`: one column per value of a
+        several-valued attribute)."""
+        return matrix_coding(self.extracts, self.codes, by, unit=unit, rows=self.theme_rows(),
+                             split=SEPARATOR if split else None)
 
 
 class CopilView:
     """The pseudonymised, read-only material of the COPIL apps (see module docstring).
 
     `extracts`: accepted codings (reference, case pseudonym, text, code and the
-    attributes in ATTRIBUTES); `respondents`: the population of persons with the
-    same attributes; `organisations`: the organisation cases with places and
-    fields; `words`: (coding_id, lemma, form) of the words of each extract, names
-    left out (optional: only the explorer needs it).
+    attribute columns of `attributes`); `respondents`: the population of persons
+    with the same columns; `organisations`: the organisation cases with their
+    territory columns; `words`: (coding_id, lemma, form) of the words of each
+    extract, names left out (optional: only the explorer needs it); `profile`: the
+    study profile; `attributes`: view column → profile key (they differ only for an
+    attribute named like an extract column).
     """
 
     def __init__(self, extracts: pd.DataFrame, codes: pd.DataFrame, respondents: pd.DataFrame,
-                 organisations: pd.DataFrame, words: pd.DataFrame | None = None) -> None:
+                 organisations: pd.DataFrame, words: pd.DataFrame | None = None, *,
+                 profile: StudyProfile | None = None,
+                 attributes: Mapping[str, str] | None = None) -> None:
         self.extracts = extracts.reset_index(drop=True)
         self.codes = codes.reset_index(drop=True)
         self.respondents = respondents.reset_index(drop=True)
         self.organisations = organisations.reset_index(drop=True)
         self.words = words
+        self.profile = profile or StudyProfile()
+        known = {*self.extracts.columns, *self.respondents.columns}
+        self.attributes = dict(attributes) if attributes is not None else {
+            a.key: a.key for a in self.profile.attributes if a.key in known}
 
     @classmethod
     def from_project(cls, project: Any, *, words: bool = False) -> CopilView:
@@ -144,19 +192,67 @@ class CopilView:
             speakers = set(turn_table(conn)["speaker"].dropna())
         cases = project.cases()
         _check_pseudonyms(table, cases, speakers)
+        profile = project.profile()
         raw = project.extracts(status=ANALYSED)
-        kept = _keep(raw, (*EXTRACT_COLUMNS, *ATTRIBUTES))
-        extracts = project.pseudonymise(kept)
-        respondents = project.pseudonymise(
-            _keep(project.analysis.respondents(), ("case", *ATTRIBUTES)))
-        orgs = project.pseudonymise(_keep(cartography.organisations(cases),
-                                          ORGANISATION_COLUMNS))
+        columns = attribute_columns(profile, list(raw.columns))
+        extracts = project.pseudonymise(_texts(_keep(raw, (*EXTRACT_COLUMNS, *columns)),
+                                               profile, columns))
+        renamed = {key: column for column, key in columns.items() if column != key}
+        people = project.analysis.respondents().rename(columns=renamed)
+        respondents = project.pseudonymise(_texts(_keep(people, ("case", *columns)),
+                                                  profile, columns))
+        territory = [k for k in (profile.key(r) for r in TERRITORY_ROLES) if k]
+        orgs = cases[cases["case_kind"] == "organisation"]
+        organisations = project.pseudonymise(_texts(
+            _keep(orgs, ("case", "case_kind", *territory)), profile, {k: k for k in territory}))
+        kept = {c: k for c, k in columns.items()
+                if c in extracts.columns or c in respondents.columns}
         lemmas = None
         if words:
             lemmas = _extract_words(project.tokens(progress=False),
                                     raw[["coding_id", "document", "start", "end"]],
                                     name_words(table, protect))
-        return cls(extracts, _keep(project.codes(), CODE_COLUMNS), respondents, orgs, lemmas)
+        return cls(extracts, _keep(project.codes(), CODE_COLUMNS), respondents, organisations,
+                   lemmas, profile=profile, attributes=kept)
+
+    # -- what the profile says ------------------------------------------------------------
+    def label(self, column: str) -> str:
+        """The label people read for a view column (the profile's)."""
+        return self.profile.label(self.attributes.get(column, column))
+
+    def is_multi(self, column: str) -> bool:
+        """Whether a column holds several values per cell ("eau; santé")."""
+        spec = self.profile.get(self.attributes.get(column, column))
+        return spec is not None and (spec.type == "multi" or spec.role in LIST_ROLES)
+
+    def filters(self) -> list[str]:
+        """The view columns the apps filter and cross the persons by, in profile order
+        (`StudyProfile.filters` on the respondents, else on the extracts)."""
+        frame = self.respondents if len(self.respondents) else self.extracts
+        keyed = frame.rename(columns=self.attributes)
+        column_of = {key: column for column, key in self.attributes.items()}
+        return [column_of[k] for k in self.profile.filters(keyed) if k in column_of]
+
+    def gender_column(self) -> str | None:
+        """The view column of the declared gender attribute, when the view has it."""
+        key = self.profile.key("gender")
+        column = next((c for c, k in self.attributes.items() if k == key), None)
+        return column if key and column in self.respondents.columns else None
+
+    def territory(self) -> dict[str, str]:
+        """Role → organisations' column, for the territory roles the profile declares."""
+        out = {}
+        for role in TERRITORY_ROLES:
+            key = self.profile.key(role)
+            if key and key in self.organisations.columns:
+                out[role] = key
+        return out
+
+    def place_filters(self, *, max_values: int = MAX_FILTER_VALUES) -> list[str]:
+        """The organisations' territory columns worth filtering by (2 to `max_values`
+        values among the organisations), in role order."""
+        return [column for column in self.territory().values()
+                if 2 <= len(self.options(column, source="organisations")) <= max_values]
 
     # -- what the filters offer ----------------------------------------------------------
     def theme_options(self) -> list[tuple[str, str]]:
@@ -165,31 +261,38 @@ class CopilView:
                 zip(self.codes["key"], self.codes["name"], self.codes["depth"], strict=True)]
 
     def options(self, column: str, *, source: str = "extracts") -> list[str]:
-        """The values a filter offers (those present), sorted; the organisations'
-        multi-valued cells ("eau; santé") split."""
-        frame = self.organisations if source == "organisations" else self.extracts
-        if column not in frame.columns:
-            return []
-        cells = frame[column].dropna()
-        if source == "organisations" and column in MULTI_VALUED:
-            values = {v for cell in cells for v in _split(str(cell))}
+        """The values a filter offers (those present among the extracts and respondents,
+        or among the organisations), sorted; several-valued cells ("eau; santé") split."""
+        frames = ([self.organisations] if source == "organisations"
+                  else [self.extracts, self.respondents])
+        cells = [v for frame in frames if column in frame.columns
+                 for v in frame[column].dropna()]
+        if self.is_multi(column):
+            values = {part for cell in cells for part in _split(str(cell))}
         else:
-            values = {str(v) for v in cells}
+            values = {str(v) for v in cells if str(v).strip()}
         return sorted(values, key=fold)
 
+    def multi_columns(self, frame: pd.DataFrame) -> set[str]:
+        """The columns of `frame` that hold several values per cell."""
+        return {c for c in frame.columns if self.is_multi(str(c))}
+
     # -- what the apps show --------------------------------------------------------------
-    def selection(self, theme: str | None = None, **where: Any) -> Selection:
+    def selection(self, theme: str | None = None, where: Mapping[str, Any] | None = None,
+                  **attributes: Any) -> Selection:
         """The extracts of `theme` (its sub-codes included) whose speaker matches every
-        attribute filter (``genre="F"``…), and the respondents matching the same filters."""
-        where = _clean_where(where)
+        attribute filter (``where={attribute: value}`` or as keywords), and the respondents
+        matching the same filters. A several-valued attribute matches one of its values."""
+        where = _clean_where({**(where or {}), **attributes})
         extracts = self.extracts
         if theme:
             if theme not in set(self.codes["key"]):
                 raise WorkbenchError(f"thème inconnu : '{theme}'.")
             chains = self.branches
             extracts = extracts[extracts["code"].map(lambda k: theme in chains.get(k, [k]))]
-        extracts = _matching(extracts, where)
-        respondents = _matching(self.respondents, where)
+        extracts = _matching(extracts, where, multi=self.multi_columns(extracts))
+        respondents = _matching(self.respondents, where,
+                                multi=self.multi_columns(self.respondents))
         return Selection(theme or None, where, extracts.reset_index(drop=True),
                          respondents.reset_index(drop=True), self.codes)
 
@@ -243,47 +346,95 @@ class CopilView:
                                  "(CopilView.from_project(projet, words=True)).")
         return self.words
 
-    def places(self, **where: Any) -> Places:
-        """The organisations matching `where` (a field of action or a province of origin
-        matches one of an organisation's values), for the cartography."""
-        orgs = self.organisations
-        orgs = _matching(orgs, _clean_where(where), multi=MULTI_VALUED)
-        return Places(_clean_where(where), orgs.reset_index(drop=True))
-
-
-MULTI_VALUED = (cartography.FIELDS, cartography.ORIGIN)
+    def places(self, where: Mapping[str, Any] | None = None, **attributes: Any) -> Places:
+        """The organisations matching the filters (a several-valued attribute, such as
+        fields of action or places of origin, matches one of its values), for the
+        cartography."""
+        where = _clean_where({**(where or {}), **attributes})
+        orgs = _matching(self.organisations, where,
+                         multi=self.multi_columns(self.organisations))
+        return Places(where, orgs.reset_index(drop=True), self.territory())
 
 
 @dataclass(frozen=True)
 class Places:
-    """What the cartography shows for one set of filters. Unit: organisations."""
+    """What the cartography shows for one set of filters. Unit: organisations.
+
+    `territory`: role (residence_country, residence, origin, fields,
+    organisation_type) → the organisations' column that plays it.
+    """
 
     where: dict[str, Any]
     organisations: pd.DataFrame
+    territory: dict[str, str] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        """Organisations, countries and regions of residence, provinces of origin."""
+        """Organisations, and the distinct places of each declared territory role."""
         orgs = self.organisations
+        out = {"organisations": len(orgs)}
+        for role in PLACE_ROLES:
+            column = self.territory.get(role)
+            if column:
+                out[role] = len({v for cell in orgs[column] for v in _split(cell)})
+        return out
 
-        def distinct(column: str) -> int:
-            return len({v for cell in orgs[column] for v in _split(cell)})
-
-        return {"organisations": len(orgs), "pays": distinct(cartography.COUNTRY),
-                "regions": distinct(cartography.REGION),
-                "provinces": distinct(cartography.ORIGIN)}
+    @property
+    def levels(self) -> list[str]:
+        """The columns the organisations are grouped by: country then place of residence,
+        else the place of origin."""
+        levels = [self.territory[r] for r in ("residence_country", "residence")
+                  if r in self.territory]
+        return levels or [self.territory[r] for r in ("origin",) if r in self.territory]
 
     def by_place(self) -> pd.DataFrame:
-        """Organisations per country and region, with their pseudonyms and main fields."""
-        return cartography.organisations_by_place(self.organisations)
+        """Organisations per place (`levels`), with their pseudonyms and main fields."""
+        return cartography.organisations_by_place(self.organisations, self.levels,
+                                                  fields=self.territory.get("fields"))
 
-    def links(self, home_country: str = "Maroc") -> pd.DataFrame:
-        """Diaspora organisations per (region of residence, province of origin)."""
-        return cartography.origin_links(self.organisations,
-                                        exclude={cartography.COUNTRY: [home_country]})
+    @property
+    def link_columns(self) -> tuple[str, str] | None:
+        """(place of residence, place of origin) columns, when both are declared."""
+        residence = self.territory.get("residence") or self.territory.get("residence_country")
+        origin = self.territory.get("origin")
+        return (residence, origin) if residence and origin else None
+
+    def links(self, exclude_countries: tuple[str, ...] = ()) -> pd.DataFrame:
+        """Organisations per (place of residence, place of origin); those based in one of
+        `exclude_countries` (the home country's own bodies) left out."""
+        if self.link_columns is None:
+            return pd.DataFrame(columns=["residence", "origin", "organisations"])
+        country = self.territory.get("residence_country")
+        exclude = {country: list(exclude_countries)} if country and exclude_countries else None
+        residence, origin = self.link_columns
+        return cartography.origin_links(self.organisations, residence=residence, origin=origin,
+                                        exclude=exclude)
+
+    @property
+    def field_columns(self) -> tuple[str, str] | None:
+        """(place, fields) columns of the fields table: the place of origin, else of
+        residence."""
+        place = self.territory.get("origin") or self.territory.get("residence")
+        fields = self.territory.get("fields")
+        return (place, fields) if place and fields else None
 
     def fields(self) -> pd.DataFrame:
-        """Province of origin × field of action."""
-        return cartography.fields_by_place(self.organisations)
+        """Place of origin × field of action (empty when either is not declared)."""
+        if self.field_columns is None or not len(self.organisations):
+            return pd.DataFrame()
+        place, fields = self.field_columns
+        return cartography.fields_by_place(self.organisations, place=place, fields=fields)
+
+
+def _texts(frame: pd.DataFrame, profile: StudyProfile,
+           columns: Mapping[str, str]) -> pd.DataFrame:
+    """`frame` with its category and list attributes as text (what a dropdown offers)."""
+    out = frame.copy()
+    for column, key in columns.items():
+        spec = profile.get(key)
+        kind = spec.type if spec is not None else "category"  # derived age classes
+        if column in out.columns and kind in FILTER_TYPES:
+            out[column] = _as_text(out[column])
+    return out
 
 
 def _check_pseudonyms(table: list[PseudonymEntry], cases: pd.DataFrame,

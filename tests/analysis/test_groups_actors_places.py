@@ -153,8 +153,11 @@ def _cases() -> pd.DataFrame:
         "domaines": ["eau; santé", "eau", None, None]})
 
 
+PLACES = ["pays_residence", "region_residence"]  # the columns of _cases()
+
+
 def test_organisations_by_place() -> None:
-    table = cartography.organisations_by_place(_cases())
+    table = cartography.organisations_by_place(_cases(), PLACES, fields="domaines")
     first = table.iloc[0]
     assert (first["pays_residence"], first["region_residence"], first["organisations"]) == \
         ("France", "Île-de-France", 2)
@@ -164,10 +167,13 @@ def test_organisations_by_place() -> None:
 
 
 def test_origin_links_and_fields_by_place() -> None:
-    links = cartography.origin_links(_cases(), exclude={"pays_residence": ["Maroc"]})
+    links = cartography.origin_links(_cases(), residence="region_residence",
+                                     origin="province_origine",
+                                     exclude={"pays_residence": ["Maroc"]})
     assert [tuple(r) for r in links.itertuples(index=False)] == [
         ("Île-de-France", "Tiznit", 2), ("Île-de-France", "Taroudannt", 1)]
-    fields = cartography.fields_by_place(_cases())
+    fields = cartography.fields_by_place(_cases(), place="province_origine",
+                                         fields="domaines")
     assert fields.loc["Tiznit", "eau"] == 2 and fields.loc["Taroudannt", "santé"] == 1
     with pytest.raises(WorkbenchError, match="no attribute 'pays'"):
         cartography.organisations_by_place(_cases(), ["pays"])

@@ -240,7 +240,7 @@ def test_control_characters_are_dropped_not_fatal(project: Project, tmp_path: Pa
     project.import_attributes(sheet)
     project.code_quote("E01_fatima", "Le village, c'est ma mère", "liens",
                        memo="mémo\x01 de\x1f contrôle")
-    assert "\x01" in project.extracts()["memo"].iloc[0]  # the store keeps what was given
+    assert "\x01" not in project.extracts()["memo"].iloc[0]  # stripped when stored
     report = export_fiches_signaletiques(project, tmp_path / "out")
     text = document_text(Document(str(report.documents[0])))
     assert "mémo de contrôle" in text and "2006" in text

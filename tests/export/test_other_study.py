@@ -61,7 +61,7 @@ def table_rows(path: Path) -> list[list[str]]:
 def test_people_met_shows_the_studys_own_attributes(study: Project, word: Path) -> None:
     rows = table_rows(word)
     assert rows[0] == ["Pseudonyme", "Sexe", "Âge", "Ville", "Diplôme", "Profession",
-                       "Fonction", "Referent", "Lieu entretien", "Date entretien", "Document"]
+                       "Fonction", "Référent", "Lieu entretien", "Date entretien", "Document"]
     profile = study.profile()
     keys = ["sexe", "age", "ville", "diplome", "profession", "fonction", "referent"]
     assert rows[0][1:8] == [profile.label(k) for k in keys]

@@ -173,7 +173,7 @@ def test_refused_options_write_nothing(demo: Project, tmp_path: Path) -> None:
 def test_control_characters_are_dropped_not_fatal(project: Project, tmp_path: Path) -> None:
     project.code_quote("E01_fatima", "Le village, c'est ma mère", "liens",
                        memo="mémo\x01 avec\x0b des\x1f caractères\x00 de contrôle")
-    assert "\x01" in project.extracts()["memo"].iloc[0]
+    assert "\x01" not in project.extracts()["memo"].iloc[0]  # stripped when stored
     path = export_word_annex(project, tmp_path / "annexe.docx", pseudonymise=False,
                              people="real", title="Annexe\x07 de test")
     text = document_text(Document(str(path)))

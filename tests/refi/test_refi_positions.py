@@ -40,8 +40,8 @@ def spans(text: str, *, inclusive: bool, named: bool = True,
     return out
 
 
-def imported(archive: Path, tmp_path: Path, name: str = "p") -> tuple:
-    project, report = import_qdpx(archive, tmp_path / name, coder="claire")
+def imported(archive: Path, tmp_path: Path, name: str = "p", **options: object) -> tuple:
+    project, report = import_qdpx(archive, tmp_path / name, coder="claire", **options)
     quotes = sorted(project.extracts()["text"])
     return project, report, quotes
 
@@ -113,18 +113,21 @@ def test_relative_path_is_read_under_base_path(tmp_path: Path) -> None:
     archive = one_source_project(tmp_path / "a.qdpx", b"", spans(TEXT, inclusive=False),
                                  source_path="relative:///AR/Entretien Fatima.txt", member=None,
                                  basePath=str(tmp_path / "textes"))
-    project, _report, quotes = imported(archive, tmp_path)
+    with pytest.raises(ExchangeError, match="sources_folder"):  # never read without consent
+        import_qdpx(archive, tmp_path / "p", coder="claire")
+    assert nothing_left(tmp_path / "p")
+    project, _report, quotes = imported(archive, tmp_path, sources_folder=tmp_path / "textes")
     assert quotes == sorted(QUOTES)
     assert project.documents()["source"].tolist() == [str(folder / "Entretien Fatima.txt")]
     project.close()
 
 
-def test_relative_path_falls_back_to_the_archive_folder(tmp_path: Path) -> None:
+def test_relative_path_falls_back_to_the_allowed_folder(tmp_path: Path) -> None:
     (tmp_path / "E01.txt").write_text(TEXT, encoding="utf-8")
     archive = one_source_project(tmp_path / "a.qdpx", b"", spans(TEXT, inclusive=False),
                                  source_path="relative://E01.txt", member=None,
                                  basePath="C:/Users/someone/elsewhere")
-    project, _report, quotes = imported(archive, tmp_path)
+    project, _report, quotes = imported(archive, tmp_path, sources_folder=tmp_path)
     assert quotes == sorted(QUOTES)
     project.close()
 

@@ -1,62 +1,90 @@
-"""The COPIL apps in a real browser (Voila + Debian chromium): they render, a filter gives
-exactly what the project's API gives for it, and no real name reaches the page."""
+"""The COPIL apps in a real browser (Voila + Debian chromium), on three studies (the demo,
+the real CFPP2000/ESLO1 project, the random-attribute project): they render, offer the
+study's own filters with the profile's labels, a filter gives exactly what the project's
+API gives for it, no real name and no Python error reach the page.
+
+One Voila server per study (tree mode, the three apps pre-heated), kept for the module.
+"""
 
 from __future__ import annotations
 
+import html
+import json
 import re
+import shutil
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from tests.browser import (
-    ROOT,
-    save_screenshot,
-    voila_server,
+from tests.browser import ROOT, save_screenshot, voila_server
+from tests.ui.studies import (
+    ERROR_WORDS,
+    api_counts,
+    api_extracts,
+    expected_filters,
+    matcher,
+    study_name,
+    study_project,  # noqa: F401  (fixture)
+    telling_value,
 )
 from workbench import Project
 from workbench.analysis import cartography
 from workbench.coding.extracts import apply_where
+from workbench.ui.filters import filter_classes
+from workbench.views import ENV_VARIABLE, CopilView
 
 pytestmark = pytest.mark.browser
 
 APPS = ROOT / "notebooks" / "apps"
 PAGE_SIZE = 25
-ERROR_WORDS = ("Traceback", "There was an error", "Error", "Exception")
+TITLES = {"tableau_de_bord_copil": "Tableau de bord du COPIL",
+          "explorateur_extraits": "Explorateur d'extraits",
+          "cartographie": "Cartographie des organisations"}
 
 
-# -- servers, one per app, on the session's demo project --------------------------------
-def _server(demo: Project, app: str) -> Iterator[str]:
-    with voila_server(APPS / f"{app}.ipynb", env={"WORKBENCH_PROJECT": str(demo.location)},
-                      preheat=True) as url:
-        yield url
+@dataclass
+class Served:
+    """One study served by Voila: its project, the view the apps load, the server."""
+
+    name: str
+    project: Project
+    view: CopilView
+    url: str
+    log: Path
+
+    def app(self, notebook: str) -> str:
+        return f"{self.url}voila/render/{notebook}.ipynb"
 
 
 @pytest.fixture(scope="module")
-def dashboard_url(demo: Project) -> Iterator[str]:
-    yield from _server(demo, "tableau_de_bord_copil")
-
-
-@pytest.fixture(scope="module")
-def explorer_url(demo: Project) -> Iterator[str]:
-    yield from _server(demo, "explorateur_extraits")
-
-
-@pytest.fixture(scope="module")
-def cartography_url(demo: Project) -> Iterator[str]:
-    yield from _server(demo, "cartographie")
+def served(study_project: Project,  # noqa: F811
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    name = study_name(study_project)
+    log = tmp_path_factory.mktemp(f"voila-{name}") / "voila.log"
+    view = CopilView.from_project(study_project, words=True)
+    with voila_server(APPS, env={ENV_VARIABLE: str(study_project.location)}, preheat=True,
+                      log_path=log) as url:
+        yield Served(name, study_project, view, url, log)
 
 
 # -- reading the page ----------------------------------------------------------------------
-def open_app(page: Any, url: str, title: str) -> None:
-    page.goto(url, timeout=180_000)
-    page.wait_for_selector(".wb-count-value", timeout=180_000)
-    wait_for(page, "graphiques", 0)
-    assert page.get_by_role("heading", name=title).is_visible()
+def assert_no_error_shown(page: Any) -> None:
     body = page.inner_text("body")
     for word in ERROR_WORDS:
-        assert word not in body
+        assert word not in body, f"{word!r} on the page"
+
+
+def open_app(page: Any, url: str, title: str) -> None:
+    page.goto(url, timeout=180_000)
+    page.wait_for_selector(".wb-etat-valeur", state="attached", timeout=180_000)
+    wait_for(page, "graphiques", 0)
+    assert page.get_by_role("heading", name=title).is_visible()
+    assert_no_error_shown(page)
     assert page.locator(".wb-erreur").count() == 0
     source = page.content()
     assert "from workbench" not in source and "PROJET" not in source  # sources stripped
@@ -91,6 +119,15 @@ def table_rows(page: Any, css: str) -> list[list[str]]:
                                  ".map(c => c.textContent))")
 
 
+def shown_filters(page: Any) -> list[tuple[str, list[str]]]:
+    """(label, options) of each attribute dropdown, in page order (the theme's left out)."""
+    return page.eval_on_selector_all(
+        ".wb-filtres .wb-filtre:not(.wb-filtre-theme)",
+        "boxes => boxes.map(b => [b.querySelector('label').textContent, "
+        "Array.from(b.querySelectorAll('option'))"
+        ".map(o => o.textContent.replace(/\\u00a0/g, ' '))])")
+
+
 def assert_no_real_name(project: Project, text: str) -> None:
     """No name of the pseudonym table, as written, nor any variant the pseudonymiser knows
     (the names themselves are never printed)."""
@@ -100,67 +137,88 @@ def assert_no_real_name(project: Project, text: str) -> None:
     assert not project.leaks(text), "a variant of a real name is visible in the page"
 
 
-# -- what the API gives, computed independently of the app's view --------------------------
-def api_extracts(project: Project, theme: str | None = None, **where: str) -> pd.DataFrame:
-    return project.extracts(theme, where=where or None, status="accepted", pseudonymise=True)
-
-
-def api_counts(extracts: pd.DataFrame) -> dict[str, int]:
-    return {"extraits": len(extracts), "documents": extracts["document"].nunique(),
-            "personnes": extracts["case"].dropna().nunique(),
-            "codes": extracts["code"].nunique()}
-
-
 def api_rows(extracts: pd.DataFrame) -> list[list[str]]:
     page = extracts.head(PAGE_SIZE)
     return [[r, "" if pd.isna(c) else c, p, t] for r, c, p, t in
             zip(page["reference"], page["case"], page["code_path"], page["text"], strict=True)]
 
 
+def top_theme(project: Project, where: dict[str, str]) -> tuple[str, str]:
+    """(key, name) of a main theme that narrows the extracts under `where`."""
+    codes = project.codes()
+    everything = len(api_extracts(project, None, where))
+    for key, name in zip(codes.loc[codes["depth"] == 0, "key"],
+                         codes.loc[codes["depth"] == 0, "name"], strict=True):
+        if 0 < len(api_extracts(project, key, where)) < everything:
+            return key, name
+    raise AssertionError("no main theme narrows the extracts")
+
+
 # -- the dashboard -------------------------------------------------------------------------
-def test_dashboard_filters_give_what_the_api_gives(demo: Project, dashboard_url: str,
-                                                   browser_page: Any) -> None:
-    page = browser_page
-    open_app(page, dashboard_url, "Tableau de bord du COPIL")
-    keys = ["extraits", "documents", "personnes", "codes"]
-    everything = api_extracts(demo)
-    assert shown_counts(page, keys) == api_counts(everything)
+def test_dashboard_filters_give_what_the_api_gives(served: Served, browser_page: Any) -> None:
+    page, p = browser_page, served.project
+    open_app(page, served.app("tableau_de_bord_copil"), TITLES["tableau_de_bord_copil"])
+    profile = p.profile()
+    keys = expected_filters(p)
+    css = filter_classes(keys)
+    filters = shown_filters(page)
+    assert [label for label, _ in filters] == [profile.label(k) for k in keys]
+    crossing = page.eval_on_selector_all(
+        ".wb-croiser option", "os => os.map(o => o.textContent.replace(/\\u00a0/g, ' '))")
+    assert sorted(crossing) == sorted(profile.label(k) for k in keys)
+
+    counts = ["extraits", "documents", "personnes", "codes"]
+    everything = api_extracts(p)
+    assert shown_counts(page, counts) == api_counts(everything)
     assert table_rows(page, "wb-extraits") == api_rows(everything)
-    assert_no_real_name(demo, page.inner_text("body"))
+    assert_no_real_name(p, page.inner_text("body"))
     chart = page.inner_html(".wb-graphique-themes")
 
-    choose(page, "wb-filtre-genre", "F")
-    women = api_extracts(demo, genre="F")
-    assert 0 < len(women) < len(everything)
-    assert shown_counts(page, keys) == api_counts(women)
-    assert table_rows(page, "wb-extraits") == api_rows(women)
+    first = profile.key("gender") if profile.key("gender") in keys else keys[0]
+    value = telling_value(p, first)
+    choose(page, css[first], value)
+    chosen = api_extracts(p, None, {first: value})
+    assert shown_counts(page, counts) == api_counts(chosen)
+    assert table_rows(page, "wb-extraits") == api_rows(chosen)
     assert page.inner_html(".wb-graphique-themes") != chart
-    assert_no_real_name(demo, page.inner_text("body"))
+    assert_no_real_name(p, page.inner_text("body"))
 
-    choose(page, "wb-filtre-theme", "Domaines d'action")
-    choose(page, "wb-filtre-generation", "née ou né en France")
-    narrow = api_extracts(demo, "actions", genre="F", generation="née ou né en France")
-    assert 0 < len(narrow) < len(women)
-    assert shown_counts(page, keys) == api_counts(narrow)
+    theme, theme_name = top_theme(p, {first: value})
+    choose(page, "wb-filtre-theme", theme_name)
+    second = next((k for k in keys if k != first and profile.get(k)
+                   and profile.get(k).type == "multi"), next(k for k in keys if k != first))
+    other = telling_value(p, second, theme, {first: value})
+    choose(page, css[second], other)
+    narrow = api_extracts(p, theme, {first: value, second: other})
+    assert 0 < len(narrow) < len(chosen)
+    assert shown_counts(page, counts) == api_counts(narrow)
     assert table_rows(page, "wb-extraits") == api_rows(narrow)
-    for css, part in (("wb-graphique-themes", ".wb-barre"), ("wb-graphique-genre", ".wb-barre"),
-                      ("wb-graphique-matrice", "td.wb-hc-cellule")):
-        width = page.eval_on_selector(f".{css}", "e => e.getBoundingClientRect().width")
-        assert width > 200 and page.locator(f".{css} {part}").count() > 0, \
-            f"{css}: no chart drawn"
-    assert_no_real_name(demo, page.inner_text("body"))
-    path = save_screenshot(page, "tableau_de_bord_copil")
+    charts = [("wb-graphique-themes", ".wb-barre"), ("wb-graphique-matrice", "td.wb-hc-cellule")]
+    if profile.key("gender"):
+        charts.append(("wb-graphique-femmes-hommes", ".wb-barre"))
+        assert "Femmes" in page.inner_text(".wb-graphique-femmes-hommes")
+    else:
+        assert "ne déclare pas d'attribut de genre" in page.inner_text(
+            ".wb-graphique-femmes-hommes")
+    for chart_css, part in charts:
+        width = page.eval_on_selector(f".{chart_css}", "e => e.getBoundingClientRect().width")
+        assert width > 200 and page.locator(f".{chart_css} {part}").count() > 0, \
+            f"{chart_css}: no chart drawn"
+    assert_no_error_shown(page)
+    assert_no_real_name(p, page.inner_text("body"))
+    path = save_screenshot(page, f"tableau_de_bord_copil-{served.name}")
     assert path.stat().st_size > 50_000
 
 
-def test_dashboard_pages_through_the_extracts(demo: Project, dashboard_url: str,
-                                              browser_page: Any) -> None:
+def test_dashboard_pages_through_the_extracts(served: Served, browser_page: Any) -> None:
     page = browser_page
-    open_app(page, dashboard_url, "Tableau de bord du COPIL")
+    everything = api_extracts(served.project)
+    assert len(everything) > PAGE_SIZE
+    open_app(page, served.app("tableau_de_bord_copil"), TITLES["tableau_de_bord_copil"])
     page.click(".wb-suivants")
     page.wait_for_function("() => document.querySelector('.wb-pagination')"
                            "?.textContent.includes('Extraits 26 à')")
-    second = api_extracts(demo).iloc[PAGE_SIZE:2 * PAGE_SIZE]
+    second = everything.iloc[PAGE_SIZE:2 * PAGE_SIZE]
     assert [row[0] for row in table_rows(page, "wb-extraits")] == list(second["reference"])
 
 
@@ -199,67 +257,153 @@ def check_word_search(page: Any, project: Project, extracts: pd.DataFrame,
     return found
 
 
-def test_explorer_word_and_filters_give_what_the_api_gives(demo: Project, explorer_url: str,
+def common_word(view: CopilView) -> str:
+    """A content word found in several extracts (the demo: "eau")."""
+    words = view.words
+    spread = Counter(lemma for lemma, _ in set(zip(words["lemma"], words["coding_id"],
+                                                   strict=True))
+                     if lemma.isalpha() and len(lemma) >= 5)
+    return "eau" if "eau" in spread else spread.most_common(1)[0][0]
+
+
+def test_explorer_word_and_filters_give_what_the_api_gives(served: Served,
                                                            browser_page: Any) -> None:
-    page = browser_page
-    open_app(page, explorer_url, "Explorateur d'extraits")
+    page, p = browser_page, served.project
+    open_app(page, served.app("explorateur_extraits"), TITLES["explorateur_extraits"])
+    keys = expected_filters(p)
+    assert [label for label, _ in shown_filters(page)] == [p.profile().label(k) for k in keys]
+    word = common_word(served.view)
     before = progress(page)
-    page.fill(".wb-mot input", "eau")
+    page.fill(".wb-mot input", word)
     page.press(".wb-mot input", "Enter")
     wait_for(page, "comptes", before)
-    everyone = check_word_search(page, demo, api_extracts(demo), "eau")
-    choose(page, "wb-filtre-genre", "H")
-    men = check_word_search(page, demo, api_extracts(demo, genre="H"), "eau")
-    assert 0 < len(men) < len(everyone)
-    save_screenshot(page, "explorateur_extraits")
+    everyone = check_word_search(page, p, api_extracts(p), word)
+    key = keys[0]
+    for value in [v for _label, options in shown_filters(page)[:1] for v in options[1:]]:
+        chosen = api_extracts(p, None, {key: value})
+        if 0 < len(word_hits(p, chosen, word)["coding_id"].unique()) < len(everyone):
+            break
+    else:
+        raise AssertionError(f"no value of {key!r} narrows the extracts holding {word!r}")
+    choose(page, filter_classes(keys)[key], value)
+    narrow = check_word_search(page, p, chosen, word)
+    assert 0 < len(narrow) < len(everyone)
+    assert_no_error_shown(page)
+    save_screenshot(page, f"explorateur_extraits-{served.name}")
 
 
 # -- the cartography -----------------------------------------------------------------------
-def api_places(project: Project, where: dict[str, Any]) -> set[tuple]:
-    """(country, region, number, {pseudonyms}) per place, from the project's cases."""
+def api_places(project: Project, where: dict[str, str]) -> set[tuple]:
+    """(place…, number, {pseudonyms}) per place, from the project's cases and profile."""
+    profile = project.profile()
     pseudonym = dict(zip(project.pseudonyms()["real"], project.pseudonyms()["pseudonym"],
                          strict=True))
     orgs = cartography.organisations(project.cases())
-    orgs = apply_where(orgs, where) if where else orgs
-    table = cartography.organisations_by_place(orgs.reset_index(drop=True))
-    return {(c, r, n, frozenset(pseudonym[name] for name in names.split(", ")))
-            for c, r, n, names in zip(table["pays_residence"], table["region_residence"],
-                                      table["organisations"], table["names"], strict=True)}
+    predicates = {k: matcher(project, k, v) for k, v in where.items()}
+    orgs = apply_where(orgs, predicates) if predicates else orgs
+    levels = [k for k in (profile.key("residence_country"), profile.key("residence")) if k]
+    table = cartography.organisations_by_place(orgs.reset_index(drop=True), levels,
+                                               fields=profile.key("fields"))
+    return {(*[table.at[i, c] for c in levels], int(table.at[i, "organisations"]),
+             frozenset(pseudonym[name] for name in table.at[i, "names"].split(", ")))
+            for i in table.index}
 
 
-def shown_places(page: Any) -> set[tuple]:
-    return {(c, r, int(n), frozenset(names.split(", ")))
-            for c, r, n, names, _fields in table_rows(page, "wb-lieux")}
+def shown_places(page: Any, levels: int) -> set[tuple]:
+    return {(*row[:levels], int(row[levels]), frozenset(row[levels + 1].split(", ")))
+            for row in table_rows(page, "wb-lieux")}
 
 
-def test_cartography_filters_give_what_the_api_gives(demo: Project, cartography_url: str,
-                                                     browser_page: Any) -> None:
-    page = browser_page
-    open_app(page, cartography_url, "Cartographie des organisations")
-    assert shown_places(page) == api_places(demo, {})
-    assert_no_real_name(demo, page.inner_text("body"))
+def test_cartography_follows_the_declared_territories(served: Served,
+                                                      browser_page: Any) -> None:
+    page, p = browser_page, served.project
+    open_app(page, served.app("cartographie"), TITLES["cartographie"])
+    profile = p.profile()
+    orgs = cartography.organisations(p.cases())
+    if not len(orgs):  # the real and random studies: the app says what to declare
+        text = page.inner_text(".wb-explication")
+        assert "aucune organisation" in text and "profil de l'étude" in text
+        assert page.locator(".wb-count").count() == 0
+        save_screenshot(page, f"cartographie-{served.name}")
+        return
+    levels = [k for k in (profile.key("residence_country"), profile.key("residence")) if k]
+    headers = page.eval_on_selector_all("table.wb-lieux thead th",
+                                        "hs => hs.map(h => h.textContent)")
+    assert headers[:len(levels)] == [profile.label(k) for k in levels]
+    assert shown_places(page, len(levels)) == api_places(p, {})
+    assert_no_real_name(p, page.inner_text("body"))
 
-    choose(page, "wb-filtre-pays_residence", "France")
-    expected = api_places(demo, {"pays_residence": "France"})
-    assert shown_places(page) == expected
-    assert shown_counts(page, ["organisations"])["organisations"] == sum(n for *_, n, _ in
-                                                                         expected)
-    choose(page, "wb-filtre-domaines", "eau")
-    in_water = {"pays_residence": "France",
-                "domaines": lambda v: "eau" in [p.strip() for p in str(v).split(";")]}
-    expected = api_places(demo, in_water)
-    assert len(expected) > 0 and shown_places(page) == expected
-    assert_no_real_name(demo, page.inner_text("body"))
-    save_screenshot(page, "cartographie")
+    places = served.view.place_filters()
+    css = filter_classes(places)
+    country, fields = profile.key("residence_country"), profile.key("fields")
+    assert country in places and fields in places
+    choose(page, css[country], "France")
+    expected = api_places(p, {country: "France"})
+    assert shown_places(page, len(levels)) == expected
+    assert shown_counts(page, ["organisations"])["organisations"] == \
+        sum(row[-2] for row in expected)
+    choose(page, css[fields], "eau")
+    expected = api_places(p, {country: "France", fields: "eau"})
+    assert len(expected) > 0 and shown_places(page, len(levels)) == expected
+    assert page.locator(".wb-graphique-liens img").count() == 1
+    assert_no_error_shown(page)
+    assert_no_real_name(p, page.inner_text("body"))
+    save_screenshot(page, f"cartographie-{served.name}")
 
 
 # -- serving -------------------------------------------------------------------------------
-def test_tree_mode_lists_the_three_apps_and_serves_them(demo: Project,
-                                                         browser_page: Any) -> None:
+def test_tree_mode_lists_the_three_apps(served: Served, browser_page: Any) -> None:
     page = browser_page
-    with voila_server(APPS, env={"WORKBENCH_PROJECT": str(demo.location)}) as url:
-        page.goto(url)
-        for app in ("tableau_de_bord_copil", "explorateur_extraits", "cartographie"):
-            page.get_by_text(f"{app}.ipynb").first.wait_for()
+    page.goto(served.url, timeout=180_000)
+    for app in TITLES:
+        page.get_by_text(f"{app}.ipynb").first.wait_for(timeout=180_000)
+    assert_no_error_shown(page)
+    if served.name == "demo":
         save_screenshot(page, "liste_des_applications")
-        open_app(page, url + "voila/render/cartographie.ipynb", "Cartographie des organisations")
+
+
+# -- failures become French messages, details in the server log -----------------------------
+def _notebook(source: Path, target: Path, replace: dict[str, str]) -> None:
+    data = json.loads(source.read_text(encoding="utf-8"))
+    for cell in data["cells"]:
+        text = "".join(cell["source"])
+        for old, new in replace.items():
+            text = text.replace(old, new)
+        cell["source"] = text
+    target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_no_failure_shows_voilas_english_error(project: Project, tmp_path: Path,
+                                                browser_page: Any) -> None:
+    """An app that fails, a workbench that cannot even be imported, a project without
+    pseudonyms: each gives a short French message; the details go to the server log."""
+    folder = tmp_path / "apps"
+    folder.mkdir()
+    dashboard = APPS / "tableau_de_bord_copil.ipynb"
+    _notebook(dashboard, folder / "inconnue.ipynb",
+              {'run_app("tableau_de_bord"': 'run_app("pas_une_application"'})
+    _notebook(dashboard, folder / "sans_atelier.ipynb",
+              {"from workbench.ui.app import run_app": "from workbench.ui.absent import run_app"})
+    shutil.copy(dashboard, folder / "sans_pseudonymes.ipynb")
+    log = tmp_path / "voila.log"
+    expected = {"inconnue": "n'a pas pu s'afficher", "sans_atelier": "n'a pas pu s'afficher",
+                "sans_pseudonymes": "propose_pseudonyms"}
+    with voila_server(folder, env={ENV_VARIABLE: str(project.location)}, log_path=log) as url:
+        pages = {name: browser_page if i == 0 else browser_page.context.new_page()
+                 for i, name in enumerate(expected)}
+        for name, page in pages.items():  # the three kernels run side by side
+            page.goto(f"{url}voila/render/{name}.ipynb", wait_until="commit")
+        for name, page in pages.items():
+            page.wait_for_selector(".wb-erreur" if name == "sans_pseudonymes" else
+                                   "text=Prévenez l'équipe de l'étude", timeout=180_000)
+            body = page.inner_text("body")
+            assert expected[name] in body, name
+            assert_no_error_shown(page)
+            assert "Fatima" not in body and "Youssef" not in body
+        save_screenshot(pages["sans_atelier"], "application_en_echec")
+        save_screenshot(pages["sans_pseudonymes"], "application_sans_pseudonymes")
+        for page in list(pages.values())[1:]:
+            page.close()
+    server = html.unescape(log.read_text(encoding="utf-8"))
+    assert "KeyError: 'pas_une_application'" in server
+    assert "No module named 'workbench.ui.absent'" in server

@@ -108,8 +108,14 @@ def test_places_follow_filters(demo: Project, view: CopilView) -> None:
     orgs = demo.cases()
     expected = orgs[(orgs["case_kind"] == "organisation") & (orgs["pays_residence"] == "Maroc")]
     assert places.counts()["organisations"] == len(expected) > 0
-    assert places.links().empty  # organisations based in Morocco are not diaspora links
+    assert places.links(exclude_countries=("Maroc",)).empty  # the home country's own bodies
+    assert len(places.links()) > 0
     assert set(places.by_place()["region_residence"]) == set(expected["region_residence"])
+    assert view.territory() == {"residence_country": "pays_residence",
+                                "residence": "region_residence", "origin": "province_origine",
+                                "fields": "domaines", "organisation_type": "type_organisation"}
+    in_water = view.places(domaines="eau").organisations  # one of several values
+    assert len(in_water) > 0 and all("eau" in str(v).split("; ") for v in in_water["domaines"])
 
 
 def test_unknown_theme_or_filter_is_refused(view: CopilView) -> None:

@@ -3,7 +3,8 @@
 Unit: organisations (cases of kind ``organisation``). Places and fields of
 action come from the attributes sheet; a cell may hold several values
 separated by ";" ("Taroudannt; Chtouka-Aït Baha", "eau; éducation"), each
-counted. Default column names are those of the demo sheet; pass yours.
+counted. The columns are the study's own: pass the keys the study profile
+gives for each role (``profile.key("residence")``, ``"origin"``, ``"fields"``…).
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from workbench.analysis.codes import split_values
 from workbench.analysis.matrix import value_label
 from workbench.errors import WorkbenchError
 
-COUNTRY, REGION, ORIGIN, FIELDS = ("pays_residence", "region_residence", "province_origine",
-                                   "domaines")
 SEPARATOR = ";"
 
 
@@ -35,10 +34,13 @@ def _explode(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return split_values(labelled, column, SEPARATOR, keep_empty=False)
 
 
-def organisations_by_place(cases: pd.DataFrame, levels: Sequence[str] = (COUNTRY, REGION), *,
-                           fields: str | None = FIELDS, top_fields: int = 3) -> pd.DataFrame:
-    """Organisations per place (e.g. country then region), with their names and their
-    most frequent fields of action. Unit: organisations."""
+def organisations_by_place(cases: pd.DataFrame, levels: Sequence[str], *,
+                           fields: str | None = None, top_fields: int = 3) -> pd.DataFrame:
+    """Organisations per place (`levels`: e.g. the country then the place of residence
+    columns), with their names and, when `fields` names the fields-of-action column,
+    their most frequent fields. Unit: organisations."""
+    if not levels:
+        raise WorkbenchError("organisations_by_place needs at least one place column.")
     orgs = organisations(cases)
     for level in levels:
         orgs = _explode(orgs, level)
@@ -58,14 +60,16 @@ def organisations_by_place(cases: pd.DataFrame, levels: Sequence[str] = (COUNTRY
     return out
 
 
-def origin_links(cases: pd.DataFrame, *, residence: str = REGION, origin: str = ORIGIN,
+def origin_links(cases: pd.DataFrame, *, residence: str, origin: str,
                  exclude: Mapping[str, Iterable[str]] | None = None) -> pd.DataFrame:
-    """Organisations per (place of residence, province of origin): the diaspora's ties
-    between here and there. `exclude`: {column: values} left out, e.g.
-    ``{"pays_residence": ["Maroc"]}`` for the diaspora's organisations only.
+    """Organisations per (place of residence, place of origin): the diaspora's ties
+    between here and there. `exclude`: {column: values} left out, e.g. {country
+    column: [the home country]} for the diaspora's organisations only.
     Unit: organisations."""
     orgs = organisations(cases)
     for column, values in (exclude or {}).items():
+        if column not in orgs.columns:
+            raise WorkbenchError(f"the organisations have no attribute '{column}'.")
         orgs = orgs[~orgs[column].isin(list(values))]
     orgs = _explode(_explode(orgs, residence), origin)
     out = orgs.groupby([residence, origin])["case"].nunique().rename("organisations")
@@ -75,8 +79,7 @@ def origin_links(cases: pd.DataFrame, *, residence: str = REGION, origin: str = 
     return out
 
 
-def fields_by_place(cases: pd.DataFrame, *, place: str = ORIGIN,
-                    fields: str = FIELDS) -> pd.DataFrame:
+def fields_by_place(cases: pd.DataFrame, *, place: str, fields: str) -> pd.DataFrame:
     """Place × field of action: how many organisations act in each field for each place.
     Unit: organisations."""
     orgs = _explode(_explode(organisations(cases), place), fields)

@@ -15,11 +15,16 @@ Excel column `règles`):
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
+
+from workbench.errors import CodebookError
+
 UNITS = ("sentence", "turn", "paragraph")
+REGEX_SECONDS = 2.0  # what one rule's regex may take on one document
 ROLES = ("respondent", "interviewer")
 FIELDS = {"id", "lemmas", "phrases", "regex", "unit", "speaker_role", "speakers", "where"}
 
@@ -64,8 +69,8 @@ def rule_problems(rule: Any, code_id: str) -> list[str]:
                         "interviewer")
     if rule.get("regex"):
         try:
-            re.compile(rule["regex"])
-        except re.error as exc:
+            compile_regex(str(rule["regex"]))
+        except regex.error as exc:
             problems.append(f"code '{code_id}', rule '{name}': bad regex ({exc})")
     if "where" in rule and not isinstance(rule["where"], dict):
         problems.append(f"code '{code_id}', rule '{name}': `where` must map attributes to values")
@@ -83,3 +88,32 @@ def to_rule(rule: dict[str, Any], code_id: str) -> Rule:
         speakers=tuple(str(s) for s in rule.get("speakers") or ()),
         where=dict(rule.get("where") or {}),
     )
+
+
+def compile_regex(pattern: str) -> regex.Pattern[str]:
+    """A rule's regex as it runs: the `regex` engine (re's syntax, plus a time limit)."""
+    return regex.compile(pattern, regex.IGNORECASE)
+
+
+def regex_starts(rule: Rule, texts: dict[Any, str] | Any, *,
+                 seconds: float = REGEX_SECONDS) -> Iterator[tuple[Any, int]]:
+    """(document, start) of each non-empty match of the rule's regex in each text.
+
+    A regex that backtracks without end (``(a|aa)+$`` on a long run of a's) is
+    stopped after `seconds` on one document, and the run refused with an error
+    naming the rule, its code and the document: nothing is stored.
+    """
+    pattern = compile_regex(str(rule.regex))
+    for doc, text in texts.items():
+        try:
+            for m in pattern.finditer(text, timeout=seconds):
+                if m.end() > m.start():
+                    yield doc, m.start()
+        except TimeoutError:
+            raise CodebookError(
+                f"règle « {rule.id} » du code « {rule.code} » : son expression régulière "
+                f"« {rule.regex} » dépasse {seconds:g} s sur le document n° {doc} (retours "
+                "arrière en cascade, comme avec (a|aa)+) ; simplifiez-la (sans groupe répété "
+                "contenant lui-même une répétition ou des alternatives qui se recouvrent), "
+                "rechargez la grille et relancez le codage automatique ; rien n'a été "
+                "enregistré.") from None

@@ -7,15 +7,18 @@ kept as YAML text in their cell so the round trip YAML → Excel → YAML is los
 from __future__ import annotations
 
 import unicodedata
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import yaml
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from workbench.codebook.model import Code, Codebook
+from workbench.codebook.yaml_io import load_bounded
+from workbench.corpus.sheets import workbook_tables
 from workbench.errors import CodebookError
 
 # (attribute, French header written, other accepted headers)
@@ -107,26 +110,31 @@ def _dump(rules: list[dict[str, Any]]) -> str:
 
 
 def read_xlsx(path: str | Path) -> Codebook:
-    """Parse and validate an Excel codebook; errors name the file, row and column."""
+    """Parse and validate an Excel codebook; errors name the file, row and column.
+
+    Formulas are read by the value saved with them (refused without one) and merged
+    cells are refused with their range (see `workbench.corpus.sheets`).
+    """
     path = Path(path)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
+    if not zipfile.is_zipfile(path):
         raise CodebookError(
-            f"{path}: not a readable Excel .xlsx workbook ({exc.__class__.__name__}).") from exc
-    ws = wb["codes"] if "codes" in wb.sheetnames else wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
-    if not rows:
-        raise CodebookError(f"{path}: the sheet '{ws.title}' is empty.")
-    header = [_HEADERS.get(_key(str(h or ""))) for h in rows[0]]
+            f"{path}: not a readable Excel .xlsx workbook (it is not a zip archive).")
+    tables = workbook_tables(path, error=CodebookError,
+                             todo="ouvrez-la dans Excel ou LibreOffice, enregistrez-la en "
+                                  ".xlsx et chargez-la à nouveau")
+    by_title = {t.title: t for t in tables}
+    sheet = by_title.get("codes") or tables[0]
+    if not sheet.header:
+        raise CodebookError(f"{path}: the sheet '{sheet.title}' is empty.")
+    header = [_HEADERS.get(_key(str(h or ""))) for h in sheet.header]
     for required in ("id", "name"):
         if required not in header:
             raise CodebookError(
-                f"{path}: sheet '{ws.title}' needs a column "
+                f"{path}: sheet '{sheet.title}' needs a column "
                 f"'{dict((a, h) for a, h, _ in COLUMNS)[required]}' in its first row.")
     codes: list[Code] = []
     problems: list[str] = []
-    for number, values in enumerate(rows[1:], start=2):
+    for number, values in sheet.rows:
         cells = {attr: v for attr, v in zip(header, values, strict=False) if attr}
         if all(v in (None, "") for v in cells.values()):
             continue
@@ -134,10 +142,11 @@ def read_xlsx(path: str | Path) -> Codebook:
         rules_text = cells.get("rules")
         rules: list[dict[str, Any]] = []
         if rules_text:
+            col = get_column_letter(header.index("rules") + 1)
             try:
-                rules = yaml.safe_load(str(rules_text)) or []
+                rules = load_bounded(str(rules_text),
+                                     source=f"{path.name}, cellule {col}{number}") or []
             except yaml.YAMLError as exc:
-                col = get_column_letter(header.index("rules") + 1)
                 problems.append(f"{where}, cell {col}{number}: rules are not valid YAML ({exc})")
         replaces = [r.strip() for r in str(cells.get("replaces") or "").split(";") if r.strip()]
         codes.append(Code(
@@ -151,9 +160,12 @@ def read_xlsx(path: str | Path) -> Codebook:
     if problems:
         raise CodebookError(f"{path}:\n  - " + "\n  - ".join(problems))
     head: dict[str, str] = {}
-    if "grille" in wb.sheetnames:
-        head = {str(k): _str(v) for k, v, *_ in wb["grille"].iter_rows(values_only=True) if k}
-    wb.close()
+    if "grille" in by_title and by_title["grille"].header:
+        info = by_title["grille"]
+        for cells in [info.header, *(row for _, row in info.rows)]:
+            key, value = [*cells, None, None][:2]
+            if key:
+                head[str(key)] = _str(value)
     return Codebook(codes, name=head.get("nom", ""), description=head.get("description", ""),
                     language=head.get("langue", "fr") or "fr", source=str(path)).validate()
 

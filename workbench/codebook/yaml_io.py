@@ -13,8 +13,76 @@ from workbench.errors import CodebookError
 _KNOWN = {"id", "name", "parent", "color", "rules", "guid", "replaces", "children", *FIELDS}
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line each mapping starts on."""
+MAX_BYTES = 10 * 1024**2  # a codebook of a thousand codes with definitions is under 1 MB
+MAX_NODES = 200_000  # values in a document once every alias is expanded
+MAX_DEPTH = 100  # nesting of lists and mappings
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """A safe loader that refuses documents whose aliases would expand too far.
+
+    YAML aliases (``&a`` … ``*a``) share one node; a few lines of them nest into
+    billions of values once something walks the data (a "billion laughs"). The
+    composed document is measured first, each node once (aliases counted as many
+    times as they are used), before anything is built from it; recursive
+    aliases and very deep nesting are refused too.
+    """
+
+    source = "YAML"
+
+    def construct_document(self, node):  # type: ignore[no-untyped-def]
+        _measure(node, self.source)
+        return super().construct_document(node)
+
+
+def _measure(root: yaml.Node, source: str) -> int:
+    memo: dict[int, int] = {}
+    active: set[int] = set()
+    todo = ("écrivez chaque valeur en clair au lieu de la répéter par des alias (&nom / *nom), "
+            "puis chargez la grille à nouveau")
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        if key in active:
+            raise CodebookError(f"{source} : refusé, un alias YAML s'inclut lui-même "
+                                f"(structure sans fin) ; {todo}.")
+        if depth > MAX_DEPTH:
+            raise CodebookError(f"{source} : refusé, listes ou sections imbriquées sur plus de "
+                                f"{MAX_DEPTH} niveaux ; {todo}.")
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        active.discard(key)
+        if total > MAX_NODES:
+            raise CodebookError(
+                f"{source} : refusé, ses alias YAML se déploieraient en plus de {MAX_NODES} "
+                f"valeurs (une « bombe » d'alias qui saturerait la mémoire) ; {todo}.")
+        memo[key] = total
+        return total
+
+    return size(root, 0)
+
+
+def load_bounded(text: str, *, source: str, loader: type[BoundedLoader] = BoundedLoader) -> Any:
+    """`text` parsed as YAML with the bounds of `BoundedLoader`; errors name `source`."""
+    reader = loader(text)
+    reader.source = source
+    try:
+        return reader.get_single_data()
+    except RecursionError:
+        raise CodebookError(f"{source} : refusé, imbrication YAML trop profonde ; simplifiez "
+                            "la structure du fichier.") from None
+    finally:
+        reader.dispose()
+
+
+class _LineLoader(BoundedLoader):
+    """A bounded safe loader that remembers the line each mapping starts on."""
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
         mapping = super().construct_mapping(node, deep=deep)
@@ -26,9 +94,17 @@ def read_yaml(path: str | Path) -> Codebook:
     """Parse and validate a YAML codebook; errors name the file and line."""
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LineLoader)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise CodebookError(
+                f"{path.name} : fichier de {size / 1024**2:.0f} Mo, trop grand pour une grille "
+                f"de codage (au plus {MAX_BYTES // 1024**2} Mo ; une grille de mille codes "
+                "tient en moins d'1 Mo) ; vérifiez que c'est bien la grille.")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CodebookError(f"{path}: cannot read the codebook ({exc}).") from exc
+    try:
+        data = load_bounded(text, source=path.name, loader=_LineLoader)
     except yaml.YAMLError as exc:
         raise CodebookError(
             f"{path}: not valid YAML ({exc}); check the indentation there.") from exc

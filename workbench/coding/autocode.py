@@ -8,14 +8,13 @@ suggestion never swallows the speaker label or the next turn.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from workbench.codebook.rules import Rule
+from workbench.codebook.rules import Rule, regex_starts
 
 COLUMNS = ["document", "code", "rule", "start", "end"]
 PhraseTokens = Mapping[str, Sequence[tuple[str, str]]]  # phrase → [(lemma, lower)]
@@ -121,9 +120,7 @@ def _regex_hits(rules: Sequence[Rule], texts: Mapping[Any, str]) -> pd.DataFrame
     for i, rule in enumerate(rules):
         if not rule.regex:
             continue
-        pattern = re.compile(rule.regex, re.IGNORECASE)
-        for doc, text in texts.items():
-            found.extend((doc, m.start(), i) for m in pattern.finditer(text) if m.end() > m.start())
+        found.extend((doc, start, i) for doc, start in regex_starts(rule, texts))
     return pd.DataFrame(found, columns=["document", "pos", "rule_index"])
 
 

@@ -11,18 +11,41 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from workbench.codebook.model import Code, Codebook
+from workbench.coding.codings import clean_text
 from workbench.errors import CodebookError, NotFoundError
 from workbench.store import Writer, now, row_of
 from workbench.store import schema as s
 
 CODE_FIELDS = ("name", "description", "inclusion", "exclusion", "example", "color", "rules")
+TEXT_FIELDS = ("name", "description", "inclusion", "exclusion", "example")
+
+
+RETIRED = "retiré de la grille"
 
 
 def codes_frame(conn: Connection, *, active_only: bool = True) -> pd.DataFrame:
-    """Every code with its key, parent key, path and depth, in tree order."""
+    """Every code with its key, parent key, path and depth, in tree order.
+
+    `active_only`: the codes of the current codebook, plus any code a codebook load
+    retired while codings still point at it (and its retired ancestors), so that those
+    codings keep a code to be shown and exported under: such a code has ``active``
+    False, « (retiré de la grille) » after its name, and no rules. False: every code
+    ever loaded, as stored.
+    """
     rows = [dict(r) for r in conn.execute(
         select(s.codes).order_by(s.codes.c.position, s.codes.c.id)).mappings()]
     by_id = {r["id"]: r for r in rows}
+    if active_only:
+        used = set(conn.execute(select(s.codings.c.code_id).distinct()).scalars())
+        keep = {r["id"] for r in rows if r["active"]}
+        for code_id in used - keep:
+            while code_id in by_id and code_id not in keep:
+                keep.add(code_id)
+                code_id = by_id[code_id]["parent_id"]
+        for row in rows:
+            if not row["active"] and row["id"] in keep:
+                row.update(name=f"{row['name']} ({RETIRED})", rules=None)
+        rows = [r for r in rows if r["id"] in keep]
     for row in rows:
         names, current, depth = [], row["id"], -1
         while current is not None and current in by_id:
@@ -32,8 +55,6 @@ def codes_frame(conn: Connection, *, active_only: bool = True) -> pd.DataFrame:
         parent = by_id.get(row["parent_id"]) if row["parent_id"] is not None else None
         row.update(path=" > ".join(reversed(names)), depth=depth,
                    parent=parent["key"] if parent else None)
-    if active_only:
-        rows = [r for r in rows if r["active"]]
     columns = [c.name for c in s.codes.columns] + ["path", "depth", "parent"]
     frame = pd.DataFrame.from_records([[r[c] for c in columns] for r in rows], columns=columns)
     frame["parent"] = pd.Series([r["parent"] for r in rows], index=frame.index, dtype=object)
@@ -41,23 +62,27 @@ def codes_frame(conn: Connection, *, active_only: bool = True) -> pd.DataFrame:
 
 
 def resolve_code(conn: Connection, ref: str | int) -> dict[str, Any]:
-    """Find a code by id, key, unique name or path ('Parent > Child'); clear error otherwise."""
+    """Find a code of the current codebook by id, key, unique name or path ('Parent >
+    Child'); clear error otherwise, also for a code the last codebook load retired (with
+    the code that replaced it, when the codebook said so in `replaces`)."""
     table = s.codes
     if isinstance(ref, int):
         row = row_of(conn, table, ref)
         if row:
-            return row
+            return _active(conn, row)
         raise NotFoundError(f"no code with id {ref}.")
     text = str(ref).strip()
     row = conn.execute(select(table).where(table.c.key == text)).mappings().first()
     if row:
-        return dict(row)
+        return _active(conn, dict(row))
     frame = codes_frame(conn, active_only=False)
     folded = text.casefold()
     hits = frame[(frame["name"].str.casefold() == folded)
                  | (frame["path"].str.casefold() == folded)]
+    if len(hits) > 1 and hits["active"].astype(bool).sum() == 1:
+        hits = hits[hits["active"].astype(bool)]
     if len(hits) == 1:
-        return row_of(conn, table, int(hits.iloc[0]["id"])) or {}
+        return _active(conn, row_of(conn, table, int(hits.iloc[0]["id"])) or {})
     if len(hits) > 1:
         raise NotFoundError(
             f"code name '{text}' is ambiguous: " + "; ".join(hits["path"])
@@ -65,6 +90,39 @@ def resolve_code(conn: Connection, ref: str | int) -> dict[str, Any]:
     close = frame[frame["name"].str.casefold().str.contains(folded[:5], regex=False)]["key"]
     hint = f" Did you mean: {', '.join(close.head(5))}?" if len(close) else ""
     raise NotFoundError(f"no code '{text}' in the project's codebook.{hint}")
+
+
+def _active(conn: Connection, row: dict[str, Any]) -> dict[str, Any]:
+    """The code row when the current codebook holds it; NotFoundError naming what replaced
+    it (or what to do) when a codebook load retired it."""
+    if row.get("active", True):
+        return row
+    replacement = replaced_by(conn, row["key"])
+    if replacement is not None:
+        todo = f"il est remplacé par « {replacement} » : utilisez ce code"
+    else:
+        todo = ("choisissez un code de la grille actuelle (p.codes()), ou rechargez une "
+                "grille qui le contient")
+    raise NotFoundError(f"code « {row['key']} » ({row['name']}) : il a été retiré de la grille "
+                        f"au dernier chargement ; {todo}.")
+
+
+def replaced_by(conn: Connection, key: str) -> str | None:
+    """The active code that took over `key` through a codebook's `replaces`, if any."""
+    versions = conn.execute(select(s.codebook_versions.c.changes)
+                            .order_by(s.codebook_versions.c.id.desc())).scalars()
+    merged: dict[str, str] = {}
+    for changes in versions:
+        for entry in (json.loads(changes) if changes else {}).get("merged", []):
+            old, _, new = entry.partition(" → ")
+            merged.setdefault(old, new)
+    active = set(conn.execute(select(s.codes.c.key).where(s.codes.c.active)).scalars())
+    seen = {key}
+    current = merged.get(key)
+    while current is not None and current not in active and current not in seen:
+        seen.add(current)
+        current = merged.get(current)
+    return current if current in active else None
 
 
 def descendants(conn: Connection, code_id: int) -> list[int]:
@@ -89,6 +147,7 @@ def _value(value: Any) -> Any:
 def stored_codebook(conn: Connection) -> Codebook:
     """The project's active codes as a Codebook (to write back to YAML or Excel)."""
     frame = codes_frame(conn)
+    frame = frame[frame["active"].astype(bool)]
     codes = [
         Code(id=r.key, name=r.name, parent=_value(r.parent),
              definition=_value(r.description) or "", inclusion=_value(r.inclusion) or "",
@@ -145,6 +204,10 @@ def apply_codebook(w: Writer, book: Codebook, *, source: str) -> dict[str, list[
             "position": position, "active": True,
             "parent_id": ids.get(code.parent) if code.parent else None,
         }
+        for name in TEXT_FIELDS:
+            if values[name]:
+                values[name] = clean_text(values[name], what=f"{source} : code « {code.id} » "
+                                                             f"({name})")
         old = existing.get(code.id)
         if old is None:
             values.update(key=code.id, guid=code.guid or str(uuid.uuid4()))
@@ -247,5 +310,8 @@ def update_code(w: Writer, code_id: int, **values: Any) -> None:
     before = row_of(w.conn, s.codes, code_id)
     if before is None:
         raise NotFoundError(f"no code with id {code_id}.")
+    for field in TEXT_FIELDS:
+        if isinstance(values.get(field), str):
+            values[field] = clean_text(values[field], what=f"code « {before['key']} » : {field}")
     w.conn.execute(s.codes.update().where(s.codes.c.id == code_id).values(**values))
     w.log("update", "codes", code_id, before=before, after=row_of(w.conn, s.codes, code_id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +14,53 @@ from workbench.store import Writer, row_of
 from workbench.store import schema as s
 
 STATUSES = ("suggested", "accepted", "rejected")
+TEXT_FIELDS = ("memo", "review_comment")  # a coding's free-text fields, cleaned on the way in
+
+# Control characters no spreadsheet, XML file or terminal can hold (tab and newline are
+# kept; a carriage return becomes a newline), and the XML non-characters U+FFFE/U+FFFF.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: Any, *, what: str) -> str:
+    """A text typed by a user (a memo, a comment, a code's name) made safe to store and
+    export: line ends as ``\n``, control characters other than tab and newline removed.
+
+    `what` names the text in messages ("le mémo du codage 12"). A lone UTF-16 surrogate
+    (half of a character, left by a broken copy and paste) cannot be written to any file
+    and is refused, with where it is; so is anything that is not text.
+    """
+    if not isinstance(text, str):
+        raise CodingError(f"{what} : {type(text).__name__} reçu au lieu d'un texte ; "
+                          "donnez le texte entre guillemets.")
+    bad = _SURROGATE.search(text)
+    if bad:
+        before = text[max(0, bad.start() - 20):bad.start()]
+        raise CodingError(
+            f"{what} : caractère invalide (U+{ord(bad.group()):04X}, une moitié de caractère "
+            f"laissée par un copier-coller) en position {bad.start()}, après « {before} » ; "
+            "retapez ce passage ou recopiez-le depuis le document d'origine.")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", text)
+
+
+def as_offset(value: Any, *, name: str, document: str) -> int:
+    """An offset given by a user (int, integral float, digits) as an int; a CodingError
+    in French otherwise (``"abc"``, None, 3.5, True)."""
+    if not isinstance(value, bool):
+        try:
+            return operator.index(value)
+        except TypeError:
+            pass
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+    raise CodingError(
+        f"document « {document} » : {name} = {value!r} n'est pas une position dans le texte ; "
+        "donnez start et end en nombres entiers de caractères (par ex. "
+        f"p.code(\"{document}\", 120, 164, \"code\")), ou codez par citation avec "
+        "p.code_quote(…).")
 
 
 @dataclass
@@ -44,10 +93,13 @@ def add_codings(w: Writer, items: list[NewCoding], *, texts: dict[int, str],
         if item.status not in STATUSES:
             problems.append(f"status '{item.status}' is not one of {', '.join(STATUSES)}")
             continue
+        memo = None if item.memo is None else clean_text(
+            item.memo, what=f"document « {names[item.document_id]} » : le mémo du codage "
+            f"{item.start}–{item.end}")
         rows.append({
             "document_id": item.document_id, "code_id": item.code_id, "start": item.start,
             "end": item.end, "quote": text[item.start:item.end], "coder": item.coder,
-            "origin": item.origin, "status": item.status, "memo": item.memo,
+            "origin": item.origin, "status": item.status, "memo": memo,
             "created_at": w.at, "updated_at": w.at,
         })
     if problems:
@@ -107,6 +159,10 @@ def update_coding(w: Writer, coding_id: int, **values: Any) -> dict[str, Any]:
     before = get_coding(w, coding_id)
     if "status" in values and values["status"] not in STATUSES:
         raise CodingError(f"status '{values['status']}' is not one of {', '.join(STATUSES)}.")
+    for field in TEXT_FIELDS:
+        if values.get(field) is not None:
+            label = "le mémo" if field == "memo" else "le commentaire de relecture"
+            values[field] = clean_text(values[field], what=f"{label} du codage {coding_id}")
     if "coder" in values:
         ensure_coders(w, [values["coder"]])
     w.conn.execute(s.codings.update().where(s.codings.c.id == coding_id)
@@ -128,6 +184,7 @@ def add_memo(w: Writer, target_type: str, target_id: int | None, text: str) -> i
     if target_type not in {"document", "code", "coding", "case", "project"}:
         raise CodingError(f"memos attach to document, code, coding, case or project, "
                           f"not '{target_type}'.")
+    text = clean_text(text, what=f"le mémo ({target_type})")
     if not text.strip():
         raise CodingError("a memo needs some text.")
     row = {"target_type": target_type, "target_id": target_id, "author": w.actor,

@@ -92,3 +92,19 @@ def read_document(
             "start, or give their regular expression (pattern=, with a group 'speaker')."
         )
     return doc
+
+
+def same_names(names: dict[Path, str]) -> None:
+    """Refuse an import where two files would become one document (`E01.txt` and
+    `E01.md` both give « E01 »: the second would silently replace the first)."""
+    by_name: dict[str, list[Path]] = {}
+    for path, name in names.items():
+        by_name.setdefault(name, []).append(path)
+    clashes = {name: paths for name, paths in by_name.items() if len(paths) > 1}
+    if clashes:
+        lines = [f"document « {name} » : deux fichiers ou plus donneraient ce même document ("
+                 + " et ".join(f"« {p} »" for p in paths) + ") ; renommez-les pour que leurs "
+                 "noms sans extension diffèrent (ou retirez le doublon), puis importez à nouveau"
+                 for name, paths in clashes.items()]
+        raise CorpusError(("rien n'a été importé : " if len(lines) == 1 else
+                           "rien n'a été importé :\n  - ") + "\n  - ".join(lines) + ".")

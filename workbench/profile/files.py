@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 
 from workbench.atomic import atomic_output
-from workbench.errors import ProfileError
+from workbench.codebook.yaml_io import load_bounded
+from workbench.errors import CodebookError, ProfileError
 from workbench.export.safe_cells import csv_safe
 from workbench.profile.model import StudyProfile
 
@@ -39,10 +40,10 @@ def read_profile(path: str | Path) -> StudyProfile:
 
 def _yaml(path: Path) -> Any:
     text = path.read_text(encoding="utf-8-sig")
-    if text.count("*") > 1000:  # many aliases: refuse rather than expand
-        raise ProfileError(f"{path.name} : trop d'alias YAML (*) pour un profil d'étude.")
     try:
-        return yaml.safe_load(text)
+        return load_bounded(text, source=path.name)
+    except CodebookError as exc:  # the bounded loader speaks of codebooks' files too
+        raise ProfileError(str(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", ligne {mark.line + 1}" if mark is not None else ""

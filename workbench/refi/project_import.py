@@ -46,18 +46,21 @@ if TYPE_CHECKING:
 SQLITE_SUFFIXES = {".sqlite", ".db", ".sqlite3"}
 
 
-def import_qdpx(path: str | Path, target: str | Path, *,
-                coder: str | None = None) -> tuple[Project, ExchangeReport]:
+def import_qdpx(path: str | Path, target: str | Path, *, coder: str | None = None,
+                sources_folder: str | Path | None = None) -> tuple[Project, ExchangeReport]:
     """Create a new project at `target` (folder or URL) from a `.qdpx`; returns it and the report.
 
     `coder`: who imports (the audit log's actor, and the coder of selections
     that name no user); defaults to $WORKBENCH_CODER or the login name.
+    `sources_folder`: the folder of your disk that texts kept outside the archive
+    (``relative://``, ``absolute://``) may be read from; without it such an archive
+    is refused, since an archive from elsewhere must not read your files.
     """
     from workbench.project import Project, default_coder
 
     actor = coder or default_coder()
     _check_target(target)
-    plan = read_plan(path, coder=actor)
+    plan = read_plan(path, coder=actor, sources_folder=sources_folder)
     with _staged(target) as where:
         store = Store.connect(where, create=True)
         try:
@@ -177,7 +180,14 @@ def write_plan(w: Writer, plan: Plan, *, actor: str) -> None:
                       *note_time(note, w.at))
     if description and book_name is None:
         _memo(w, "project", None, actor, f"Description du projet : {description}", w.at, w.at)
-    report.users = len({plan.user(c.user, actor) for c in plan.codings})
+    used = {plan.user(c.user, actor) for c in plan.codings}
+    report.users = len(used)
+    authors = used | {plan.user(note.author, actor) for note in plan.notes.values()}
+    dropped = sorted(set(plan.users.values()) - authors)
+    if dropped:
+        report.warn(f"{len(dropped)} utilisateur(s) déclaré(s) dans le projet n'y ont ni codage "
+                    f"ni note à leur nom ({', '.join(dropped[:10])}) : ils ne sont pas importés "
+                    f"comme codeur·ses ; les codages sans utilisateur sont attribués à {actor}.")
     report.memos = (w.conn.execute(select(func.count()).select_from(s.memos)).scalar_one()
                     + w.conn.execute(select(func.count()).select_from(s.codings)
                                      .where(s.codings.c.memo.is_not(None))).scalar_one())

@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element
 
 from workbench.errors import ExchangeError
 from workbench.refi.archive import SafeArchive
-from workbench.refi.codebook_xml import ParsedCodes, parse_codes
+from workbench.refi.codebook_xml import ORIGIN, ParsedCodes, parse_codes
 from workbench.refi.descriptions import parse_case_description
 from workbench.refi.guids import normalise_guid
 from workbench.refi.qde_sources import (
@@ -84,8 +84,13 @@ def _find_qde(archive: SafeArchive) -> str:
     return found[0]
 
 
-def read_plan(path: str | Path, *, coder: str) -> Plan:
-    """Read and check a whole `.qdpx`; raises ExchangeError listing what is wrong."""
+def read_plan(path: str | Path, *, coder: str,
+              sources_folder: str | Path | None = None) -> Plan:
+    """Read and check a whole `.qdpx`; raises ExchangeError listing what is wrong.
+
+    `sources_folder`: the folder texts kept outside the archive may be read from
+    (see `qde_texts`); without it, an archive with such texts is refused.
+    """
     path = Path(path)
     if not path.is_file():
         raise ExchangeError(f"{path} : fichier introuvable.")
@@ -114,12 +119,22 @@ def read_plan(path: str | Path, *, coder: str) -> Plan:
                 variables[guid] = clean_name(variable.get("name"))
         folder = str(PurePosixPath(qde).parent)
         reader = SourceReader(archive, "" if folder == "." else folder, root.get("basePath"),
-                              report)
+                              report, sources_folder=sources_folder)
         sources = read_sources(child(root, "Sources"), reader, variables, report)
         notes = _notes(child(root, "Notes"), reader)
+        if reader.external:
+            raise ExchangeError(
+                f"{path.name} : {len(reader.external)} texte(s) sont hors de l'archive, sur le "
+                "disque de l'ordinateur qui l'a exportée (basePath, relative://, absolute://), "
+                "rien n'a été importé :\n  - " + "\n  - ".join(reader.external[:30])
+                + "\nL'import ne lit aucun fichier de votre disque sans votre accord : si ces "
+                "textes sont chez vous, indiquez le dossier qui les contient "
+                "(Project.import_qdpx(…, sources_folder=\"dossier\")) ; sinon exportez le "
+                "projet à nouveau avec ses sources dans l'archive.")
     plan = Plan(root.get("name") or path.stem, codes, sources, [], [], notes, [], users,
                 child_text(root, "Description").strip(), report)
-    plan.codings = place_codings(sources, report)
+    plan.codings = place_codings(sources, report,
+                                 quoted_names=root.get("origin") == ORIGIN)
     plan.cases = _cases(child(root, "Cases"), plan, variables)
     _targets(root, plan)
     for tag, what in (("Links", "liens"), ("Sets", "ensembles (sets)"), ("Graphs", "graphes")):

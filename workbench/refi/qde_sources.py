@@ -14,10 +14,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from xml.etree.ElementTree import Element
 
+from workbench.coding.anchor import find_quote
 from workbench.errors import ExchangeError
 from workbench.refi.descriptions import parse_document_description
 from workbench.refi.guids import normalise_guid
-from workbench.refi.positions import EXCLUSIVE, INCLUSIVE, SourceText, decide, votes
+from workbench.refi.positions import (
+    _ELLIPSIS,
+    _LINE_REF,
+    EXCLUSIVE,
+    INCLUSIVE,
+    SourceText,
+    _collapse,
+    decide,
+    votes,
+)
 from workbench.refi.qde_texts import SourceReader, source_name
 from workbench.refi.report import ExchangeReport
 from workbench.refi.variables import read_value
@@ -116,6 +126,7 @@ def read_sources(sources: Element | None, reader: SourceReader, variables: dict[
     skipped: dict[str, int] = {}
     names: set[str] = set()
     problems: list[str] = []
+    empty: list[str] = []
     for number, element in enumerate(sources if sources is not None else [], start=1):
         if element.tag != "TextSource":
             kind = _OTHER_SOURCES.get(element.tag, element.tag)
@@ -156,20 +167,54 @@ def read_sources(sources: Element | None, reader: SourceReader, variables: dict[
                 child_text(selection, "Description").strip(), _codings(selection),
                 _note_refs(selection)))
         plans.append(plan)
+        if not located.raw.strip():
+            empty.append(name)
         if element.get("richTextPath"):
             report.warn("la version mise en forme des sources (richTextPath, .docx) n'est pas "
                         "importée : seul le texte brut l'est.")
     if problems:
         raise ExchangeError(f"{reader.archive.path.name} : {len(problems)} problème(s), rien n'a "
                             "été importé :\n  - " + "\n  - ".join(problems[:30]))
+    if empty:
+        report.warn(f"{len(empty)} source(s) sans texte ({', '.join(empty[:10])}"
+                    f"{', …' if len(empty) > 10 else ''}) : importée(s) comme documents vides, "
+                    "sans codage possible ; certains logiciels (NVivo) exportent les sources "
+                    "sans leur texte brut : exportez-les à nouveau avec leur texte.")
     for kind, count in sorted(skipped.items()):
         report.warn(f"{count} source(s) {kind} non importée(s), avec leurs sélections et codages "
                     "(le workbench n'importe que les textes).")
     return plans
 
 
-def place_codings(plans: list[SourcePlan], report: ExchangeReport) -> list[PlannedCoding]:
-    """Decide the endPosition reading for the file, then map every selection to our offsets."""
+def _named_quote(name: str | None) -> tuple[str, bool] | None:
+    """A selection name as a quote (collapsed) and whether it was cut ("…"), or None when
+    the name cannot be a quote (empty, "line:N")."""
+    if not name or _LINE_REF.match(name):
+        return None
+    quote = _collapse(name)
+    for ellipsis in _ELLIPSIS:
+        if quote.endswith(ellipsis):
+            return quote[: -len(ellipsis)].rstrip(), True
+    return (quote, False) if quote else None
+
+
+def _fits(text: str, start: int, stop: int, quote: tuple[str, bool]) -> bool:
+    found = _collapse(text[start:stop])
+    return found.startswith(quote[0]) if quote[1] else found == quote[0]
+
+
+def place_codings(plans: list[SourcePlan], report: ExchangeReport, *,
+                  quoted_names: bool = False) -> list[PlannedCoding]:
+    """Decide the endPosition reading for the file, then map every selection to our offsets.
+
+    Selections named by their quote (as this workbench and several tools name them)
+    are checked against their text: a source whose text was replaced after coding
+    would otherwise get its codings at their old offsets in the new text. When any
+    selection of the file, or the file's origin (`quoted_names`), shows that names
+    are quotes, a selection whose text no longer reads as its name is moved to the
+    one place where its quote occurs (a warning counts them), or the import is
+    refused listing every selection that cannot be placed again.
+    """
     counts = {EXCLUSIVE: 0, INCLUSIVE: 0}
     for plan in plans:
         for key, n in votes(plan.source.raw, ((s.start, s.end, s.name)
@@ -183,7 +228,8 @@ def place_codings(plans: list[SourcePlan], report: ExchangeReport) -> list[Plann
     shift = 1 if convention == INCLUSIVE else 0
     out: list[PlannedCoding] = []
     problems: list[str] = []
-    empty = uncoded = placed = 0
+    empty = uncoded = placed = moved = 0
+    spans: list[tuple[SourcePlan, RawSelection, int, int]] = []
     for plan in plans:
         size = len(plan.source.raw)
         for sel in plan.selections:
@@ -193,7 +239,43 @@ def place_codings(plans: list[SourcePlan], report: ExchangeReport) -> list[Plann
                                 f"{sel.start}–{sel.end} hors du texte ou inversées (texte de "
                                 f"{size} caractères)")
                 continue
-            start, stop = plan.source.span(sel.start, end)
+            spans.append((plan, sel, *plan.source.span(sel.start, end)))
+    if problems:
+        raise ExchangeError(f"{report.path.name} : {len(problems)} sélection(s) hors de leur "
+                            "texte, rien n'a été importé :\n  - " + "\n  - ".join(problems[:30]))
+    quoted_names = quoted_names or any(
+        start < stop and (quote := _named_quote(sel.name)) is not None
+        and _fits(plan.source.text, start, stop, quote) for plan, sel, start, stop in spans)
+    lost: list[str] = []
+    for k, (plan, sel, start, stop) in enumerate(spans):
+        quote = _named_quote(sel.name) if quoted_names else None
+        if quote is None or start >= stop or _fits(plan.source.text, start, stop, quote):
+            continue
+        hits = find_quote(plan.source.text, quote[0]) if not quote[1] else []
+        if len(hits) == 1:
+            spans[k] = (plan, sel, *hits[0])
+            moved += 1
+            continue
+        why = ("citation coupée (…), introuvable à sa place" if quote[1] else
+               "citation introuvable dans le texte" if not hits else
+               f"citation présente {len(hits)} fois")
+        lost.append(f"source « {plan.name} », sélection {sel.guid} : « {quote[0][:60]} » ne se "
+                    f"lit plus à ses positions {sel.start}–{sel.end} ({why})")
+    if lost:
+        raise ExchangeError(
+            f"{report.path.name} : {len(lost)} sélection(s) ne correspondent plus au texte de "
+            "leur source (le texte a-t-il été remplacé après le codage ?), rien n'a été "
+            "importé :\n  - " + "\n  - ".join(lost[:30]) + "\nExportez le projet à nouveau "
+            "depuis le logiciel d'origine, ou remettez dans l'archive le texte qui a été codé.")
+    if moved:
+        report.warn(f"{moved} sélection(s) ne se lisaient plus à leurs positions (texte de la "
+                    "source modifié) : replacée(s) là où leur citation figure, une seule fois, "
+                    "dans le texte.")
+    by_plan: dict[str, list[tuple[RawSelection, int, int]]] = {}
+    for plan, sel, start, stop in spans:
+        by_plan.setdefault(plan.guid, []).append((sel, start, stop))
+    for plan in plans:
+        for sel, start, stop in by_plan.get(plan.guid, []):
             if start >= stop:
                 empty += 1
                 continue
@@ -210,9 +292,6 @@ def place_codings(plans: list[SourcePlan], report: ExchangeReport) -> list[Plann
                                          coding.user, coding.created, None, coding.notes))
                 report.warn("des codages de sources entières sont importés comme des codages "
                             "couvrant tout le document.")
-    if problems:
-        raise ExchangeError(f"{report.path.name} : {len(problems)} sélection(s) hors de leur "
-                            "texte, rien n'a été importé :\n  - " + "\n  - ".join(problems[:30]))
     if empty:
         report.warn(f"{empty} sélection(s) vide(s) (début = fin) ignorée(s).")
     if uncoded:

@@ -3,13 +3,16 @@
 - ``PlainTextContent`` inside the element;
 - ``internal://name.txt``: the member ``sources/name.txt`` of the archive (the
   standard names it by GUID; any name is accepted);
-- ``relative://path``: `path` under the project's ``basePath``, else under the
-  archive's folder; the path may not climb out of that folder (``..``) and
-  must name a ``.txt`` file (nothing else is read from the disk);
-- a bare path without scheme (qc writes ``board_2017.txt``): read as internal,
-  else as relative to the archive's folder;
-- ``absolute://`` paths are not read (a file from someone else's disk), with a
-  warning.
+- a bare path without scheme (qc writes ``board_2017.txt``): read as internal;
+- ``relative://path`` (under the project's ``basePath``), ``absolute://path``
+  and ``file://path`` point outside the archive, at the disk of the machine
+  that imports. Such a text is read only from the folder the user names
+  (``sources_folder=``): under it (and under ``basePath`` when that lies inside
+  it), never climbing out of it (``..``, links), and only a ``.txt`` file.
+  Without that folder an archive holding external sources is refused, listing
+  them all: an archive from elsewhere must not make the import read any text
+  file of the importing machine. A relative or bare path that names a member
+  of the archive is read from the archive.
 
 Bytes are UTF-8 as the standard requires; a UTF-8 byte-order mark is dropped
 and not counted in positions; other encodings are detected with a warning.
@@ -28,6 +31,7 @@ from workbench.refi.report import ExchangeReport
 from workbench.refi.xml import child, clean_name
 
 _SUFFIXES = (".txt", ".docx", ".doc", ".pdf", ".rtf", ".odt", ".md")
+_EXTERNAL = ("relative", "absolute", "file")
 
 
 @dataclass
@@ -39,17 +43,24 @@ class Located:
 
 
 class SourceReader:
-    """Reads source texts for one import (the archive, its folder and the basePath)."""
+    """Reads source texts for one import (the archive, and the folder the user allowed).
+
+    `external` lists the texts found outside the archive while no `sources_folder`
+    was given (see the module); `read_plan` refuses the import when it is not empty.
+    """
 
     def __init__(self, archive: SafeArchive, qde_folder: str, base_path: str | None,
-                 report: ExchangeReport) -> None:
+                 report: ExchangeReport, *, sources_folder: str | Path | None = None) -> None:
         self.archive = archive
         self.folder = qde_folder  # folder of project.qde inside the archive ("" at the root)
         self.base = base_path
         self.report = report
+        self.sources_folder = Path(sources_folder) if sources_folder is not None else None
+        self.external: list[str] = []
 
     def text(self, element: Element, label: str) -> Located | None:
-        """The text of a TextSource or Note element, or None (with a warning) if unreadable."""
+        """The text of a TextSource or Note element, or None (with a warning, or noted in
+        `external`) if it cannot be read."""
         content = child(element, "PlainTextContent")
         path = element.get("plainTextPath")
         if content is not None and not path:
@@ -61,45 +72,49 @@ class SourceReader:
             return None
         scheme, _, rest = path.partition("://") if "://" in path else ("", "", path)
         scheme = scheme.lower()
-        if scheme == "absolute":
-            self.report.warn(f"{label} : texte externe en chemin absolu ({path}) non lu ; "
-                             "importez une archive où le texte est interne.")
-            return None
-        if scheme not in ("", "internal", "relative"):
+        if scheme not in ("", "internal", *_EXTERNAL):
             raise ExchangeError(f"{label} : chemin de texte « {path} » d'un type inconnu.")
-        rest = rest.lstrip("/") if scheme == "relative" else rest
-        if scheme == "relative" and not rest.lower().endswith(".txt"):
+        if scheme in _EXTERNAL and not rest.lower().endswith(".txt"):
             raise ExchangeError(f"{label} : texte externe « {path} » refusé : seul un fichier "
                                 ".txt (texte brut, comme le veut la norme) peut être lu hors de "
                                 "l'archive.")
+        if scheme in ("absolute", "file"):
+            return self._outside(Path(rest if rest.startswith("/") or ":" in rest[:3]
+                                      else "/" + rest), path, label, absolute=True)
+        rest = rest.lstrip("/") if scheme == "relative" else rest
         if member_problem(rest):
             raise ExchangeError(f"{label} : chemin de texte « {path} » refusé "
                                 f"({member_problem(rest)}).")
-        data, where = self._bytes(scheme, rest)
-        if data is None:
-            raise ExchangeError(f"{label} : texte « {path} » introuvable dans l'archive"
-                                + (f" ni sous {self.base}" if scheme == "relative" else "")
-                                + ". L'archive est incomplète.")
-        return Located(self._decode(data, where, label), where)
+        for name in (str(PurePosixPath(self.folder, "sources", rest)),
+                     str(PurePosixPath(self.folder, rest))):
+            if (member := self.archive.find(name)) is not None:
+                where = f"{self.archive.path.name}:{member}"
+                return Located(self._decode(self.archive.read(member), where, label), where)
+        if scheme == "internal" or (scheme == "" and not rest.lower().endswith(".txt")):
+            raise ExchangeError(f"{label} : texte « {path} » introuvable dans l'archive. "
+                                "L'archive est incomplète.")
+        return self._outside(Path(rest), path, label, absolute=False)
 
-    def _bytes(self, scheme: str, rest: str) -> tuple[bytes | None, str]:
-        inside = [str(PurePosixPath(self.folder, "sources", rest)),
-                  str(PurePosixPath(self.folder, rest))]
-        if scheme in ("", "internal"):
-            for name in inside:
-                if (member := self.archive.find(name)) is not None:
-                    return self.archive.read(member), f"{self.archive.path.name}:{member}"
-        if scheme in ("", "relative") and rest.lower().endswith(".txt"):
-            folders = [Path(self.base)] if scheme == "relative" and self.base else []
-            folders.append(self.archive.path.parent)
-            for folder in folders:
-                data = _read_under(folder, rest)
-                if data is not None:
-                    return data, str(folder / rest)
-            for name in inside if scheme == "relative" else []:
-                if (member := self.archive.find(name)) is not None:
-                    return self.archive.read(member), f"{self.archive.path.name}:{member}"
-        return None, ""
+    def _outside(self, relative: Path, path: str, label: str, *,
+                 absolute: bool) -> Located | None:
+        """A text outside the archive: read under the allowed folder only."""
+        if self.sources_folder is None:
+            self.external.append(f"{label} : « {path} »")
+            return None
+        folders = [self.sources_folder]
+        if not absolute and self.base:
+            base = Path(self.base)
+            if _inside(self.sources_folder, base):
+                folders.insert(0, base)
+        for folder in folders:
+            data = _read_under(self.sources_folder, relative if absolute else folder / relative)
+            if data is not None:
+                where = str(relative if absolute else folder / relative)
+                return Located(self._decode(data, where, label), where)
+        raise ExchangeError(f"{self.archive.path.name}, {label} : texte externe « {path} » "
+                            f"introuvable dans le dossier autorisé {self.sources_folder} (ni "
+                            "sous basePath s'il y est) ; vérifiez le dossier donné "
+                            "(sources_folder=) : rien n'a été importé.")
 
     def _decode(self, data: bytes, where: str, label: str) -> str:
         if data.startswith(b"\xef\xbb\xbf"):
@@ -117,18 +132,26 @@ class SourceReader:
         return text
 
 
-def _read_under(folder: Path, relative: str) -> bytes | None:
-    """The bytes of `folder/relative` if it is a regular file inside `folder`, else None."""
+def _inside(folder: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _read_under(folder: Path, path: Path) -> bytes | None:
+    """The bytes of `path` if it is a regular file inside `folder` (links resolved), else None."""
     try:
         base = folder.resolve()
-        path = (base / relative).resolve()
-        path.relative_to(base)
+        target = path.resolve()
+        target.relative_to(base)
     except (OSError, ValueError):
         return None
-    if not path.is_file():
+    if not target.is_file():
         return None
     try:
-        return path.read_bytes()
+        return target.read_bytes()
     except OSError:
         return None
 

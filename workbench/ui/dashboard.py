@@ -1,30 +1,33 @@
-"""The COPIL dashboard: filters, headline counts, theme / gender / matrix charts and the
-extracts behind the selection. Read-only; it holds a pseudonymised view only."""
+"""The COPIL dashboard: filters, headline counts, theme / women-and-men / matrix charts and
+the extracts behind the selection. Read-only; it holds a pseudonymised view only.
+
+The filters and the "Croiser les thèmes par" choices are the study's own attributes
+(`CopilView.filters`, from the study profile); the women-and-men chart uses the
+attribute the profile declares as the gender, or says the study declares none."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as widgets
 
-from workbench.analysis.codes import code_labels
-from workbench.analysis.labels import column_label
+from workbench.analysis.codes import MISSING, code_labels
 from workbench.ui import html_charts
-from workbench.ui.app import Progress, build_app
+from workbench.ui.app import LOG, Notice, Progress, build_app, guarded
 from workbench.ui.charts import HtmlChart
 from workbench.ui.counts import Counts
 from workbench.ui.filters import Filters, dropdown
-from workbench.ui.style import header, heading
+from workbench.ui.style import header, heading, lower_first
 from workbench.ui.tables import ExtractPager
-from workbench.views import FILTERS, CopilView, Selection, load_view
+from workbench.views import CopilView, Selection, load_view
 
 COUNT_LABELS = {"extraits": "extraits (codages validés)", "documents": "entretiens et documents",
                 "personnes": "personnes citées", "codes": "codes utilisés"}
-MATRIX_BY = ("generation", "region_residence", "province_origine", "type_organisation",
-             "genre")
-LOG = logging.getLogger(__name__)
+NO_GENDER = ("L'étude ne déclare pas d'attribut de genre : pas de comparaison entre femmes "
+             "et hommes.")
+NO_CROSSING = ("L'étude ne déclare aucun attribut des personnes (catégories de 2 à 30 "
+               "valeurs) : pas de matrice des thèmes.")
 
 
 class CopilDashboard:
@@ -33,19 +36,26 @@ class CopilDashboard:
     def __init__(self, view: CopilView) -> None:
         self.view = view
         self.names = code_labels(view.codes)
-        self.filters = Filters(view, FILTERS)
+        columns = view.filters()
+        self.gender_column = view.gender_column()
+        self.filters = Filters(view, columns)
         self.counts = Counts(COUNT_LABELS)
         self.themes = HtmlChart("wb-graphique-themes", width="50%")
-        self.gender = HtmlChart("wb-graphique-genre", width="50%")
+        self.gender = HtmlChart("wb-graphique-femmes-hommes", width="50%")
         self.matrix = HtmlChart("wb-graphique-matrice")
-        self.matrix_by = dropdown("Croiser les thèmes par", [
-            (column_label(c), c) for c in MATRIX_BY if c in view.extracts.columns], "wb-croiser")
+        crossings = [(view.label(c), c) for c in columns]
+        crossings.sort(key=lambda option: option[1] == self.gender_column)  # gender: charted
+        self.matrix_by = dropdown("Croiser les thèmes par", crossings or [("—", "")],
+                                  "wb-croiser")
+        if not crossings:
+            self.matrix_by.layout.display = "none"
         self.extracts = ExtractPager()
+        self.notice = Notice()
         self.progress = Progress()
         self.widget = widgets.VBox([
             header("Données pseudonymisées : seuls les codages validés sont comptés. "
                    "Choisissez un thème ou un profil de personnes ; tout se met à jour."),
-            self.filters.widget, self.counts.widget,
+            self.filters.widget, self.notice.widget, self.counts.widget,
             heading("Thèmes abordés"),
             widgets.HBox([self.themes.widget, self.gender.widget]),
             heading("Matrice des thèmes"), self.matrix_by, self.matrix.widget,
@@ -53,21 +63,22 @@ class CopilDashboard:
             self.progress.widget])
         self.widget.add_class("wb-app")
         self.widget.add_class("wb-tableau-de-bord")
+        self.refresh = guarded(self._refresh, self.notice, what="dashboard update")
         self.filters.on_change(self.refresh)
         self.matrix_by.observe(lambda _change: self.refresh(), names="value")
         self.refresh()
 
-    def refresh(self) -> None:
+    def _refresh(self) -> None:
         """Counts and extracts, then the three charts (HTML: drawn in milliseconds)."""
-        selection = self.view.selection(**self.filters.values())
+        selection = self.view.selection(self.filters.theme_value(), self.filters.where())
         self.counts.show(selection.counts())
         self.extracts.show(selection.extracts)
         self.progress.mark("comptes")
         by = self.matrix_by.value
         for chart, name, render in (
                 (self.themes, "themes", lambda: self._themes(selection)),
-                (self.gender, "genre", lambda: self._gender(selection)),
-                (self.matrix, "matrice", lambda: self._matrix(selection, by))):
+                (self.gender, "gender", lambda: self._gender(selection)),
+                (self.matrix, "matrix", lambda: self._matrix(selection, by))):
             self._draw(chart, name, render)
         self.progress.mark("graphiques")
 
@@ -76,7 +87,7 @@ class CopilDashboard:
         try:
             chart.show(render())
         except Exception:  # a chart that fails must not hide the others
-            LOG.exception("chart %s could not be drawn", name)
+            LOG.exception("chart %s could not be drawn", name)  # the server log only
             chart.show(html_charts.empty("Ce graphique n'a pas pu être dessiné."))
 
     def _themes(self, selection: Selection) -> str:
@@ -87,19 +98,27 @@ class CopilDashboard:
         return html_charts.themes_bars(selection.frequencies(), title=title, value="cases")
 
     def _gender(self, selection: Selection) -> str:
-        if not len(selection.respondents) or "genre" not in selection.respondents.columns:
+        column = self.gender_column
+        if column is None:
+            return html_charts.empty(NO_GENDER)
+        if not len(selection.respondents):
             return html_charts.empty()
+        table = selection.prevalence(column)
+        table["group"] = [g if g == MISSING else self.view.profile.gender_label(g)
+                          for g in table["group"]]
         return html_charts.prevalence_bars(
-            selection.prevalence("genre"), labels=self.names, groups_label="Genre",
-            title="Selon le genre (% des personnes du groupe)")
+            table, labels=self.names, groups_label=self.view.label(column),
+            title="Femmes et hommes (% des personnes du groupe)")
 
     def _matrix(self, selection: Selection, by: str) -> str:
-        table = selection.matrix(by)
+        if not by:
+            return html_charts.empty(NO_CROSSING)
+        table = selection.matrix(by, split=self.view.is_multi(by))
         if not len(selection.extracts) or table.shape[1] == 0:
             return html_charts.empty()
         return html_charts.heatmap_table(
             table, labels=self.names,
-            title=f"Thèmes × {column_label(by).lower()} "
+            title=f"Thèmes × {lower_first(self.view.label(by))} "
                   "(nombre de personnes ayant abordé le thème)",
             caption="Nombre de personnes ayant abordé le thème")
 

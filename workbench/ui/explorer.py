@@ -7,12 +7,12 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from workbench.ui.app import Progress, build_app
+from workbench.ui.app import Notice, Progress, build_app, guarded
 from workbench.ui.counts import Counts
 from workbench.ui.filters import Filters
 from workbench.ui.style import header, heading
 from workbench.ui.tables import ExtractPager, kwic_table
-from workbench.views import FILTERS, CopilView, load_view
+from workbench.views import CopilView, load_view
 
 COUNT_LABELS = {"extraits": "extraits", "documents": "entretiens et documents",
                 "personnes": "personnes citées", "occurrences": "occurrences du mot"}
@@ -24,8 +24,8 @@ class ExtractExplorer:
 
     def __init__(self, view: CopilView) -> None:
         self.view = view
-        self.filters = Filters(view, FILTERS, theme="Code", all_themes="Tous les codes")
-        self.word = widgets.Text(description="Mot (lemme)", placeholder="ex. : village, école",
+        self.filters = Filters(view, view.filters(), theme="Code", all_themes="Tous les codes")
+        self.word = widgets.Text(description="Mot (lemme)", placeholder="un mot, ex. : école",
                                  continuous_update=False, style={"description_width": "150px"},
                                  layout=widgets.Layout(width="370px"))
         self.word.add_class("wb-mot")
@@ -35,26 +35,28 @@ class ExtractExplorer:
         self.kwic = widgets.HTML()
         self.kwic.add_class("wb-kwic-zone")
         self.extracts = ExtractPager()
+        self.notice = Notice()
         self.progress = Progress()
         self.widget = widgets.VBox([
             header("Données pseudonymisées, codages validés. Cherchez par code, par mot "
                    "(sa forme de dictionnaire : « aller » trouve « vais », « allons »…) et par "
                    "profil."),
-            self.filters.widget,
+            self.filters.widget, self.notice.widget,
             widgets.HBox([self.word, self.search], layout=widgets.Layout(grid_gap="8px")),
             self.counts.widget,
             heading("Le mot dans son contexte"), self.kwic,
             heading("Les extraits"), self.extracts.widget, self.progress.widget])
         self.widget.add_class("wb-app")
         self.widget.add_class("wb-explorateur")
+        self.refresh = guarded(self._refresh, self.notice, what="explorer update")
         self.filters.on_change(self.refresh)
         self.word.observe(lambda _change: self.refresh(), names="value")
         self.search.on_click(lambda _button: self.refresh())
         self.refresh()
 
-    def refresh(self) -> None:
+    def _refresh(self) -> None:
         """Apply code, attribute and word filters; show counts, KWIC lines and extracts."""
-        selection = self.view.selection(**self.filters.values())
+        selection = self.view.selection(self.filters.theme_value(), self.filters.where())
         word = self.word.value.strip()
         extracts = self.view.with_word(selection, word) if word else selection.extracts
         counts = {"extraits": len(extracts), "documents": extracts["document"].nunique(),

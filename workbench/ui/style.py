@@ -65,6 +65,8 @@ table.wb-kwic td.wb-kwic-gauche { text-align: right; color: #444; width: 42%; }
 table.wb-kwic td.wb-kwic-mot { font-weight: 700; color: #b3475d; text-align: center;
                                white-space: nowrap; }
 table.wb-kwic td.wb-kwic-droite { color: #444; width: 42%; }
+.wb-explication { background: #f4f7f8; border-left: 4px solid #1b6f8a;
+                  padding: 8px 12px; color: #333; }
 .wb-erreur { color: #8a1b1b; background: #fbeeee; border: 1px solid #e4bcbc;
              border-radius: 6px; padding: 10px 14px; }
 </style>
@@ -81,9 +83,16 @@ def heading(text: str) -> widgets.HTML:
     return widgets.HTML(f"<h2>{html.escape(text)}</h2>")
 
 
-def error_message(text: str) -> widgets.HTML:
+def error_message(text: str, *, title: str = "L'application ne peut pas s'ouvrir."
+                  ) -> widgets.HTML:
     """A message a COPIL member can read instead of a traceback."""
-    box = widgets.HTML(f"{CSS}<div class='wb-erreur'><b>L'application ne peut pas "
-                       f"s'ouvrir.</b><br>{html.escape(text)}</div>")
+    head = f"<b>{html.escape(title, quote=False)}</b><br>" if title else ""
+    box = widgets.HTML(f"{CSS}<div class='wb-erreur'>{head}{html.escape(text)}</div>")
     box.add_class("wb-app")
     return box
+
+
+def lower_first(label: str) -> str:
+    """« Région de résidence » → « région de résidence » inside a sentence; a label in
+    capitals (an acronym, « ARR./VILLE ») stays as it is."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]

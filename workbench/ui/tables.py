@@ -90,12 +90,12 @@ class ExtractPager:
     def _render(self) -> None:
         total = len(self.extracts)
         page = self.extracts.iloc[self.start:self.start + self.size]
-        if total:
+        if total:  # the table first: the label tells the browser the page is shown
+            self.table.value = extracts_table(page)
             self.label.value = (f"<span class='wb-note'>Extraits {self.start + 1} à "
                                 f"{self.start + len(page)} sur {total}</span>")
-            self.table.value = extracts_table(page)
         else:
-            self.label.value = "<span class='wb-note'>Aucun extrait pour cette sélection.</span>"
             self.table.value = ""
+            self.label.value = "<span class='wb-note'>Aucun extrait pour cette sélection.</span>"
         self.previous.disabled = self.start == 0
         self.next.disabled = self.start + self.size >= total

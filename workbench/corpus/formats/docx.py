@@ -1,4 +1,4 @@
-"""Word .docx transcripts (python-docx).
+"""Word .docx transcripts, read from the package's XML (lxml), streamed and bounded.
 
 - Paragraphs and tables are read in document order (also inside content
   controls); text in tracked
@@ -15,15 +15,29 @@
   characters, ≤ 4 words) becomes ``label : text``, so two-column transcripts
   (speaker | words) are split like running text; other rows become one line
   of tab-separated cells, or one line per paragraph when a cell has several.
+
+Reading follows python-docx's rules (a paragraph without a style has the
+default paragraph style; a style inherits bold and outline level through
+``basedOn``; a vertically merged cell is read once) without its object model:
+the styles part is read once and each style id resolved once per document, and
+``document.xml`` is parsed as a stream, each top-level paragraph or table
+handled and dropped as soon as it ends. Only the parts read are inflated, each
+under the limits of :mod:`workbench.corpus.archives` (a zip bomb is refused
+before or while it inflates, never held in memory).
 """
 
 from __future__ import annotations
 
+import hashlib
+import posixpath
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.corpus.archives import SafeArchive
 from workbench.corpus.lines import LineCollector, bold_label
 from workbench.corpus.model import ParsedDocument
 from workbench.corpus.turns import ProgressFn
@@ -31,6 +45,7 @@ from workbench.errors import CorpusError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _SKIP = {
     _W + name
     for name in (
@@ -42,6 +57,10 @@ _SKIP = {
 _BREAKS = {_W + "br", _W + "cr"}
 _CONTAINERS = {_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo"}
 _FALSE = {"0", "false", "off", "none"}
+_RPR, _B, _RSTYLE = _W + "rPr", _W + "b", _W + "rStyle"
+_HEADING_NAMES = ("heading", "titre", "title")
+_TODO = ("ouvrez-le dans Word ou LibreOffice, enregistrez-le à nouveau en .docx (ou en .txt) "
+         "et importez-le ; s'il ne vient pas d'une source sûre, ne l'importez pas")
 
 
 def _walk_text(el: Any, out: list[str]) -> None:
@@ -67,125 +86,257 @@ def _text(el: Any) -> str:
     return "".join(out)
 
 
-def _runs(el: Any) -> Iterator[Any]:
+def _runs(el: Any, runs: list[tuple[Any, str]], out: list[str]) -> None:
+    """Collect the paragraph's runs with their text, and its whole text, in one walk
+    (the text is the runs' text, plus any text element found outside a run)."""
     for child in el:
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP:
             continue
         if tag == _W + "r":
-            yield child
+            text = _text(child)
+            runs.append((child, text))
+            out.append(text)
+        elif tag == _W + "t":
+            out.append(child.text or "")
+        elif tag == _W + "tab":
+            out.append("\t")
+        elif tag in _BREAKS:
+            out.append("\n")
+        elif tag == _W + "noBreakHyphen":
+            out.append("-")
         else:
-            yield from _runs(child)
+            _runs(child, runs, out)
 
 
-def _style_chain(style: Any) -> Iterator[Any]:
-    seen = 0
-    while style is not None and seen < 20:
-        yield style
-        style = style.base_style
-        seen += 1
+def _on(el: Any) -> bool:
+    """The value of an on/off property element (``<w:b/>``, ``<w:b w:val="0"/>``)."""
+    return (el.get(_W + "val") or "true").lower() not in _FALSE
 
 
-def _style_bold(style: Any) -> bool | None:
-    for s in _style_chain(style):
-        bold = s.font.bold
-        if bold is not None:
-            return bool(bold)
+def _val(el: Any, path: str) -> str | None:
+    found = el.find(path) if el is not None else None
+    return found.get(_W + "val") if found is not None else None
+
+
+@dataclass(frozen=True)
+class _Style:
+    kind: str  # paragraph | character | table | numbering
+    name: str
+    based_on: str | None
+    bold: bool | None
+    outline: bool
+
+
+class _Styles:
+    """The styles part, each style id resolved once (python-docx's rules, without its objects)."""
+
+    def __init__(self, root: Any | None) -> None:
+        self.by_id: dict[str, _Style] = {}
+        self.defaults: dict[str, str] = {}
+        self.present = root is not None
+        self._bold: dict[tuple[str | None, str], bool | None] = {}
+        self._heading: dict[str | None, bool] = {}
+        for el in root.iterfind(_W + "style") if root is not None else ():
+            sid = el.get(_W + "styleId")
+            kind = el.get(_W + "type") or "paragraph"
+            if el.get(_W + "default") in ("1", "true", "on"):
+                self.defaults[kind] = sid or ""
+            if sid is None or sid in self.by_id:
+                continue
+            b = el.find(f"{_W}rPr/{_W}b")
+            self.by_id[sid] = _Style(
+                kind, _val(el, _W + "name") or "", _val(el, _W + "basedOn"),
+                None if b is None else _on(b), el.find(f"{_W}pPr/{_W}outlineLvl") is not None)
+
+    def _resolve(self, style_id: str | None, kind: str) -> str | None:
+        """The style a paragraph or run really has: its own, else the default of its kind."""
+        if style_id is not None:
+            style = self.by_id.get(style_id)
+            if style is not None and style.kind == kind:
+                return style_id
+        return self.defaults.get(kind)
+
+    def _chain(self, style_id: str | None) -> Iterator[_Style]:
+        seen = 0
+        while style_id is not None and seen < 20:
+            style = self.by_id.get(style_id)
+            if style is None:
+                return
+            yield style
+            style_id = style.based_on
+            seen += 1
+
+    def bold(self, style_id: str | None, kind: str) -> bool | None:
+        """Whether the style (resolved for `kind`) or the first ancestor saying so is bold."""
+        key = (style_id, kind)
+        if key not in self._bold:
+            self._bold[key] = next((s.bold for s in self._chain(self._resolve(style_id, kind))
+                                    if s.bold is not None), None)
+        return self._bold[key]
+
+    def heading(self, style_id: str | None) -> bool:
+        """Whether a paragraph of this style is a heading (by name or outline level)."""
+        if style_id not in self._heading:
+            chain = list(self._chain(self._resolve(style_id, "paragraph")))
+            found = any(s.name.casefold().startswith(_HEADING_NAMES) or s.outline for s in chain)
+            if not self.present and style_id is not None:  # no styles part: trust the id
+                found = style_id.casefold().startswith(_HEADING_NAMES)
+            self._heading[style_id] = found
+        return self._heading[style_id]
+
+
+class _Reader:
+    """Turns the blocks of ``document.xml`` into lines, one block at a time."""
+
+    def __init__(self, styles: _Styles) -> None:
+        self.styles = styles
+        self.lines = LineCollector()
+
+    def paragraph(self, p: Any) -> None:
+        runs: list[tuple[Any, str]] = []
+        out: list[str] = []
+        _runs(p, runs, out)
+        text = "".join(out)
+        p_pr = p.find(_W + "pPr")
+        level = _val(p_pr, _W + "outlineLvl")
+        style_id = _val(p_pr, _W + "pStyle")
+        if (level is not None and level.isdigit() and int(level) < 9) \
+                or self.styles.heading(style_id):
+            self.lines.add(text, heading=True)
+            return
+        pieces = [(t, self._run_bold(r, style_id)) for r, t in runs]
+        found = bold_label(pieces)
+        if found is not None:
+            label, alone = found
+            self.lines.add_bold_label(label, alone=alone)
+        self.lines.add(text)
+
+    def _run_bold(self, r: Any, paragraph_style: str | None) -> bool:
+        """Bold as the run says (``w:b``), else its character style, else its paragraph's."""
+        char_style = None
+        r_pr = r[0] if len(r) and r[0].tag == _RPR else r.find(_RPR)
+        for prop in r_pr if r_pr is not None else ():
+            tag = prop.tag
+            if tag == _B:
+                return _on(prop)
+            if tag == _RSTYLE:
+                char_style = prop.get(_W + "val")
+        if char_style is not None:
+            bold = self.styles.bold(char_style, "character")
+            if bold is not None:
+                return bold
+        return bool(self.styles.bold(paragraph_style, "paragraph"))
+
+    def table(self, tbl: Any) -> None:
+        """Add a table's rows; a cell vertically merged with the one above is read once."""
+        for tr in tbl.iterfind(_W + "tr"):
+            cells = []
+            for tc in tr.iterfind(_W + "tc"):
+                merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+                if merge is not None and merge.get(_W + "val", "continue") == "continue":
+                    continue
+                cells.append(tc)
+            self.lines.add_row(["\n".join(_text(p) for p in tc.iterfind(_W + "p"))
+                                for tc in cells])
+            for tc in cells:
+                for inner in tc.iterfind(_W + "tbl"):
+                    self.table(inner)
+
+
+def _is_block(el: Any) -> bool:
+    """Whether a paragraph or table sits in the body (perhaps inside content controls)."""
+    parent = el.getparent()
+    while parent is not None and parent.tag in _CONTAINERS:
+        parent = parent.getparent()
+    return parent is not None and parent.tag == _W + "body"
+
+
+def _parser_options() -> dict[str, Any]:
+    # python-docx's parser settings (blank text between elements dropped), entities never
+    # expanded, nothing fetched, libxml2's size limits kept (huge_tree off).
+    return {"remove_blank_text": True, "resolve_entities": False, "no_network": True,
+            "load_dtd": False, "huge_tree": False}
+
+
+_STYLES_CACHE: OrderedDict[bytes, _Styles] = OrderedDict()
+
+
+def _styles(data: bytes) -> _Styles:
+    """The styles of a styles part; the files of one corpus often share their template's,
+    so each distinct part is parsed once (a few recent ones are kept, by digest)."""
+    from lxml import etree
+
+    key = hashlib.sha1(data, usedforsecurity=False).digest()
+    styles = _STYLES_CACHE.get(key)
+    if styles is None:
+        styles = _Styles(etree.fromstring(data, etree.XMLParser(**_parser_options())))
+        _STYLES_CACHE[key] = styles
+        if len(_STYLES_CACHE) > 16:
+            _STYLES_CACHE.popitem(last=False)
+    else:
+        _STYLES_CACHE.move_to_end(key)
+    return styles
+
+
+def _relationship(archive: SafeArchive, rels: str, kind: str, folder: str) -> str | None:
+    """The member a package relationship of type `kind` points to, if any."""
+    from lxml import etree
+
+    member = archive.find(rels)
+    if member is None:
+        return None
+    root = etree.fromstring(archive.read(member), etree.XMLParser(**_parser_options()))
+    for rel in root.iterfind(_REL + "Relationship"):
+        if rel.get("Type", "").endswith("/" + kind) and rel.get("TargetMode") != "External":
+            target = rel.get("Target") or ""
+            path = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join(folder, target))
+            return archive.find(path)
     return None
 
 
-def _run_bold(r: Any, paragraph: Any) -> bool:
-    from docx.text.run import Run
-
-    b = r.find(f"{_W}rPr/{_W}b")
-    if b is not None:
-        return (b.get(_W + "val") or "true").lower() not in _FALSE
-    run = Run(r, paragraph)
-    try:
-        char_bold = _style_bold(run.style) if r.find(f"{_W}rPr/{_W}rStyle") is not None else None
-    except (KeyError, ValueError, AttributeError):
-        char_bold = None
-    if char_bold is not None:
-        return char_bold
-    return bool(_style_bold(paragraph.style))
+def _damaged(source: str, exc: Exception) -> CorpusError:
+    return CorpusError(
+        f"{source}: is not a valid Word .docx file (its content cannot be read: "
+        f"{type(exc).__name__}); open it in Word or LibreOffice, save it again and import it.")
 
 
-def _is_heading(paragraph: Any) -> bool:
-    p_pr = paragraph._p.pPr
-    if p_pr is not None and p_pr.find(_W + "outlineLvl") is not None:
-        level = p_pr.find(_W + "outlineLvl").get(_W + "val")
-        if level is not None and level.isdigit() and int(level) < 9:
-            return True
-    for style in _style_chain(paragraph.style):
-        name = (style.name or "").casefold()
-        if name.startswith(("heading", "titre", "title")):
-            return True
-        if style.element.find(f"{_W}pPr/{_W}outlineLvl") is not None:
-            return True
-    return False
+def _read(archive: SafeArchive, source: str) -> LineCollector:
+    from lxml import etree
 
-
-def _paragraph(paragraph: Any, lines: LineCollector) -> None:
-    text = _text(paragraph._p)
-    if _is_heading(paragraph):
-        lines.add(text, heading=True)
-        return
-    pieces = [(_text(r), _run_bold(r, paragraph)) for r in _runs(paragraph._p)]
-    found = bold_label(pieces)
-    if found is not None:
-        label, alone = found
-        lines.add_bold_label(label, alone=alone)
-    lines.add(text)
-
-
-def _table(table: Any, lines: LineCollector, seen: set[Any]) -> None:
-    """Add a table's rows; `seen` holds the cell elements already read (merged cells repeat)."""
-    for row in table.rows:
-        cells = []
-        for cell in row.cells:
-            if cell._tc in seen:
+    document = _relationship(archive, "_rels/.rels", "officeDocument", "") \
+        or archive.find("word/document.xml")
+    if document is None:
+        raise CorpusError(
+            f"{source}: is not a valid Word .docx file (it has no word/document.xml; it is "
+            "damaged or is another kind of zip); open it in Word or LibreOffice, save it again "
+            "as .docx and import it again.")
+    folder, base = posixpath.split(document)
+    styles_part = _relationship(archive, posixpath.join(folder, "_rels", base + ".rels"),
+                                "styles", folder) or archive.find(posixpath.join(folder,
+                                                                                 "styles.xml"))
+    reader = _Reader(_styles(archive.read(styles_part)) if styles_part is not None
+                     else _Styles(None))
+    with archive.open(document) as stream:
+        events = etree.iterparse(stream, events=("end",), tag=(_W + "p", _W + "tbl"),
+                                 **_parser_options())
+        for _, el in events:
+            if not _is_block(el):
                 continue
-            seen.add(cell._tc)
-            cells.append(cell)
-        lines.add_row(["\n".join(_text(p._p) for p in cell.paragraphs) for cell in cells])
-        for cell in cells:
-            for inner in cell.tables:
-                _table(inner, lines, seen)
-
-
-def _blocks(el: Any, parent: Any, lines: LineCollector, seen: set[Any]) -> None:
-    """Paragraphs and tables in document order, also inside content controls (w:sdt)."""
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    for child in el:
-        tag = child.tag
-        if tag == _W + "p":
-            _paragraph(Paragraph(child, parent), lines)
-        elif tag == _W + "tbl":
-            _table(Table(child, parent), lines, seen)
-        elif tag in _CONTAINERS:
-            _blocks(child, parent, lines, seen)
-
-
-def _open(path: Path) -> Any:
-    source = path.name
-    if not zipfile.is_zipfile(path):
+            if el.tag == _W + "p":
+                reader.paragraph(el)
+            else:
+                reader.table(el)
+            el.clear(keep_tail=True)
+            while el.getprevious() is not None:  # free what was read
+                del el.getparent()[0]
+        root = events.root
+    if root is None or root.tag != _W + "document" or root.find(_W + "body") is None:
         raise CorpusError(
-            f"{source}: is not a valid Word .docx file (it is not a zip archive); if it is an "
-            "old .doc or another format, open it in Word or LibreOffice, save it as .docx and "
-            "import it again."
-        )
-    import docx
-
-    try:
-        return docx.Document(str(path))
-    except Exception as exc:  # python-docx raises many kinds on damaged files
-        raise CorpusError(
-            f"{source}: is not a valid Word .docx file (it is damaged or is another kind of "
-            f"zip: {type(exc).__name__}); open it in Word or LibreOffice, save it again as "
-            ".docx and import it again."
-        ) from exc
+            f"{source}: is not a valid Word .docx file (its main part has no document body); "
+            "open it in Word or LibreOffice, save it again as .docx and import it again.")
+    return reader.lines
 
 
 def read_docx(
@@ -196,18 +347,21 @@ def read_docx(
     progress: bool | ProgressFn | None = None,
 ) -> ParsedDocument:
     """Read a Word .docx transcript."""
+    from lxml import etree
+
+    source = path.name
     if not path.exists():
-        raise CorpusError(f"{path.name}: file not found ({path}); check the path and try again.")
-    document = _open(path)
-    lines = LineCollector()
-    seen: set[Any] = set()
-    try:
-        _blocks(document.element.body, document._body, lines, seen)
-    except CorpusError:
-        raise
-    except Exception as exc:  # malformed XML inside a valid zip
+        raise CorpusError(f"{source}: file not found ({path}); check the path and try again.")
+    if not zipfile.is_zipfile(path):
         raise CorpusError(
-            f"{path.name}: is not a valid Word .docx file (its content cannot be read: "
-            f"{type(exc).__name__}); open it in Word or LibreOffice, save it again and import it."
-        ) from exc
-    return lines.parse(source=path.name, pattern=pattern, roles=roles, progress=progress)
+            f"{source}: is not a valid Word .docx file (it is not a zip archive); if it is an "
+            "old .doc or another format, open it in Word or LibreOffice, save it as .docx and "
+            "import it again."
+        )
+    with SafeArchive(path, error=CorpusError, kind="un fichier Word .docx",
+                     todo=_TODO) as archive:
+        try:
+            lines = _read(archive, source)
+        except (etree.LxmlError, ValueError) as exc:  # malformed XML inside a valid zip
+            raise _damaged(source, exc) from exc
+    return lines.parse(source=source, pattern=pattern, roles=roles, progress=progress)

@@ -1,4 +1,4 @@
-"""OpenDocument .odt transcripts (LibreOffice), read with zipfile and defusedxml.
+"""OpenDocument .odt transcripts (LibreOffice), read with defusedxml, streamed and bounded.
 
 - ``text:p`` and ``text:h`` in document order, inside lists, sections and
   tables too; spans and links are read through, ``text:s`` gives its spaces,
@@ -9,6 +9,10 @@
 - As in Word files, a bold start of paragraph ending with ':' (or followed by
   ':') names a speaker (bold is read from the automatic text styles), and
   table rows are read as for .docx.
+
+``content.xml`` is inflated under the limits of :mod:`workbench.corpus.archives`
+(a zip bomb is refused before or while it inflates) and parsed as a stream, each
+block of the text body dropped once read.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from workbench.corpus.archives import SafeArchive
 from workbench.corpus.lines import LineCollector, bold_label
 from workbench.corpus.model import ParsedDocument
 from workbench.corpus.turns import ProgressFn
@@ -84,6 +89,7 @@ def _pieces(el: Any, bold_styles: set[str]) -> list[tuple[str, bool]]:
 
 
 def _bold_styles(root: Any) -> set[str]:
+    """The names of the bold text styles in `root` (itself a style, or holding some)."""
     names = set()
     for style in root.iter(_STYLE + "style"):
         props = style.find(_STYLE + "text-properties")
@@ -135,24 +141,55 @@ class _Reader:
             self.lines.add_row(cells)
 
 
-def _content(path: Path) -> bytes:
+_TODO = ("ouvrez-le dans LibreOffice, enregistrez-le à nouveau en .odt (ou en .txt) et "
+         "importez-le ; s'il ne vient pas d'une source sûre, ne l'importez pas")
+
+
+def _archive(path: Path) -> SafeArchive:
     source = path.name
     if not path.exists():
         raise CorpusError(f"{source}: file not found ({path}); check the path and try again.")
-    todo = "open it in LibreOffice, save it again as .odt and import it again"
     if not zipfile.is_zipfile(path):
         raise CorpusError(
-            f"{source}: is not a valid OpenDocument .odt file (it is not a zip archive); {todo}."
+            f"{source}: is not a valid OpenDocument .odt file (it is not a zip archive); "
+            "open it in LibreOffice, save it again as .odt and import it again."
         )
-    try:
-        with zipfile.ZipFile(path) as z:
-            return z.read("content.xml")
-    except KeyError as exc:
+    return SafeArchive(path, error=CorpusError, kind="un fichier OpenDocument .odt", todo=_TODO)
+
+
+def _stream(archive: SafeArchive, reader: _Reader, source: str) -> None:
+    """Parse content.xml as a stream: styles are collected as they end, and each block of
+    the text body is read, then dropped, as soon as it ends (memory follows the text)."""
+    from defusedxml.ElementTree import iterparse
+
+    member = archive.find("content.xml")
+    if member is None:
         raise CorpusError(
-            f"{source}: is not a valid OpenDocument .odt file (it has no content.xml); {todo}."
-        ) from exc
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise CorpusError(f"{source}: is a damaged .odt file ({exc}); {todo}.") from exc
+            f"{source}: is not a valid OpenDocument .odt file (it has no content.xml); open it "
+            "in LibreOffice, save it again as .odt and import it again.")
+    stack: list[Any] = []
+    body = False
+    with archive.open(member) as stream:
+        for event, el in iterparse(stream, events=("start", "end")):
+            if event == "start":
+                stack.append(el)
+                continue
+            stack.pop()
+            parent = stack[-1] if stack else None
+            if el.tag == _STYLE + "style":
+                reader.bold_styles |= _bold_styles(el)
+            elif parent is not None and parent.tag == _OFFICE + "text" and len(stack) == 3 \
+                    and stack[1].tag == _OFFICE + "body":
+                reader.block(el)
+                parent.remove(el)
+            elif el.tag == _OFFICE + "text" and len(stack) == 2 and parent is not None \
+                    and parent.tag == _OFFICE + "body":
+                body = True
+    if not body:
+        raise CorpusError(
+            f"{source}: is not an OpenDocument text (no office:text body; perhaps a "
+            "spreadsheet or presentation); save the transcript as a Writer .odt file."
+        )
 
 
 def read_odt(
@@ -164,23 +201,15 @@ def read_odt(
 ) -> ParsedDocument:
     """Read an OpenDocument .odt transcript."""
     from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
+    from defusedxml.ElementTree import ParseError
 
-    data = _content(path)
-    try:
-        root = fromstring(data)
-    except (ParseError, DefusedXmlException) as exc:
-        raise CorpusError(
-            f"{path.name}: the text of this .odt file is not valid XML ({exc}); open it in "
-            "LibreOffice, save it again as .odt and import it again."
-        ) from exc
-    body = root.find(f"{_OFFICE}body/{_OFFICE}text")
-    if body is None:
-        raise CorpusError(
-            f"{path.name}: is not an OpenDocument text (no office:text body; perhaps a "
-            "spreadsheet or presentation); save the transcript as a Writer .odt file."
-        )
-    reader = _Reader(_bold_styles(root))
-    for el in body:
-        reader.block(el)
+    reader = _Reader(set())
+    with _archive(path) as archive:
+        try:
+            _stream(archive, reader, path.name)
+        except (ParseError, DefusedXmlException) as exc:
+            raise CorpusError(
+                f"{path.name}: the text of this .odt file is not valid XML ({exc}); open it in "
+                "LibreOffice, save it again as .odt and import it again."
+            ) from exc
     return reader.lines.parse(source=path.name, pattern=pattern, roles=roles, progress=progress)

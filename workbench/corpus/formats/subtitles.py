@@ -48,8 +48,12 @@ class _Segment:
     enq: bool = False
 
 
-def _seconds(groups: tuple[str | None, ...]) -> float:
+def _seconds(groups: tuple[str | None, ...]) -> float | None:
+    """The time of one timestamp in seconds; None when it cannot be a time (minutes or
+    seconds past 59, hours past 999,999)."""
     h, m, s, frac = groups
+    if len(h or "") > 6 or int(m or 0) > 59 or int(s or 0) > 59:
+        return None
     value = int(h or 0) * 3600 + int(m or 0) * 60 + int(s or 0)
     return value + (int(frac.ljust(3, "0")) / 1000 if frac else 0.0)
 
@@ -92,6 +96,13 @@ def _cues(text: str, source: str) -> list[_Segment]:
                 "'00:01:02.500 --> 00:01:04.000' (.vtt) or '00:01:02,500 --> 00:01:04,000' (.srt)."
             )
         t0, t1 = _seconds(m.groups()[:4]), _seconds(m.groups()[4:])
+        if t0 is None or t1 is None or t1 < t0:
+            why = ("heures, minutes ou secondes impossibles" if t0 is None or t1 is None
+                   else "la fin du sous-titre précède son début")
+            raise CorpusError(
+                f"{source}, ligne {i + 1} : horaire impossible « {line.strip()[:80]} » ({why}) ; "
+                "corrigez-le (par ex. « 00:01:02.500 --> 00:01:04.000 ») puis importez le "
+                "fichier à nouveau.")
         payload = []
         i += 1
         while i < n and lines[i].strip():

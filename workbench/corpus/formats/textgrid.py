@@ -21,6 +21,7 @@ and the labels of the long format (``xmin =``, ``item [1]:``) are skipped.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,10 @@ _TOKEN = re.compile(
     r"|\[\s*\d*\s*\]"  # item [1], intervals [3]: skipped
     r"|<(exists|absent)>"
     r"|([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)"
+    r"|(?<![\w.])([-+]?(?i:inf(?:inity)?|nan))(?!\w)"  # not numbers: read to be refused
 )
+_TODO = ("corrigez cette valeur dans le fichier (ou ouvrez-le dans Praat et enregistrez-le à "
+         "nouveau en fichier texte), puis importez-le à nouveau")
 
 
 @dataclass
@@ -53,15 +57,22 @@ class Tier:
 class _Tokens:
     def __init__(self, text: str, source: str) -> None:
         self.values: list[str | float] = []
+        self.raw: list[str] = []
+        self.starts: list[int] = []
         for m in _TOKEN.finditer(text):
             if m.group(1) is not None:
                 self.values.append(m.group(1).replace('""', '"'))
             elif m.group(2) is not None:
                 self.values.append("<" + m.group(2) + ">")
-            elif m.group(3) is not None:
-                self.values.append(float(m.group(3)))
+            elif m.group(3) is not None or m.group(4) is not None:
+                self.values.append(float(m.group(3) or m.group(4)))
+            else:
+                continue
+            self.raw.append(m.group(0))
+            self.starts.append(m.start())
         self.pos = 0
         self.source = source
+        self.text = text
 
     def _bad(self, expected: str) -> CorpusError:
         return CorpusError(
@@ -69,44 +80,83 @@ class _Tokens:
             f"{self.pos + 1}); open it in Praat, save it as a text file and import it again."
         )
 
+    def _line(self, index: int) -> int:
+        return self.text.count("\n", 0, self.starts[index]) + 1
+
+    def invalid(self, index: int, what: str, why: str) -> CorpusError:
+        """A French error naming the line of value `index` and what is wrong with it."""
+        return CorpusError(f"{self.source}, ligne {self._line(index)} : {what} vaut "
+                           f"« {self.raw[index]} », {why} ; {_TODO}.")
+
     def string(self) -> str:
         if self.pos >= len(self.values) or not isinstance(self.values[self.pos], str):
             raise self._bad("a quoted string")
         self.pos += 1
         return str(self.values[self.pos - 1])
 
-    def number(self) -> float:
+    def number(self, what: str = "une valeur") -> float:
+        """The next number, which must be finite."""
         if self.pos >= len(self.values) or not isinstance(self.values[self.pos], float):
             raise self._bad("a number")
         self.pos += 1
-        return float(self.values[self.pos - 1])
+        value = float(self.values[self.pos - 1])
+        if not math.isfinite(value):
+            raise self.invalid(self.pos - 1, what, "ce n'est pas un nombre fini")
+        return value
+
+    def time(self, what: str) -> float:
+        """The next number as a time in seconds: finite, not negative."""
+        value = self.number(what)
+        if value < 0:
+            raise self.invalid(self.pos - 1, what, "un temps négatif")
+        return value
+
+    def span(self, what: str) -> tuple[float, float]:
+        """A (start, end) pair of times, end not before start."""
+        start = self.time(f"le début ({what})")
+        end = self.time(f"la fin ({what})")
+        if end < start:
+            raise self.invalid(self.pos - 1, f"la fin ({what})",
+                               f"avant le début ({self.raw[self.pos - 2]})")
+        return start, end
+
+    def count(self, what: str) -> int:
+        """The next number as a count: a whole number, not more than the values left."""
+        value = self.number(what)
+        if value < 0 or not value.is_integer() or value > len(self.values) - self.pos:
+            raise self.invalid(self.pos - 1, what, "ce n'est pas un nombre d'éléments possible "
+                               "(entier, positif, pas plus que ce que contient le fichier)")
+        return int(value)
 
 
 def parse_textgrid(text: str, *, source: str) -> list[Tier]:
-    """The tiers of a TextGrid in long or short text format."""
+    """The tiers of a TextGrid in long or short text format.
+
+    Every number is checked: times finite, not negative, an end never before its
+    start; counts whole and within the file (a CorpusError names the line).
+    """
     tokens = _Tokens(text, source)
     if tokens.string() != "ooTextFile" or tokens.string() != "TextGrid":
         raise CorpusError(
             f"{source}: is not a Praat TextGrid text file (it must start with File type = "
             '"ooTextFile" and Object class = "TextGrid"); save it from Praat as a text file.'
         )
-    tokens.number()
-    tokens.number()
+    tokens.span("du fichier : xmin, xmax")
     if tokens.pos < len(tokens.values) and tokens.values[tokens.pos] in ("<exists>", "<absent>"):
         if tokens.values[tokens.pos] == "<absent>":
             return []
         tokens.pos += 1
     tiers = []
-    for _ in range(int(tokens.number())):
+    for k in range(tokens.count("le nombre de niveaux (size)")):
         kind, name = tokens.string(), tokens.string()
-        tokens.number()
-        tokens.number()
+        where = f"niveau {k + 1} « {name} »"
+        tokens.span(f"{where} : xmin, xmax")
         items = []
-        for _ in range(int(tokens.number())):
+        for n in range(tokens.count(f"le nombre d'éléments du {where}")):
             if kind == "IntervalTier":
-                start, end = tokens.number(), tokens.number()
+                start, end = tokens.span(f"{where}, intervalle {n + 1}")
             else:
-                start = end = tokens.number()
+                start = end = tokens.time(f"le temps ({where}, point {n + 1})")
             items.append((start, end, tokens.string()))
         tiers.append(Tier(name, kind, items))
     return tiers

@@ -26,6 +26,7 @@ Parsed with defusedxml: the DTD is never fetched and entity tricks are refused.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -121,11 +122,22 @@ def has_words(text: str) -> bool:
     return bool(_MARKUP.sub("", text).strip())
 
 
-def _float(value: str | None) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
+def _time(turn: Any, attribute: str, number: int, source: str) -> float | None:
+    """A turn's startTime or endTime in seconds (None when absent); a CorpusError naming
+    the turn when it is not a finite, non-negative number."""
+    value = turn.get(attribute)
+    if value is None:
         return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise CorpusError(
+            f"{source}, tour {number} : {attribute}=\"{value}\" n'est pas un temps en secondes "
+            "(nombre fini, positif) ; corrigez-le dans Transcriber ou dans le fichier, puis "
+            "importez-le à nouveau.")
+    return seconds
 
 
 def read_transcriber(path: Path, *, roles: dict[str, str] | None = None) -> ParsedDocument:
@@ -142,13 +154,20 @@ def read_transcriber(path: Path, *, roles: dict[str, str] | None = None) -> Pars
     builder = TranscriptBuilder()
     used: dict[str, dict[str, str]] = {}
     unknown: set[str] = set()
-    group = 0
+    group = number = 0
     for section in root.iter("Section"):
         topic = section.get("topic")
         name = topics.get(topic, topic) if topic else None
         for turn in section.iter("Turn"):
+            number += 1
             ids = (turn.get("speaker") or "").split()
-            t0, t1 = _float(turn.get("startTime")), _float(turn.get("endTime"))
+            t0 = _time(turn, "startTime", number, source)
+            t1 = _time(turn, "endTime", number, source)
+            if t0 is not None and t1 is not None and t1 < t0:
+                raise CorpusError(
+                    f"{source}, tour {number} : endTime ({t1:g} s) avant startTime ({t0:g} s) ; "
+                    "corrigez ces temps dans Transcriber ou dans le fichier, puis importez-le "
+                    "à nouveau.")
             spoken = [(nb, text) for nb, text in turn_segments(turn) if has_words(text)]
             overlap = None
             if len(spoken) > 1:
