@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbench.analysis import cartography, cooccurrence, groups, matrix, network
+from workbench.analysis import cartography, cooccurrence, groups, matrix, network, population
 from workbench.analysis.codes import code_frequencies
 from workbench.analysis.youth import YOUTH, youth_groups
 from workbench.coding.extracts import turn_table
@@ -34,18 +34,18 @@ class Analyses:
         self.status = status
 
     def codings(self) -> pd.DataFrame:
-        """The extracts analysed (accepted codings), with speaker, case and attributes."""
-        return self.project.extracts(status=self.status)
+        """The extracts analysed (accepted codings), with speaker, case and attributes; a
+        coding counts for a case only when that case is a respondent (see
+        `analysis.population`), so counts by case agree with the denominators."""
+        return population.counted(self.project.extracts(status=self.status),
+                                  self.respondents())
 
     def respondents(self) -> pd.DataFrame:
         """The population of cases: people who speak in a document and are not
         interviewers, with their attributes (unit: cases)."""
         with self.project.store.read() as conn:
             turns = turn_table(conn)
-        speaking = turns.loc[turns["role"].ne("interviewer") & turns["case"].notna(), "case"]
-        cases = self.project.cases()
-        return cases[cases["case"].isin(set(speaking))
-                     & cases["case_kind"].eq("person")].reset_index(drop=True)
+        return population.respondents(turns, self.project.cases())
 
     # -- themes ----------------------------------------------------------------------------
     def code_frequencies(self) -> pd.DataFrame:

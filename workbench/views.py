@@ -28,6 +28,7 @@ from workbench.analysis import cartography
 from workbench.analysis.codes import ancestors, code_frequencies, select_codes
 from workbench.analysis.groups import prevalence
 from workbench.analysis.matrix import matrix_coding, value_label
+from workbench.analysis.population import counted
 from workbench.analysis.words import tokens_in_spans
 from workbench.coding.extracts import apply_where, turn_table
 from workbench.errors import WorkbenchError
@@ -193,12 +194,13 @@ class CopilView:
         cases = project.cases()
         _check_pseudonyms(table, cases, speakers)
         profile = project.profile()
-        raw = project.extracts(status=ANALYSED)
+        population = project.analysis.respondents()
+        raw = counted(project.extracts(status=ANALYSED), population)
         columns = attribute_columns(profile, list(raw.columns))
         extracts = project.pseudonymise(_texts(_keep(raw, (*EXTRACT_COLUMNS, *columns)),
                                                profile, columns))
         renamed = {key: column for column, key in columns.items() if column != key}
-        people = project.analysis.respondents().rename(columns=renamed)
+        people = population.rename(columns=renamed)
         respondents = project.pseudonymise(_texts(_keep(people, ("case", *columns)),
                                                   profile, columns))
         territory = [k for k in (profile.key(r) for r in TERRITORY_ROLES) if k]

@@ -201,7 +201,13 @@ def _present(rows: pd.DataFrame, mine: pd.DataFrame, scope: str) -> pd.Series:
 def case_table(conn: Connection) -> pd.DataFrame:
     """Every case with its kind and attributes as columns, and the columns the study
     profile derives (age classes); unit: cases."""
-    return current_profile(conn).with_derived(raw_case_table(conn))
+    profile = current_profile(conn)
+    cases = profile.with_derived(raw_case_table(conn))
+    order = {key: i for i, key in enumerate(profile.keys(scope="case"))}
+    fixed = ["case_id", "case", "case_kind"]
+    rest = sorted((c for c in cases.columns if c not in fixed),
+                  key=lambda c: (order.get(c, len(order)), str(c)))
+    return cases[fixed + rest]  # the sheet's order, whatever the database returns
 
 
 def resolve_cases(links: pd.DataFrame, case_kinds: Mapping[int, str],
