@@ -55,7 +55,7 @@ def matrix_coding(extracts: pd.DataFrame, codes: pd.DataFrame, by: str, *,
     keys = select_codes(codes, rows)
     frame = _values(roll_up(extracts, codes, include_children=include_children), by,
                     split=split)
-    frame = frame[frame["tally"].isin(keys)]
+    frame = frame[frame["tally"].isin(keys) & frame[column].notna()]  # a unit to count
     counts = frame.groupby(["tally", by])[column].nunique().unstack(by, fill_value=0)
     ordered = sorted(counts.columns, key=lambda v: (v == MISSING, v))
     matrix = counts.reindex(index=keys, columns=ordered, fill_value=0).astype("int64")

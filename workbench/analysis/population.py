@@ -32,15 +32,14 @@ def respondents(turns: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def counted(codings: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
-    """`codings` with `case` emptied where it is not one of `population`'s cases (so
-    counts by case, and the attributes joined to the case, follow the same people)."""
+    """`codings` with `case` emptied where it is not one of `population`'s cases, so that
+    every count of distinct cases follows the same people (the coding itself still
+    counts, as a coding and for its document)."""
     if "case" not in codings.columns:
         return codings
-    inside = codings["case"].isin(set(population["case"]))
+    inside = codings["case"].isin(set(population["case"])) | codings["case"].isna()
     if inside.all():
         return codings
     out = codings.copy()
-    attribute_columns = [c for c in population.columns
-                         if c in out.columns and c not in ("case", "case_id", "case_kind")]
-    out.loc[~inside, ["case", *attribute_columns]] = None
+    out["case"] = out["case"].astype(object).where(inside, None)
     return out
