@@ -747,7 +747,25 @@ class Project:
         """A copy of any table (extracts, turns, KWIC…) with names replaced by pseudonyms
         and name-carrying columns dropped; the pseudonym table itself is never included."""
         table, protect = self._pseudonym_rules()
-        out, _dropped = pseudonymise_frame(frame, table, protect=protect)
+        out, _dropped = pseudonymise_frame(self._without_identifying(frame), table,
+                                           protect=protect)
+        return out
+
+    def _without_identifying(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """`frame` without the attributes the profile says name a person (the interviewer),
+        and with documents named by their reference, never by their file name."""
+        profile = self.profile()
+        keys = {a.key for a in profile.attributes if a.role == "interviewer"}
+        drop = [c for c in frame.columns
+                if c in keys or (isinstance(c, str) and c.split("_", 1)[-1] in keys
+                                 and c.split("_", 1)[0] in ("document", "case"))]
+        out = frame.drop(columns=drop)
+        if "document" in out.columns:
+            with self.store.read() as conn:
+                references = dict(conn.execute(select(s.documents.c.name,
+                                                      s.documents.c.reference)).all())
+            out = out.assign(document=[references.get(d, d) if isinstance(d, str) else d
+                                       for d in out["document"]])
         return out
 
     def name_spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:

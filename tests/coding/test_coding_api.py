@@ -51,8 +51,13 @@ def test_coding_outside_the_document_writes_nothing(project: Project) -> None:
 def test_unknown_document_and_code_have_clear_errors(project: Project) -> None:
     with pytest.raises(NotFoundError, match=r"no document 'E99'.*E01_fatima"):
         project.code("E99", 0, 5, "liens")
-    with pytest.raises(NotFoundError, match="no code 'liensss'"):
+    with pytest.raises(NotFoundError,
+                       match=r"pas de code « liensss ».*Vouliez-vous dire : « liens »"):
         project.code("E01_fatima", 0, 5, "liensss")
+    with pytest.raises(NotFoundError, match=r"« liens\.affectifs »"):
+        project.code("E01_fatima", 0, 5, "liens.affectif")  # a letter missing
+    with pytest.raises(NotFoundError, match=r"Voyez p\.codes"):
+        project.code("E01_fatima", 0, 5, "xyz")
 
 
 def test_codes_by_name_and_path(project: Project) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import uuid
@@ -87,9 +88,21 @@ def resolve_code(conn: Connection, ref: str | int) -> dict[str, Any]:
         raise NotFoundError(
             f"code name '{text}' is ambiguous: " + "; ".join(hits["path"])
             + ". Use its id (e.g. '" + hits.iloc[0]["key"] + "') or its full path.")
-    close = frame[frame["name"].str.casefold().str.contains(folded[:5], regex=False)]["key"]
-    hint = f" Did you mean: {', '.join(close.head(5))}?" if len(close) else ""
-    raise NotFoundError(f"no code '{text}' in the project's codebook.{hint}")
+    raise NotFoundError(f"pas de code « {text} » dans la grille du projet."
+                        + _did_you_mean(text, frame[frame["active"].astype(bool)]))
+
+
+def _did_you_mean(text: str, frame: pd.DataFrame) -> str:
+    """« Vouliez-vous dire … ? » with the codes closest to a mistyped id or name."""
+    keys = list(frame["key"])
+    by_name = {str(n).casefold(): k for n, k in zip(frame["name"], frame["key"], strict=True)}
+    close = difflib.get_close_matches(text, keys, n=3, cutoff=0.75)
+    close += [by_name[n] for n in difflib.get_close_matches(text.casefold(), list(by_name),
+                                                            n=3, cutoff=0.75)]
+    close = list(dict.fromkeys(close))[:3]
+    if not close:
+        return " Voyez p.codes() pour la liste des codes."
+    return " Vouliez-vous dire : " + ", ".join(f"« {k} »" for k in close) + " ?"
 
 
 def _active(conn: Connection, row: dict[str, Any]) -> dict[str, Any]:
