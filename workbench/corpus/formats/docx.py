@@ -63,37 +63,21 @@ _TODO = ("ouvrez-le dans Word ou LibreOffice, enregistrez-le à nouveau en .docx
          "et importez-le ; s'il ne vient pas d'une source sûre, ne l'importez pas")
 
 
-def _walk_text(el: Any, out: list[str]) -> None:
-    for child in el:
-        tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP:
-            continue
-        if tag == _W + "t":
-            out.append(child.text or "")
-        elif tag == _W + "tab":
-            out.append("\t")
-        elif tag in _BREAKS:
-            out.append("\n")
-        elif tag == _W + "noBreakHyphen":
-            out.append("-")
-        else:
-            _walk_text(child, out)
-
-
 def _text(el: Any) -> str:
     out: list[str] = []
-    _walk_text(el, out)
+    _runs(el, None, out)
     return "".join(out)
 
 
-def _runs(el: Any, runs: list[tuple[Any, str]], out: list[str]) -> None:
-    """Collect the paragraph's runs with their text, and its whole text, in one walk
-    (the text is the runs' text, plus any text element found outside a run)."""
+def _runs(el: Any, runs: list[tuple[Any, str]] | None, out: list[str]) -> None:
+    """Collect an element's text into `out` and, when `runs` is a list, the paragraph's
+    runs with their text, in one walk (the text is the runs' text, plus any text
+    element found outside a run)."""
     for child in el:
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP:
             continue
-        if tag == _W + "r":
+        if tag == _W + "r" and runs is not None:
             text = _text(child)
             runs.append((child, text))
             out.append(text)
