@@ -13,6 +13,7 @@ from workbench.project import Project
 CODEBOOK = Path("codebooks/diaspora_souss_massa.yaml")
 CORPUS = Path("corpora/demo")
 CODINGS = CORPUS / "codages_demo.yaml"
+PROFILE = CORPUS / "profil.yaml"
 
 
 def build_demo(root: Path, project_dir: Path, *, progress: bool = True) -> Project:
@@ -23,6 +24,7 @@ def build_demo(root: Path, project_dir: Path, *, progress: bool = True) -> Proje
     project.load_codebook(root / CODEBOOK)
     project.import_corpus(root / CORPUS, attributes=root / CORPUS / "attributes.xlsx",
                           progress=progress)
+    project.load_profile(root / PROFILE)  # the demo's labels and roles, as a study keeps them
     rows = yaml.safe_load((root / CODINGS).read_text(encoding="utf-8"))
     project.code_many(rows, progress=progress)
     project.autocode(progress=progress)

@@ -1,4 +1,8 @@
-"""French labels for the columns and values users read in exports, charts and apps."""
+"""French labels for the columns and values users read in exports, charts and apps.
+
+The workbench's own columns have fixed labels; a study's attributes get theirs from its
+profile (the demo's are in corpora/demo/profil.yaml), guessed from the column name.
+"""
 
 from __future__ import annotations
 
@@ -22,28 +26,6 @@ COLUMN_LABELS = {
     "reviewed_by": "Revu par",
     "reviewed_at": "Revu le",
     "review_comment": "Commentaire de revue",
-    "genre": "Genre",
-    "age": "Âge",
-    "tranche_age": "Tranche d'âge",
-    "generation": "Génération",
-    "region_residence": "Région de résidence",
-    "pays_residence": "Pays de résidence",
-    "province_origine": "Province d'origine",
-    "commune_origine": "Commune d'origine",
-    "type_organisation": "Type d'organisation",
-    "organisation": "Organisation",
-    "role": "Rôle",
-    "langue_entretien": "Langue de l'entretien",
-    "langue": "Langue",
-    "enqueteur": "Enquêteur·rice",
-    "annee_creation": "Année de création",
-    "nombre_membres": "Nombre de membres",
-    "domaines": "Domaines d'action",
-    "partenaires_souss_massa": "Partenaires dans le Souss-Massa",
-    "femmes_gouvernance": "Femmes dans la gouvernance",
-    "jeunes_gouvernance": "Jeunes dans la gouvernance",
-    "date": "Date",
-    "lieu": "Lieu",
     "name": "Nom",
     "path": "Chemin",
     "description": "Description",
@@ -100,6 +82,15 @@ ACCENTED_WORDS = {
 }
 
 
+# The preposition French puts before a noun completing another ("année de création",
+# "province d'origine"), for column names made of two words.
+COMPLEMENTS = {
+    "creation": "de ", "naissance": "de ", "residence": "de ", "origine": "d'",
+    "entretien": "de l'", "organisation": "d'", "age": "d'", "membres": "de ",
+    "action": "d'", "activite": "d'", "structure": "de la ", "association": "de l'",
+}
+
+
 def column_label(column: object) -> str:
     """The French header for a column key; unknown keys read as words, with the accents
     column names usually lose ("lieu_naissance" → "Lieu naissance", "diplome" →
@@ -110,6 +101,8 @@ def column_label(column: object) -> str:
     if text.isupper() and (len(text) > 3 or text.lower() in ACCENTED_WORDS):
         text = text.lower()  # a sheet in capitals: "DIPLÔME" → "Diplôme" (not "CSP")
     words = text.replace("_", " ").strip().split(" ")
+    if len(words) == 2 and words[1] in COMPLEMENTS:  # "annee_creation" → "année de création"
+        words = [words[0], COMPLEMENTS[words[1]] + ACCENTED_WORDS.get(words[1], words[1])]
     words = [ACCENTED_WORDS.get(w, w) if w.islower() else w for w in words]
     joined = " ".join(words)
     return joined[:1].upper() + joined[1:]
