@@ -7,10 +7,13 @@ test module). Both fixtures give the project's folder: open it with
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from study_projects import SHARED_DATA, build_random_project, build_real_project
+
+from workbench import Project
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +29,17 @@ def real_project_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def random_project_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Random attribute names, no gender or territory attribute, two English documents."""
     return build_random_project(tmp_path_factory.mktemp("etude_aleatoire"))
+
+
+@pytest.fixture
+def real(real_project_path: Path) -> Iterator[Project]:
+    """The real-material project, open (read it, do not change it)."""
+    with Project.open(real_project_path) as p:
+        yield p
+
+
+@pytest.fixture
+def rand(random_project_path: Path) -> Iterator[Project]:
+    """The random-attribute project, open (read it, do not change it)."""
+    with Project.open(random_project_path) as p:
+        yield p

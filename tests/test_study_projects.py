@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -31,18 +30,6 @@ BASE = ("case_id", "case", "case_kind")
 ENGLISH_WORDS = {"the", "and", "to", "of", "i", "is", "we", "my", "in", "it", "you"}
 FRENCH_WORDS = {"le", "la", "les", "et", "de", "je", "est", "un", "une", "des", "on", "vous"}
 FILLERS = {"euh", "ben", "ouais", "hm", "bah"}
-
-
-@pytest.fixture
-def real(real_project_path: Path) -> Iterator[Project]:
-    with Project.open(real_project_path) as p:
-        yield p
-
-
-@pytest.fixture
-def rand(random_project_path: Path) -> Iterator[Project]:
-    with Project.open(random_project_path) as p:
-        yield p
 
 
 def stored_attribute_names(p: Project) -> set[str]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from workbench import Project
@@ -12,18 +9,6 @@ from workbench import notebook_study as ns
 from workbench.errors import WorkbenchError
 
 pytest_plugins = ["study_fixtures"]
-
-
-@pytest.fixture
-def rand(random_project_path: Path) -> Iterator[Project]:
-    with Project.open(random_project_path) as p:
-        yield p
-
-
-@pytest.fixture
-def real(real_project_path: Path) -> Iterator[Project]:
-    with Project.open(real_project_path) as p:
-        yield p
 
 
 def test_ready_says_why_a_section_is_skipped(capsys: pytest.CaptureFixture[str]) -> None:
