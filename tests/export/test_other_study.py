@@ -61,7 +61,8 @@ def table_rows(path: Path) -> list[list[str]]:
 def test_people_met_shows_the_studys_own_attributes(study: Project, word: Path) -> None:
     rows = table_rows(word)
     assert rows[0] == ["Pseudonyme", "Sexe", "Âge", "Ville", "Diplôme", "Profession",
-                       "Fonction", "Référent", "Lieu entretien", "Date entretien", "Document"]
+                       "Fonction", "Référent", "Lieu de l'entretien", "Date de l'entretien",
+                       "Document"]
     profile = study.profile()
     keys = ["sexe", "age", "ville", "diplome", "profession", "fonction", "referent"]
     assert rows[0][1:8] == [profile.label(k) for k in keys]
@@ -130,7 +131,7 @@ def test_fiche_signaletique_from_the_roles(study: Project, tmp_path: Path) -> No
     report = export_fiches_signaletiques(study, tmp_path / "fiches")
     document = Document(str(report.documents[0]))
     fields = [(r.cells[0].text, r.cells[1].text) for r in document.tables[0].rows]
-    assert fields == [("Type structure", "association"), ("Implantation", "Grenoble"),
+    assert fields == [("Type de structure", "association"), ("Implantation", "Grenoble"),
                       ("Secteurs", "sport\u202f; jeunesse"), ("Année de création", "1987")]
     table = study.pseudonyms().set_index("real")["pseudonym"]
     items = [(p.style.name, p.text) for p in document.paragraphs]
@@ -142,7 +143,7 @@ def test_fiche_signaletique_from_the_roles(study: Project, tmp_path: Path) -> No
     assert f"{table['Martine Dufour']} y venait aussi" in text
     assert "Club sportif des Eaux-Claires" in text  # the organisation is the fiche's subject
     frame = pd.read_excel(report.table, dtype=str)
-    assert list(frame.columns[:5]) == ["Organisation", "Type structure", "Implantation",
+    assert list(frame.columns[:5]) == ["Organisation", "Type de structure", "Implantation",
                                        "Secteurs", "Année de création"]
 
 

@@ -14,7 +14,7 @@ import yaml
 from openpyxl import load_workbook
 
 from workbench import CodingError, Project
-from workbench.demo import CODEBOOK, CODINGS, CORPUS
+from workbench.demo import CODEBOOK, CODINGS, CORPUS, PROFILE
 
 ROOT = Path(__file__).resolve().parents[2]
 VOLATILE = ["created_at", "updated_at", "imported_at", "reviewed_at"]
@@ -35,6 +35,7 @@ def pg_demo(pg_server, demo: Project,  # type: ignore[no-untyped-def]
         project.load_codebook(ROOT / CODEBOOK)
         project.import_corpus(ROOT / CORPUS, attributes=ROOT / CORPUS / "attributes.xlsx",
                               progress=False)
+        project.load_profile(ROOT / PROFILE)
         project.code_many(yaml.safe_load((ROOT / CODINGS).read_text(encoding="utf-8")))
         project.autocode(progress=False)
         project.propose_pseudonyms()

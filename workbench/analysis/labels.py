@@ -87,7 +87,7 @@ ACCENTED_WORDS = {
 COMPLEMENTS = {
     "creation": "de ", "naissance": "de ", "residence": "de ", "origine": "d'",
     "entretien": "de l'", "organisation": "d'", "age": "d'", "membres": "de ",
-    "action": "d'", "activite": "d'", "structure": "de la ", "association": "de l'",
+    "action": "d'", "activite": "d'", "structure": "de ", "association": "d'",
 }
 
 
