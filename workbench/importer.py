@@ -21,7 +21,7 @@ from workbench.corpus.model import ParsedDocument
 from workbench.corpus.roles import INTERVIEWER, RESPONDENT
 from workbench.errors import CodingError, WorkbenchError
 from workbench.nlp.languages import UNDETERMINED, detect_language, normalise_language
-from workbench.nlp.scripts import script_of
+from workbench.nlp.scripts import script_of, turn_scripts
 from workbench.profile.stored import (
     current_profile,
     declare_speaker_role,
@@ -235,12 +235,12 @@ def _reanchor_codings(conn: Connection, doc_id: int, old: str, new: str, name: s
 
 
 def _write_turns(conn: Connection, doc_id: int, parsed: ParsedDocument) -> int:
+    scripts = turn_scripts([parsed.text[t.start:t.end] for t in parsed.turns])
     rows = [
         {"document_id": doc_id, "idx": i, "speaker": t.speaker, "role": t.role,
          "start": t.start, "end": t.end, "t_start": t.t_start, "t_end": t.t_end,
-         "section": t.section, "overlap": t.overlap,
-         "script": script_of(parsed.text[t.start:t.end])}
-        for i, t in enumerate(parsed.turns)
+         "section": t.section, "overlap": t.overlap, "script": script}
+        for i, (t, script) in enumerate(zip(parsed.turns, scripts, strict=True))
     ]
     if rows:
         conn.execute(s.turns.insert(), rows)

@@ -7,8 +7,11 @@ import time
 import pytest
 
 from workbench.errors import WorkbenchError
+from workbench.nlp import languages
 from workbench.nlp.cache import DocCache
 from workbench.nlp.languages import (
+    QUICK_CHARS,
+    QUICK_PIECES,
     SAMPLE_CHARS,
     LanguageError,
     detect_language,
@@ -81,6 +84,54 @@ def test_a_long_text_is_sampled_over_its_whole_length_and_quickly() -> None:
     started = time.perf_counter()
     assert detect_language(FRENCH * 5000) == "fr"
     assert time.perf_counter() - started < 1.0
+
+
+def _as_before(monkeypatch: pytest.MonkeyPatch, text: str) -> str | None:
+    """The language the whole sample gives, as before long texts were first read quickly."""
+    with monkeypatch.context() as patch:
+        patch.setattr(languages, "QUICK_MIN_CHARS", 10**12)
+        return detect_language(text)
+
+
+ENGLISH_FRENCH_LABELS = "".join(f"Enquêtrice : {line.split(': ', 1)[-1]}\n"
+                                for line in ENGLISH.splitlines())
+GREETINGS = "Fatima : On dit السلام عليكم au village, et الله يرحم الوالدين.\n"
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    (FRENCH * 100, "fr"), (ENGLISH * 100, "en"), (SPANISH * 80, "es"), (ARABIC * 60, "ar"),
+    (ENGLISH_FRENCH_LABELS * 100, "en"),  # an English interview is not read as French
+    ((FRENCH + GREETINGS) * 100, "fr"),  # Arabic greetings in a French interview
+])
+def test_a_long_transcript_in_one_language_is_read_in_short_pieces(
+        text: str, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[int] = []
+    real = languages.detector()
+
+    class Spy:
+        def compute_language_confidence_values(self, piece: str) -> object:
+            read.append(len(piece))
+            return real.compute_language_confidence_values(piece)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(languages, "detector", Spy)
+        assert detect_language(text) == code
+    assert len(text) > 10_000 and sum(read) <= QUICK_CHARS  # not the 20,000 of the sample
+    assert len(read) in (0, QUICK_PIECES)  # Arabic letters: decided without lingua
+    assert _as_before(monkeypatch, text) == code
+
+
+@pytest.mark.parametrize("text", [
+    FRENCH * 40 + ENGLISH * 30 + FRENCH * 40,  # a French interview with an English passage
+    ENGLISH * 40 + FRENCH * 30 + ENGLISH * 40,
+    FRENCH * 60 + ARABIC * 60,
+    (FRENCH + ENGLISH) * 60,  # one language, then the other, turn after turn
+    FRENCH * 2500 + ENGLISH * 2500,
+])
+def test_a_long_mixed_transcript_is_decided_on_the_whole_sample_as_before(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert languages._quick_language(text) is None  # the pieces disagree: read the sample
+    assert detect_language(text) == _as_before(monkeypatch, text)
 
 
 def test_codes_are_checked_and_names_are_french() -> None:

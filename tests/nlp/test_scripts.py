@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from workbench.nlp.scripts import script_of, spans_by_script, turn_scripts
+from workbench.nlp.scripts import letter_counts, script_of, spans_by_script, turn_scripts
 
 
 @pytest.mark.parametrize(("text", "script"), [
@@ -54,3 +54,16 @@ def test_a_word_mixing_scripts_is_split() -> None:
 def test_turn_scripts() -> None:
     assert turn_scripts(["Oui.", "نعم", "", "ⵢⴰⵀ Oui mais non, vraiment pas"]) == \
         ["latin", "arabic", "none", "mixed"]
+
+
+def test_turn_scripts_of_latin_only_texts_are_their_scripts() -> None:
+    texts = ["Oui.", "", "12:30 !", "Éé", "à ²", "Ça va, naïf ? Ḍaḍa aɣrum", "½ × 2"]
+    assert turn_scripts(texts) == [script_of(t) for t in texts] == \
+        ["latin", "none", "none", "latin", "latin", "latin", "none"]
+
+
+def test_letters_are_counted_by_script_in_order_of_appearance() -> None:
+    assert letter_counts("Été, ⴰⵣⵓⵍ ! مرحبا 2019") == {"latin": 3, "tifinagh": 4, "arabic": 5}
+    assert list(letter_counts("ⴰ é ب")) == ["tifinagh", "latin", "arabic"]
+    assert letter_counts("naïve") == {"latin": 5} and letter_counts("12 ²") == {}
+    assert script_of("ab اب") == "latin" and script_of("اب ab") == "arabic"  # ties: first

@@ -17,6 +17,13 @@ letters (Tifinagh…) or too short, or on which lingua hesitates, is
 undetermined. An undetermined document is treated as French, the default
 study language (:func:`effective_language`).
 
+A long text is first read quickly: :data:`QUICK_PIECES` short pieces
+(:data:`QUICK_CHARS` characters in all) spread over it, each given to lingua
+on its own. When they are (nearly) all in Latin letters and lingua is sure
+that each is in the same language, that is the text's language; otherwise
+(a mixed document, a passage in another language or script, a piece lingua
+hesitates on) the whole sample of :data:`SAMPLE_CHARS` decides, as above.
+
 lingua is imported on first detection only, so ``import workbench`` stays light;
 the detector is built once, in high-accuracy mode, without preloading its
 models (each language's models load the first time they are needed).
@@ -39,6 +46,13 @@ UNDETERMINED = "und"
 DETECTED = ("fr", "en", "ar", "es", "it", "de", "nl", "pt")
 SAMPLE_CHARS = 20_000
 SAMPLE_PIECES = 10
+# The quick reading of a text longer than QUICK_MIN_CHARS: pieces, characters in all,
+# share of Latin letters and lingua's confidence each piece needs.
+QUICK_MIN_CHARS = 6_000
+QUICK_PIECES = 10
+QUICK_CHARS = 3_000
+QUICK_LATIN = 0.9
+QUICK_CONFIDENCE = 0.9
 # Fewer letters than this (after labels and markup are removed): undetermined.
 MIN_LETTERS = 60
 # lingua's confidence of its first language (confidences sum to 1 over DETECTED).
@@ -92,10 +106,15 @@ def detect_language(text: str) -> str | None:
     None: fewer than :data:`MIN_LETTERS` letters, a text mostly in neither
     Latin nor Arabic letters, or lingua's confidence below
     :data:`MIN_CONFIDENCE`. A text mostly in Arabic letters is "ar".
+    A long text is first read quickly (:func:`_quick_language`).
     """
     if not isinstance(text, str) or not text.strip():
         return None
-    sample = _MARKUP.sub(" ", _LABEL.sub("", sample_text(text)))
+    if len(text) > QUICK_MIN_CHARS:
+        quick = _quick_language(text)
+        if quick is not None:
+            return quick
+    sample = _clean(sample_text(text))
     counts = letter_counts(sample)
     letters = sum(counts.values())
     if letters < MIN_LETTERS:
@@ -107,7 +126,37 @@ def detect_language(text: str) -> str | None:
     values = detector().compute_language_confidence_values(_NOT_LATIN.sub(" ", sample))
     if not values or values[0].value < MIN_CONFIDENCE:
         return None
-    return values[0].language.iso_code_639_1.name.lower()
+    return _code(values[0].language)
+
+
+def _quick_language(text: str) -> str | None:
+    """The language every one of :data:`QUICK_PIECES` short pieces spread over the text
+    is in, when the pieces are mostly Latin letters and lingua is sure of each; None
+    (undecided: read the whole sample) otherwise, as soon as two pieces differ."""
+    pieces = [_clean(piece) for piece in sample_pieces(text, size=QUICK_CHARS,
+                                                       pieces=QUICK_PIECES)]
+    counts = letter_counts("".join(pieces))
+    letters = sum(counts.values())
+    if letters < MIN_LETTERS * QUICK_PIECES or counts.get("latin", 0) < QUICK_LATIN * letters:
+        return None
+    found = None
+    for piece in pieces:
+        values = detector().compute_language_confidence_values(_NOT_LATIN.sub(" ", piece))
+        if not values or values[0].value < QUICK_CONFIDENCE \
+                or found not in (None, values[0].language):
+            return None
+        found = values[0].language
+    return _code(found) if found is not None else None
+
+
+def _clean(text: str) -> str:
+    """The text without speaker labels, timestamps and bracketed markup."""
+    return _MARKUP.sub(" ", _LABEL.sub("", text))
+
+
+def _code(language: Any) -> str:
+    """The ISO 639-1 code of a lingua language, in lower case."""
+    return str(language.iso_code_639_1.name.lower())
 
 
 def sample_text(text: str, *, size: int = SAMPLE_CHARS, pieces: int = SAMPLE_PIECES) -> str:
@@ -115,8 +164,14 @@ def sample_text(text: str, *, size: int = SAMPLE_CHARS, pieces: int = SAMPLE_PIE
 
     Windows start after a space and end before one, so no word is cut.
     """
+    return "\n".join(sample_pieces(text, size=size, pieces=pieces))
+
+
+def sample_pieces(text: str, *, size: int = SAMPLE_CHARS,
+                  pieces: int = SAMPLE_PIECES) -> list[str]:
+    """The windows of :func:`sample_text`, one string each ([text] when it is short)."""
     if len(text) <= size:
-        return text
+        return [text]
     width = size // pieces
     step = (len(text) - width) / max(pieces - 1, 1)
     parts = []
@@ -128,7 +183,7 @@ def sample_text(text: str, *, size: int = SAMPLE_CHARS, pieces: int = SAMPLE_PIE
             start = space + 1 if space >= 0 else start
         space = text.rfind(" ", start, end)
         parts.append(text[start:space if space > start else end])
-    return "\n".join(parts)
+    return parts
 
 
 @lru_cache(maxsize=1)

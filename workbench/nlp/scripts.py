@@ -15,6 +15,7 @@ see :data:`MIXED_MIN_SHARE`), ``"none"`` (no letter at all).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
@@ -32,6 +33,8 @@ MIXED_MIN_LETTERS = 3
 
 _WORD = re.compile(r"[^\W\d_]+")  # runs of letters (any script)
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 @lru_cache(maxsize=4096)
@@ -48,19 +51,39 @@ def char_script(char: str) -> str | None:
 
 
 def letter_counts(text: str) -> dict[str, int]:
-    """How many letters of each script the text holds."""
+    """How many letters of each script the text holds, scripts in order of first letter.
+
+    ASCII letters are counted by a regex, the other characters once per distinct
+    character (no loop over the letters in Python).
+    """
+    latin = sum(map(len, _ASCII_LETTERS.findall(text)))
     if text.isascii():
-        return {"latin": len(_ASCII_LETTER.findall(text))} if _ASCII_LETTER.search(text) else {}
-    counts: dict[str, int] = {}
-    for word in _WORD.findall(text):
-        if word.isascii():
-            counts["latin"] = counts.get("latin", 0) + len(word)
-            continue
-        for char in word:
-            name = char_script(char)
-            if name is not None:
-                counts[name] = counts.get(name, 0) + 1
+        return {"latin": latin} if latin else {}
+    counts = {"latin": latin} if latin else {}
+    for char, n in Counter(_NON_ASCII.findall(text)).items():
+        name = char_script(char)
+        if name is not None:
+            counts[name] = counts.get(name, 0) + n
+    if len(counts) > 1:  # the order of first appearance breaks ties in `script_of`
+        counts = dict(sorted(counts.items(), key=lambda item: _first_letter(text, item[0])))
     return counts
+
+
+def _first_letter(text: str, script: str) -> int:
+    """Where the first letter of `script` is in `text` (len(text) when there is none)."""
+    found = [text.find(char) for char in set(_NON_ASCII.findall(text))
+             if char_script(char) == script]
+    if script == "latin":
+        match = _ASCII_LETTER.search(text)
+        found += [match.start()] if match else []
+    return min(found, default=len(text))
+
+
+def only_latin_letters(text: str) -> bool:
+    """Whether every letter of the text (if any) is a Latin one: one pass in C, then
+    one look per distinct non-ASCII character."""
+    return text.isascii() or all(char_script(char) in ("latin", None)
+                                 for char in set(_NON_ASCII.findall(text)))
 
 
 def script_of(text: str) -> str:
@@ -105,5 +128,12 @@ def spans_by_script(text: str) -> list[tuple[int, int, str]]:
 
 
 def turn_scripts(texts: list[str]) -> list[str]:
-    """The script of each text (e.g. each speaker turn), in order."""
-    return [script_of(text) for text in texts]
+    """The script of each text (e.g. each speaker turn), in order.
+
+    When all the texts hold Latin letters only (most transcripts), each is
+    "latin" or "none" without counting its letters.
+    """
+    if not only_latin_letters("".join(texts)):
+        return [script_of(text) for text in texts]
+    return ["latin" if _ASCII_LETTER.search(text) or script_of(text) == "latin" else "none"
+            for text in texts]
