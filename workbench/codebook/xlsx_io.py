@@ -16,10 +16,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from workbench.atomic import atomic_output
 from workbench.codebook.model import Code, Codebook
 from workbench.codebook.yaml_io import load_bounded
 from workbench.corpus.sheets import workbook_tables
 from workbench.errors import CodebookError
+from workbench.export.xlsx_rows import abandon, style_template, write_only_cell
 
 # (attribute, French header written, other accepted headers)
 COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -47,55 +49,57 @@ _HEADERS = {_key(h): attr for attr, h, others in COLUMNS for h in (h, *others)}
 
 
 def write_xlsx(book: Codebook, path: str | Path) -> Path:
-    """Write the codebook as one styled sheet, codes in tree order."""
+    """Write the codebook as one styled sheet, codes in tree order; every text is a text
+    cell (never a formula), through the workbench's one XLSX cell writer."""
     path = Path(path)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "codes"
-    ws.append([h for _, h, _ in COLUMNS])
-    for code in book.ordered():
-        row: list[Any] = []
-        for attr, _, _ in COLUMNS:
-            if attr == "level":
-                row.append(book.depth(code.id) + 1)
-            elif attr == "rules":
-                row.append(_dump(code.rules) if code.rules else None)
-            elif attr == "replaces":
-                row.append("; ".join(code.replaces) or None)
-            else:
-                row.append(getattr(code, attr) or None)
-        ws.append(row)
-        if code.color:
-            cell = ws.cell(row=ws.max_row, column=9)
-            cell.fill = PatternFill("solid", fgColor=_rrggbb(code.color))
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="305496")
+    codes = book.ordered()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("codes")
     widths = [22, 18, 7, 32, 50, 40, 40, 40, 10, 40, 14, 38]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, even for text starting with '='
-    for row in ws.iter_rows(min_row=2):
-        level = row[2].value or 1
-        row[3].alignment = Alignment(wrap_text=True, vertical="top", indent=2 * (level - 1))
-        if level == 1:
-            row[3].font = Font(bold=True)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(codes) + 1}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
+    header = style_template(ws, font=Font(bold=True, color="FFFFFF"),
+                            fill=PatternFill("solid", fgColor="305496"))
+    body = style_template(ws, alignment=Alignment(wrap_text=True, vertical="top"))
+    ws.append([write_only_cell(ws, h, header) for _, h, _ in COLUMNS])
+    for code in codes:
+        level = book.depth(code.id) + 1
+        cells = []
+        for attr, _, _ in COLUMNS:
+            if attr == "level":
+                value: Any = level
+            elif attr == "rules":
+                value = _dump(code.rules) if code.rules else None
+            elif attr == "replaces":
+                value = "; ".join(code.replaces) or None
+            else:
+                value = getattr(code, attr) or None
+            cells.append(write_only_cell(ws, value, body))
+        name = cells[3]
+        if name is not None:
+            name.alignment = Alignment(wrap_text=True, vertical="top", indent=2 * (level - 1))
+            if level == 1:
+                name.font = Font(bold=True)
+        if code.color and cells[8] is not None:
+            cells[8].fill = PatternFill("solid", fgColor=_rrggbb(code.color))
+        ws.append(cells)
     info = wb.create_sheet("grille")
     for key, value in (("nom", book.name), ("description", book.description),
                        ("langue", book.language)):
-        info.append([key, value])
-    wb.save(path)
+        info.append([write_only_cell(info, key), write_only_cell(info, value)])
+    with atomic_output(path) as tmp:
+        try:
+            wb.save(tmp)
+        except BaseException:
+            abandon(wb)
+            raise
     return path
 
 

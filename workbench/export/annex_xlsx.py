@@ -11,7 +11,6 @@ and written to a temporary file renamed at the end: a failure leaves no half fil
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,16 +21,24 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from workbench.analysis.groups import group_sizes
 from workbench.analysis.labels import STATUS_LABELS, column_label
 from workbench.atomic import write_atomically
 from workbench.errors import ExportError
-from workbench.export.safe_cells import EXCEL_CELL_LIMIT, csv_safe, excel_text
-from workbench.export.xlsx_rows import RowSource, data_rows, splice_rows
+from workbench.export.safe_cells import EXCEL_CELL_LIMIT, excel_text
+from workbench.export.tables import write_csv
+from workbench.export.xlsx_rows import (
+    RowSource,
+    abandon,
+    data_rows,
+    save_with_rows,
+    style_template,
+    write_only_cell,
+)
 
 LAYOUTS = ("themes", "master")
 LEADING = ("reference", "document", "speaker")
@@ -184,15 +191,27 @@ def annex_table(extracts: pd.DataFrame, codes: pd.DataFrame,
     return out.reset_index(drop=True)
 
 
+def matrix_sheet_frame(matrix: pd.DataFrame, respondents: pd.DataFrame, by: str, *,
+                       split: str | None = None) -> pd.DataFrame:
+    """A code × group matrix (`matrix_coding`, unit: cases) as its annex sheet shows it:
+    each group's column headed with the group's size, « F (n = 12) ».
+
+    `respondents`: the population the analyses count (`analysis.population.respondents`,
+    ``project.analysis.respondents()``), so the sizes are those of the prevalence and of
+    the COPIL charts; a group without any respondent reads « (n = 0) ».
+    """
+    sizes = group_sizes(respondents, by, split=split)
+    out = matrix.rename(columns=lambda value: f"{value} (n = {int(sizes.get(value, 0))})")
+    out.columns.name = matrix.columns.name
+    return out
+
+
 class _Styles:
     """Cell templates whose style arrays are copied onto new cells (fast in write-only)."""
 
     def __init__(self, ws: Any) -> None:
         def template(**style: Any) -> WriteOnlyCell:
-            cell = WriteOnlyCell(ws)
-            for name, value in style.items():
-                setattr(cell, name, value)
-            return cell
+            return style_template(ws, **style)
 
         top = Alignment(vertical="top")
         self.header = template(font=Font(bold=True, color="FFFFFF"),
@@ -218,19 +237,9 @@ class _SheetWriter:
         """A cell holding `value` as text when it is text (never a formula); None for an
         empty value, which write-only sheets skip."""
         value = cell_value(value)
-        if value is None:
-            return None
-        cell = WriteOnlyCell(self.ws)
-        if isinstance(value, str):
-            if len(value) > EXCEL_CELL_LIMIT:
-                self.truncated += 1
-            cell._value = excel_text(ILLEGAL_CHARACTERS_RE.sub("", value))
-            cell.data_type = "s"  # text, even when it starts with = + - @
-        else:
-            cell.value = value
-        if style is not None:
-            cell._style = style._style  # shared: cells are never restyled once made
-        return cell
+        if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+            self.truncated += 1
+        return write_only_cell(self.ws, value, style)
 
     def height(self, row: int, points: float) -> None:
         """Set the height of the next row; write-only sheets read it as the row is written."""
@@ -354,28 +363,14 @@ def _table_sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> int:
     return sheet.truncated
 
 
-def _abandon(wb: Workbook) -> None:
-    """Close the streams of a workbook that failed half-way, so that nothing complains
-    later when they are collected; the temporary file is removed by the caller."""
-    for ws in wb.worksheets:
-        for stream in (getattr(ws, "_rows", None),
-                       getattr(getattr(ws, "_writer", None), "xf", None)):
-            if stream is not None:
-                with contextlib.suppress(Exception):
-                    stream.close()
-
-
 def write_annex_csv(table: pd.DataFrame, columns: Sequence[str], path: Path,
                     tables: Mapping[str, pd.DataFrame],
                     labels: Mapping[str, str] | None = None) -> list[Path]:
     """The master table as CSV for Excel (UTF-8 with BOM, formula-safe), and each extra
     table beside it as `<name>_<table>.csv`."""
     def csv(frame: pd.DataFrame, target: Path) -> None:
-        def write(tmp: Path) -> None:
-            out = frame.map(cell_value).map(csv_safe)
-            out.columns = [header_label(c, labels) for c in out.columns]
-            out.to_csv(tmp, index=False, encoding="utf-8-sig")
-        write_atomically(target, write)
+        write_csv(frame.map(cell_value), target,
+                  header=[header_label(c, labels) for c in frame.columns])
 
     csv(table[list(columns)], path)
     written = [path]
@@ -450,17 +445,13 @@ def write_annex(extracts: pd.DataFrame, codes: pd.DataFrame, summary: pd.DataFra
 
     def write(tmp: Path) -> None:
         wb = Workbook(write_only=True)
-        laid_out = tmp.with_suffix(".layout.xlsx")
         try:
             fill(wb)
-            wb.save(laid_out)
-            last = get_column_letter(len(columns))
-            splice_rows(laid_out, tmp, pending, last_column=dict.fromkeys(pending, last))
         except BaseException:
-            _abandon(wb)
+            abandon(wb)
             raise
-        finally:
-            laid_out.unlink(missing_ok=True)
+        last = get_column_letter(len(columns))
+        save_with_rows(wb, tmp, pending, last_column=dict.fromkeys(pending, last))
 
     write_atomically(path, write)
     return AnnexReport(path, sheets, len(table), truncated, heading[1:])

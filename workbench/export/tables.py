@@ -1,66 +1,120 @@
-"""Plain tables out: CSV for Excel (UTF-8 with BOM) and simple .xlsx sheets."""
+"""Tables out, formula-safe: CSV for Excel (UTF-8 with BOM) and simple .xlsx sheets.
+
+This is the writer every table of the workbench goes through (`write_table`: extracts,
+documents, cases, disagreements, fiches' tables, notebooks' exports); the cell rules
+(cleaning, the CSV apostrophe, text cells in XLSX) live in `workbench.export.safe_cells`
+and the fast XLSX rows in `workbench.export.xlsx_rows`. Files are written to a temporary
+file renamed at the end: a failure leaves the previous file in place.
+"""
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from workbench.export.safe_cells import csv_safe, excel_text
+from workbench.atomic import write_atomically
+from workbench.export.safe_cells import csv_safe, table_value
+from workbench.export.xlsx_rows import (
+    DATE_FORMATS,
+    abandon,
+    data_rows,
+    save_with_rows,
+    style_template,
+    write_only_cell,
+)
 
 if TYPE_CHECKING:
     from workbench.project import Project
 
+SHEET_TITLE = "donnees"
+
+
+def headers(frame: pd.DataFrame) -> list[str]:
+    """The column names as text (a tuple of a multi-level header joined by " / ")."""
+    return [" / ".join(map(str, c)) if isinstance(c, tuple) else str(c)
+            for c in frame.columns]
+
+
+def csv_cell(value: Any) -> str:
+    """The text of one CSV cell: empty for missing, formula-safe text (`csv_safe`),
+    numbers as Python prints them."""
+    kind = type(value)
+    if kind is str:
+        return csv_safe(value)
+    if kind is int or (kind is float and value - value == 0):  # finite numbers
+        return repr(value)
+    value = table_value(value)
+    if value is None:
+        return ""
+    return csv_safe(value if isinstance(value, str) else str(value))
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path,
+              header: Sequence[str] | None = None) -> Path:
+    """Write `frame` as CSV for Excel: UTF-8 with BOM, comma-separated, CRLF line ends,
+    cells with a line break quoted; every text cell (headers included) formula-safe.
+    `header`: the headers to write (default: the column names)."""
+    path = Path(path)
+    names = list(header) if header is not None else headers(frame)
+    rows = frame.astype(object).to_numpy().tolist()
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow([csv_cell(h) for h in names])
+            writer.writerows([csv_cell(v) for v in row] for row in rows)
+
+    return write_atomically(path, write)
+
+
+def write_xlsx(frame: pd.DataFrame, path: str | Path, title: str = SHEET_TITLE,
+               header: Sequence[str] | None = None) -> Path:
+    """Write `frame` as one sheet: bold header, frozen first row, text as text cells
+    (never formulas), numbers as numbers, dates as dates. `title`: the sheet's name
+    (31 characters at most); `header`: the headers (default: the column names)."""
+    path = Path(path)
+    names = list(header) if header is not None else headers(frame)
+    rows = frame.astype(object).to_numpy().tolist()  # `data_rows` converts each value
+    title = title[:31] or SHEET_TITLE
+
+    def write(tmp: Path) -> None:
+        wb = Workbook(write_only=True)
+        try:
+            ws = wb.create_sheet(title)
+            bold = style_template(ws, font=Font(bold=True))
+            dates = {kind: style_template(ws, number_format=fmt).style_id
+                     for kind, fmt in DATE_FORMATS.items()}
+            ws.freeze_panes = "A2"
+            ws.append([write_only_cell(ws, name, bold) for name in names])
+        except BaseException:
+            abandon(wb)
+            raise
+        styles = [0] * len(names)
+
+        def source() -> Iterable[str]:
+            return data_rows(rows, styles, date_styles=dates)
+
+        save_with_rows(wb, tmp, {title: (source, len(rows))},
+                       last_column={title: get_column_letter(max(1, len(names)))})
+
+    return write_atomically(path, write)
+
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a DataFrame to .csv (UTF-8 BOM, formula-safe) or .xlsx (text cells)."""
+    """Write a DataFrame to .xlsx (`write_xlsx`) or, for any other suffix, to CSV
+    (`write_csv`); the folder is created when missing."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".xlsx":
-        write_xlsx_sheet(frame, path)
-    else:
-        frame.map(csv_safe).to_csv(path, index=False, encoding="utf-8-sig")
-    return path
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def write_xlsx_sheet(frame: pd.DataFrame, path: Path, title: str = "donnees") -> Path:
-    """One sheet, bold header, frozen first row; strings are stored as text, never formulas."""
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([str(c) for c in frame.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row_number, row in enumerate(frame.itertuples(index=False), start=2):
-        for col_number, value in enumerate(row, start=1):
-            value = _cell(value)
-            cell = ws.cell(row=row_number, column=col_number)
-            if isinstance(value, str):
-                cell.value = excel_text(value)
-                cell.data_type = "s"
-            else:
-                cell.value = value
-    ws.freeze_panes = "A2"
-    wb.save(path)
-    return path
+        return write_xlsx(frame, path)
+    return write_csv(frame, path)
 
 
 def export_tables(project: Project, out: Path) -> list[Path]:

@@ -14,7 +14,7 @@ import yaml
 from workbench.atomic import atomic_output
 from workbench.codebook.yaml_io import load_bounded
 from workbench.errors import CodebookError, ProfileError
-from workbench.export.safe_cells import csv_safe
+from workbench.export.xlsx_rows import abandon, write_only_cell
 from workbench.profile.model import StudyProfile
 
 XLSX_COLUMNS = ("cle", "libelle", "type", "portee", "role", "valeurs", "classes", "jeunes")
@@ -87,17 +87,20 @@ def write_profile(profile: StudyProfile, path: str | Path) -> Path:
     if suffix == ".xlsx":
         from openpyxl import Workbook
 
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "profil"
-        sheet.append(list(XLSX_COLUMNS))
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("profil")
+        sheet.append([write_only_cell(sheet, name) for name in XLSX_COLUMNS])
         for row in profile.frame().itertuples(index=False):
             spec = profile.get(row.attribut)
-            sheet.append([csv_safe(v) for v in (row.attribut, row.libelle, row.type,
-                                                  row.portee, spec.role if spec else "",
-                                                  row.valeurs, row.classes, row.jeunes)])
+            sheet.append([write_only_cell(sheet, v) for v in (
+                row.attribut, row.libelle, row.type, row.portee, spec.role if spec else "",
+                row.valeurs, row.classes, row.jeunes)])
         with atomic_output(path) as tmp:
-            book.save(tmp)
+            try:
+                book.save(tmp)
+            except BaseException:
+                abandon(book)
+                raise
         return path
     raise ProfileError(f"{path.name} : écrivez le profil en .yaml ou en .xlsx.")
 
