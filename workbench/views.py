@@ -319,14 +319,19 @@ class CopilView:
 
     def kwic(self, extracts: pd.DataFrame, word: str, *, window: int = 60) -> pd.DataFrame:
         """Keyword in context in the (pseudonymised) extracts: each occurrence of a form
-        of the lemma of `word`, with reference and case."""
+        of the lemma of `word`, with reference and case.
+
+        An occurrence is listed once, however many codings cover it: a passage coded
+        with two codes, or a sentence coded inside a turn coded as a whole, gives one
+        line (see `_passage_positions`)."""
         words = self._words()
         lemmas = self.lemmas(word)
         lemma = word.strip().lower()
         forms = words[words["lemma"].isin(lemmas) & words["coding_id"].isin(extracts["coding_id"])]
         by_extract = forms.groupby("coding_id")["form"].agg(set)
         texts = dict(zip(extracts["coding_id"], extracts["text"], strict=True))
-        hits = []
+        positions = _passage_positions(extracts)
+        hits, seen = [], set()
         for coding_id in extracts["coding_id"]:  # in the extracts' order
             if coding_id not in by_extract.index:
                 continue
@@ -334,13 +339,18 @@ class CopilView:
             pattern = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, found),
                                                                 key=len, reverse=True))
                                  + r")(?!\w)", re.IGNORECASE)
-            hits += [{"document_id": coding_id, "start": m.start(), "end": m.end(),
-                      "lemma": lemma} for m in pattern.finditer(texts[coding_id])]
+            outer, offset = positions[coding_id]
+            for m in pattern.finditer(texts[coding_id]):
+                if (outer, offset + m.start()) in seen:
+                    continue  # the same occurrence, already found in another coding
+                seen.add((outer, offset + m.start()))
+                hits.append({"document_id": coding_id, "start": m.start(), "end": m.end(),
+                             "lemma": lemma})
         located = pd.DataFrame(hits, columns=["document_id", "start", "end", "lemma"])
         table = kwic(located, texts, lemma, window=window, keep=())
-        info = extracts.set_index("coding_id")[["reference", "case"]]
+        info = extracts.drop_duplicates("coding_id").set_index("coding_id")[["reference", "case"]]
         table = table.join(info, on="document_id")
-        return table[["reference", "case", "left", "keyword", "right"]]
+        return table[["reference", "case", "left", "keyword", "right"]].reset_index(drop=True)
 
     def _words(self) -> pd.DataFrame:
         if self.words is None:
@@ -459,6 +469,38 @@ def _check_pseudonyms(table: list[PseudonymEntry], cases: pd.DataFrame,
             "plusieurs personnes, par exemple) : les applications du COPIL ne montreraient "
             "pas que des pseudonymes. Donnez-leur un pseudonyme avec p.set_pseudonym(nom, "
             "pseudonyme) (voir p.propose_pseudonyms()), puis rouvrez l'application.")
+
+
+def _passage_positions(extracts: pd.DataFrame) -> dict[Any, tuple[Any, int]]:
+    """Coding id → (id of the outermost coding holding its text, offset of its text in
+    that coding's text), so that one place of a document has one key in every coding
+    covering it.
+
+    The view keeps no offsets (its texts are pseudonymised, their lengths differ from
+    the document's), so a coding is placed inside another of the same document and
+    reference (turn) whose text holds its text exactly once: the same passage coded
+    with two codes (offset 0), or a sentence coded inside its coded turn. A text found
+    twice in a longer one, or overlapping another without being inside it, keeps its
+    own key: its occurrences may then be listed twice, never dropped wrongly.
+    """
+    out: dict[Any, tuple[Any, int]] = {}
+    groups = extracts.groupby(["document", "reference"], sort=False, dropna=False)
+    for _, group in groups:
+        rows = sorted(zip(group["coding_id"], group["text"].astype(str), strict=True),
+                      key=lambda row: -len(row[1]))  # the longest texts first (stable)
+        placed: list[tuple[Any, str]] = []
+        for coding_id, text in rows:
+            if coding_id in out:
+                continue
+            out[coding_id] = (coding_id, 0)
+            for other, container in placed:
+                at = container.find(text)
+                if text and at >= 0 and container.find(text, at + 1) < 0:
+                    outer, offset = out[other]
+                    out[coding_id] = (outer, offset + at)
+                    break
+            placed.append((coding_id, text))
+    return out
 
 
 def _extract_words(tokens: pd.DataFrame, spans: pd.DataFrame, names: set[str]) -> pd.DataFrame:

@@ -35,10 +35,11 @@ def test_a_small_2x2_table_gets_fisher_and_a_warning(extracts: pd.DataFrame,
     tests = group_tests(prevalence(extracts, codes, respondents, "genre")).set_index("code")
     a = tests.loc["A"]
     assert a["counts"] == "F 2/2 ; H 1/2"
-    assert a["test"] == "Fisher exact"
+    assert a["test"] == "exact de Fisher"
     # raised/not × F/H = [[2, 1], [0, 1]]: P(2 among F) = P(1 among F) = 3/6, two-sided p = 1
     assert a["p_value"] == pytest.approx(1.0)
-    assert math.isinf(a["statistic"])
+    assert math.isinf(a["odds_ratio"])  # (2 × 1) / (1 × 0): no woman left it aside
+    assert math.isnan(a["chi2"])  # no chi-square was computed
     assert a["min_expected"] == 0.5
     assert "effectifs attendus < 5" in a["warning"]
 
@@ -50,10 +51,30 @@ def test_a_large_table_gets_a_chi_square_without_warning() -> None:
     # observed [[30, 10], [20, 40]], expected [[20, 20], [30, 30]]:
     # chi2 = 2 × 10²/20 + 2 × 10²/30 = 16.667, 1 d.f.
     assert row["test"] == "khi-deux"
-    assert row["statistic"] == pytest.approx(16.667, abs=1e-3)
+    assert row["chi2"] == pytest.approx(16.667, abs=1e-3)
+    assert math.isnan(row["odds_ratio"])  # Fisher did not run: no odds ratio
     assert row["p_value"] == pytest.approx(4.456e-5, rel=1e-3)
     assert row["min_expected"] == 20.0 and row["warning"] == ""
     assert row["counts"] == "F 30/50 ; H 10/50"
+
+
+def test_chi_square_and_odds_ratio_are_separate_columns() -> None:
+    """A Fisher row holds an odds ratio, a chi-square row a chi-square: never one column
+    holding the one or the other."""
+    table = pd.DataFrame({"code": ["S", "S", "T", "T"], "group": ["F", "H", "F", "H"],
+                          "cases_coded": [3, 1, 30, 10], "cases_in_group": [4, 4, 50, 50]})
+    tests = group_tests(table).set_index("code")
+    assert "statistic" not in tests.columns
+    assert list(tests.columns) == ["counts", "test", "chi2", "odds_ratio", "p_value",
+                                   "min_expected", "warning"]
+    # S: raised/not × F/H = [[3, 1], [1, 3]], expected 2 everywhere: Fisher,
+    # odds ratio (3 × 3) / (1 × 1) = 9 (odds 3:1 among women, 1:3 among men)
+    assert tests.loc["S", "test"] == "exact de Fisher"
+    assert tests.loc["S", "odds_ratio"] == pytest.approx(9.0)
+    assert math.isnan(tests.loc["S", "chi2"])
+    assert tests.loc["T", "test"] == "khi-deux"
+    assert tests.loc["T", "chi2"] == pytest.approx(16.667, abs=1e-3)
+    assert math.isnan(tests.loc["T", "odds_ratio"])
 
 
 def test_small_larger_tables_warn_and_degenerate_ones_are_not_tested() -> None:

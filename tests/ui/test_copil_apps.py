@@ -226,7 +226,7 @@ def test_dashboard_pages_through_the_extracts(served: Served, browser_page: Any)
 def word_hits(project: Project, extracts: pd.DataFrame, word: str) -> pd.DataFrame:
     """The tokens of lemma `word`, or of the lemma of a token written `word` (spaCy reads
     "puits" as "puit" or "puits"), inside each of `extracts`: one row per (extract, token),
-    from the project's tokens."""
+    from the project's tokens, with the token's document and start."""
     tokens = project.tokens(progress=False)
     lemmas = {word, *tokens.loc[tokens["lower"] == word, "lemma"]}
     hits = tokens[tokens["lemma"].isin(lemmas)]
@@ -236,13 +236,15 @@ def word_hits(project: Project, extracts: pd.DataFrame, word: str) -> pd.DataFra
         inside = hits[(hits["document"] == raw.at[cid, "document"])
                       & (hits["start"] >= raw.at[cid, "start"])
                       & (hits["end"] <= raw.at[cid, "end"])]
-        rows += [(cid, form) for form in inside["lower"]]
-    return pd.DataFrame(rows, columns=["coding_id", "form"])
+        rows += [(cid, form, doc, start) for form, doc, start in
+                 zip(inside["lower"], inside["document"], inside["start"], strict=True)]
+    return pd.DataFrame(rows, columns=["coding_id", "form", "document", "start"])
 
 
 def check_word_search(page: Any, project: Project, extracts: pd.DataFrame,
                       word: str) -> pd.DataFrame:
-    """The page shows exactly the extracts holding `word` and one KWIC line per token."""
+    """The page shows exactly the extracts holding `word` and one KWIC line per occurrence
+    (a token inside two codings, such as a passage coded with two codes, is one line)."""
     hits = word_hits(project, extracts, word)
     found = extracts[extracts["coding_id"].isin(set(hits["coding_id"]))]
     counts = api_counts(found)
@@ -250,7 +252,8 @@ def check_word_search(page: Any, project: Project, extracts: pd.DataFrame,
     assert shown_counts(page, keys) == {k: counts[k] for k in keys}
     assert table_rows(page, "wb-extraits") == api_rows(found)
     lines = table_rows(page, "wb-kwic")
-    assert len(lines) == shown_counts(page, ["occurrences"])["occurrences"] == len(hits)
+    occurrences = hits.drop_duplicates(["document", "start"])
+    assert len(lines) == shown_counts(page, ["occurrences"])["occurrences"] == len(occurrences)
     assert {line[3].lower() for line in lines} == set(hits["form"])
     assert {line[0] for line in lines} == set(found["reference"])
     assert_no_real_name(project, page.inner_text("body"))

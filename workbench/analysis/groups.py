@@ -14,12 +14,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from workbench.analysis.codes import MISSING, roll_up, select_codes
+from workbench.analysis.codes import MISSING, roll_up, select_codes, split_values
 from workbench.analysis.matrix import value_label
 from workbench.errors import WorkbenchError
 
 MIN_EXPECTED = 5  # Cochran's rule: below, the chi-square approximation is unreliable
 INTERVIEWERS = "enquêteur·rice"
+# The tests as a researcher reads them in the `test` column.
+FISHER = "exact de Fisher"
+CHI2 = "khi-deux"
+TEST_COLUMNS = ("code", "counts", "test", "chi2", "odds_ratio", "p_value", "min_expected",
+                "warning")
 
 
 def age_groups(frame: pd.DataFrame, *, column: str = "age", young_max: int = 35,
@@ -36,6 +41,23 @@ def age_groups(frame: pd.DataFrame, *, column: str = "age", young_max: int = 35,
     return out
 
 
+def group_sizes(respondents: pd.DataFrame, by: str, *, split: str | None = None) -> pd.Series:
+    """Respondents per value of `by` (unit: cases), each value labelled as a matrix
+    column is ("58", "oui", "(non renseigné)" for an empty one); `split`: separator of a
+    several-valued attribute, whose cases count in each of their values' groups.
+
+    `respondents`: the population of `analysis.population.respondents` (one row per
+    case), so a group's size counts those who never raised a theme too.
+    """
+    if by not in respondents.columns:
+        raise WorkbenchError(f"the respondents have no attribute '{by}'.")
+    groups = respondents[["case", by]].drop_duplicates("case")
+    groups = groups.assign(**{by: groups[by].map(value_label)})
+    if split:
+        groups = split_values(groups, by, split)
+    return groups.groupby(by)["case"].nunique().rename_axis("group").rename("cases")
+
+
 def prevalence(extracts: pd.DataFrame, codes: pd.DataFrame, respondents: pd.DataFrame,
                by: str, *, rows: Iterable[str] | None = None,
                include_children: bool = True) -> pd.DataFrame:
@@ -50,7 +72,7 @@ def prevalence(extracts: pd.DataFrame, codes: pd.DataFrame, respondents: pd.Data
     keys = select_codes(codes, rows)
     groups = respondents[["case", by]].drop_duplicates("case")
     groups = groups.assign(group=groups[by].map(value_label))[["case", "group"]]
-    sizes = groups.groupby("group")["case"].nunique()
+    sizes = group_sizes(respondents, by)
     frame = roll_up(extracts, codes, include_children=include_children)
     frame = frame[frame["tally"].isin(keys)].merge(groups, on="case", how="inner")
     coded = frame.groupby(["tally", "group"])["case"].nunique()
@@ -70,6 +92,11 @@ def group_tests(table: pd.DataFrame, *, skip: Iterable[str] = (MISSING,)) -> pd.
     warning when expected counts are under 5. Each row carries the counts
     ("F 5/9 ; H 2/8"): never a p-value without them. Groups in `skip`
     (unknown values) are left out.
+
+    Each test's own quantity has its own column, NaN where the other test ran:
+    `chi2`, the chi-square statistic; `odds_ratio`, Fisher's sample odds ratio:
+    the odds that a case of the first group of `counts` raised the theme over
+    the same odds in the second group (0 or inf when a count is zero).
     """
     records = []
     for code, rows in table.groupby("code", sort=False):
@@ -78,8 +105,9 @@ def group_tests(table: pd.DataFrame, *, skip: Iterable[str] = (MISSING,)) -> pd.
             rows["group"], rows["cases_coded"], rows["cases_in_group"], strict=True))
         observed = np.array([rows["cases_coded"].to_numpy(),
                              (rows["cases_in_group"] - rows["cases_coded"]).to_numpy()])
-        record = {"code": code, "counts": counts, "test": None, "statistic": np.nan,
-                  "p_value": np.nan, "min_expected": np.nan, "warning": ""}
+        record = {"code": code, "counts": counts, "test": None, "chi2": np.nan,
+                  "odds_ratio": np.nan, "p_value": np.nan, "min_expected": np.nan,
+                  "warning": ""}
         if observed.shape[1] < 2:
             record["warning"] = "un seul groupe : pas de comparaison possible"
         elif (observed.sum(axis=1) == 0).any():
@@ -91,19 +119,18 @@ def group_tests(table: pd.DataFrame, *, skip: Iterable[str] = (MISSING,)) -> pd.
             small = expected.min() < MIN_EXPECTED
             if observed.shape == (2, 2) and small:
                 result = stats.fisher_exact(observed)
-                record.update(test="Fisher exact", statistic=round(float(result.statistic), 3),
+                record.update(test=FISHER, odds_ratio=round(float(result.statistic), 3),
                               p_value=float(result.pvalue),
                               warning="effectifs attendus < 5 : test exact de Fisher")
             else:
                 result = stats.chi2_contingency(observed, correction=False)
-                record.update(test="khi-deux", statistic=round(float(result.statistic), 3),
+                record.update(test=CHI2, chi2=round(float(result.statistic), 3),
                               p_value=float(result.pvalue))
                 if small:
                     record["warning"] = ("effectifs attendus < 5 : khi-deux peu fiable, "
                                          "à lire comme indicatif")
         records.append(record)
-    out = pd.DataFrame(records, columns=["code", "counts", "test", "statistic", "p_value",
-                                         "min_expected", "warning"])
+    out = pd.DataFrame(records, columns=list(TEST_COLUMNS))
     out.attrs.update(unit="cases", by=table.attrs.get("by"))
     return out
 

@@ -7,6 +7,12 @@ profile (the demo's are in corpora/demo/profil.yaml), guessed from the column na
 from __future__ import annotations
 
 COLUMN_LABELS = {
+    "chi2": "Khi-deux (χ²)",
+    "odds_ratio": "Rapport des cotes (odds ratio)",
+    "p_value": "Valeur p",
+    "min_expected": "Effectif attendu minimal",
+    "counts": "Effectifs",
+    "warning": "Avertissement",
     "reference": "Référence",
     "document": "Document",
     "kind": "Type de document",
