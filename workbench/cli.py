@@ -167,7 +167,11 @@ def cmd_extracts(args: argparse.Namespace) -> None:
     shown = "tous les statuts" if statuses == "all" else ", ".join(
         STATUS_LABELS.get(x, x) for x in ([statuses] if isinstance(statuses, str) else statuses))
     print(f"Codages : {shown}.", file=sys.stderr)
-    if args.out:
+    if args.out and args.pseudonymise:
+        path = project.export_extracts(args.out, args.codes, where=_where(args.where),
+                                       status=statuses, names_reviewed=args.names_reviewed)
+        print(f"{len(frame)} extracts written to {path} (pseudonymised)")
+    elif args.out:
         print(f"{len(frame)} extracts written to {write_table(frame, args.out)}")
     else:
         cols = ["reference", "case", "speaker", "code", "text"]
@@ -175,6 +179,30 @@ def cmd_extracts(args: argparse.Namespace) -> None:
             cols.insert(4, "status")
         with_text = frame[cols].assign(text=frame["text"].str.slice(0, 90))
         print(with_text.to_string(index=False) if len(frame) else "No extract.")
+
+
+def _names_reviewed_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--names-reviewed", action="store_true",
+                   help="the list of possible names (workbench names) has been read: write "
+                        "even if some of them are in the output")
+
+
+def cmd_names(args: argparse.Namespace) -> None:
+    project = _open(args)
+    if args.load:
+        added, reviewed = project.load_name_review(args.load)
+        print(f"{added} pseudonyme(s) ajouté(s) ou changé(s), {reviewed} mot(s) déclaré(s) "
+              "relu(s).")
+    if args.not_a_name:
+        print(f"{project.review_names(args.not_a_name)} mot(s) déclaré(s) relu(s).")
+    candidates = project.name_candidates()
+    if candidates.empty:
+        print("Aucun nom de personne possible à relire.")
+        return
+    print(f"{len(candidates)} nom(s) de personne possible(s) à relire (usage interne : "
+          "ils contiennent des noms réels) :")
+    shown = candidates[["name", "source", "count", "documents", "example"]]
+    print(shown.to_string(index=False))
 
 
 def _statuses(given: Sequence[str] | None) -> str | list[str]:
@@ -198,7 +226,8 @@ def cmd_annex(args: argparse.Namespace) -> None:
     project = _open(args)
     out = Path(args.out)
     options = {"codes": args.codes, "where": _where(args.where) or None,
-               "status": args.status or "accepted", "pseudonymise": not args.real_names}
+               "status": args.status or "accepted", "pseudonymise": not args.real_names,
+               "names_reviewed": args.names_reviewed}
     if out.suffix.lower() == ".docx":
         print(f"Written: {project.export_word_annex(out, **options)}")
         return
@@ -211,11 +240,15 @@ def cmd_qdpx(args: argparse.Namespace) -> None:
     from workbench import Project
 
     if args.action == "export":
+        if args.sources_folder:
+            raise WorkbenchError("--sources-folder ne sert qu'à l'import : retirez-le pour "
+                                 "exporter.")
         report = _open(args).export_qdpx(args.file)
     else:
         if not args.project:
             raise WorkbenchError("say where to create the project: -p PATH or URL.")
-        project, report = Project.import_qdpx(args.file, args.project, coder=args.coder)
+        project, report = Project.import_qdpx(args.file, args.project, coder=args.coder,
+                                              sources_folder=args.sources_folder)
         args.opened.append(project)
     print(report)
 
@@ -383,7 +416,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="accepted (default) | suggested | rejected | all; repeatable")
     p.add_argument("--by", action="append", help="only codings by this coder")
     p.add_argument("--out", help="write to .csv (UTF-8 with BOM) or .xlsx instead of printing")
+    p.add_argument("--pseudonymise", action="store_true",
+                   help="with --out: names replaced, documents by reference, checked for "
+                        "real and unreviewed names before writing (for the COPIL)")
+    _names_reviewed_arg(p)
     p.set_defaults(func=cmd_extracts)
+
+    p = sub.add_parser("names", help="possible person names not in the pseudonym table, to "
+                                     "review before a pseudonymised export")
+    _project_arg(p)
+    p.add_argument("--not-a-name", action="append", default=[], metavar="WORD",
+                   help="declare a listed word reviewed and not a person's name; repeatable")
+    p.add_argument("--load", metavar="FILE.yaml",
+                   help="apply a review file (pseudonymes: / pas_des_noms:)")
+    p.set_defaults(func=cmd_names)
 
     p = sub.add_parser("annex", help="the annex of coded extracts for a report: .xlsx (one "
                                      "sheet per theme), .csv or .docx (Word)")
@@ -394,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--layout", default="themes", choices=["themes", "master"])
     p.add_argument("--real-names", action="store_true",
                    help="keep real names (internal use only; pseudonymised by default)")
+    _names_reviewed_arg(p)
     p.set_defaults(func=cmd_annex)
 
     p = sub.add_parser("qdpx", help="exchange with NVivo, ATLAS.ti, MAXQDA, QualCoder "
@@ -401,6 +448,9 @@ def build_parser() -> argparse.ArgumentParser:
     _project_arg(p)
     p.add_argument("action", choices=["export", "import"])
     p.add_argument("file", help="the .qdpx archive")
+    p.add_argument("--sources-folder", metavar="DIR",
+                   help="import: the only folder from which texts kept outside the archive "
+                        "(external sources) may be read; without it they are refused")
     p.set_defaults(func=cmd_qdpx)
 
     p = sub.add_parser("merge", help="merge a coder's copy (folder or .sqlite) into the "

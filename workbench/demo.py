@@ -7,13 +7,14 @@ from pathlib import Path
 
 import yaml
 
-from workbench.export.tables import export_tables, write_table
+from workbench.export.tables import export_tables
 from workbench.project import Project
 
 CODEBOOK = Path("codebooks/diaspora_souss_massa.yaml")
 CORPUS = Path("corpora/demo")
 CODINGS = CORPUS / "codages_demo.yaml"
 PROFILE = CORPUS / "profil.yaml"
+NAMES = CORPUS / "noms_relus.yaml"
 
 
 def build_demo(root: Path, project_dir: Path, *, progress: bool = True) -> Project:
@@ -29,6 +30,7 @@ def build_demo(root: Path, project_dir: Path, *, progress: bool = True) -> Proje
     project.code_many(rows, progress=progress)
     project.autocode(progress=progress)
     project.propose_pseudonyms()
+    project.load_name_review(root / NAMES)  # the names a researcher read before the exports
     return project
 
 
@@ -37,8 +39,7 @@ def write_demo_outputs(project: Project, folder: Path) -> list[Path]:
     extracts, the Excel and Word annexes, the fiches, a REFI-QDA archive, a word cloud."""
     exports = folder / "exports"
     written = export_tables(project, exports)
-    written.append(write_table(project.extracts(pseudonymise=True),
-                               exports / "extraits_pseudonymises_copil.csv"))
+    written.append(project.export_extracts(exports / "extraits_pseudonymises_copil.csv"))
     written.append(project.export_annex(exports / "annexe_extraits.xlsx",
                                         matrix="genre", cooccurrence="overlap").path)
     written.append(project.export_word_annex(exports / "annexe_extraits.docx"))

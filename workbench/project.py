@@ -31,20 +31,35 @@ from workbench.corpus.readers import SUPPORTED, read_document, same_names, turn_
 from workbench.errors import CorpusError, NotFoundError, WorkbenchError
 from workbench.export.annex import export_annex
 from workbench.export.annex_xlsx import AnnexReport
+from workbench.export.tables import write_table
+from workbench.name_check import (
+    Sensitive,
+    find_candidates,
+    refuse_leaks,
+    refuse_unreviewed,
+    review_table,
+    reviewed_names,
+    save_reviews,
+    sensitive_names,
+)
+from workbench.name_review_file import read_name_review
 from workbench.nlp.entities import entity_frame
 from workbench.nlp.kwic import kwic
-from workbench.nlp.languages import normalise_language
+from workbench.nlp.languages import effective_language, normalise_language
+from workbench.nlp.pipeline import model_for
+from workbench.nlp.pseudonyms import KINDS as ALL_NAME_KINDS
 from workbench.nlp.pseudonyms import (
     PseudonymEntry,
     fold,
-    leaks,
     name_spans,
     person_entities,
     pseudonymise_frame,
 )
 from workbench.nlp.sentiment import LANGUAGES as SENTIMENT_LANGUAGES
 from workbench.nlp.sentiment import sentiment_frame
+from workbench.nlp.tokens import FillerList
 from workbench.parsed import (
+    document_languages,
     document_texts,
     keep_languages,
     kwic_tokens,
@@ -80,8 +95,11 @@ if TYPE_CHECKING:
 
 # What `undo` takes back: coding work, the profile, roles, languages and references
 # (an import is undone with `revert(txn)`).
-UNDOABLE_ENTITIES = ("codings", "codes", "memos", "study_profiles", "speaker_roles")
+UNDOABLE_ENTITIES = ("codings", "codes", "memos", "study_profiles", "speaker_roles",
+                     "name_reviews")
 UNDOABLE_ACTIONS = ("set-language", "reference")
+# Columns that identify rows (a code's id, a status): never rewritten by pseudonymisation.
+IDENTIFIERS = ("code", "key", "parent", "origin", "status", "coder")
 
 
 def default_coder() -> str:
@@ -115,6 +133,7 @@ class Project:
         self.store = store
         self.coder = coder or default_coder()
         self.location = location
+        self._candidates: tuple[Any, pd.DataFrame] | None = None
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -567,22 +586,45 @@ class Project:
                                    reviewed_by=reviewed_by)
         return self.pseudonymise(frame) if pseudonymise else frame
 
+    def export_extracts(self, path: str | Path, codes: CodeSpec = None, *,
+                        where: Mapping[str, WhereValue] | None = None,
+                        status: str | Iterable[str] | None = "accepted",
+                        pseudonymise: bool = True, names_reviewed: bool = False,
+                        columns: Sequence[str] | None = None) -> Path:
+        """Write the selected extracts as a table (.csv or .xlsx, formula-safe), with all
+        their columns or `columns`.
+
+        Pseudonymised by default, and then written only when no real name and no
+        unreviewed possible name is left in it (`check_names`; `names_reviewed` once
+        `name_candidates()` has been read)."""
+        frame = self.extracts(codes, where=where, status=status, pseudonymise=pseudonymise)
+        if columns is not None:
+            frame = frame[[c for c in columns if c in frame.columns]]
+        if pseudonymise:
+            self.check_names(frame, f"Le tableau d'extraits {Path(path).name}",
+                             names_reviewed=names_reviewed)
+        return write_table(frame, path)
+
     def export_annex(self, path: str | Path, codes: CodeSpec = None, *,
                      where: Mapping[str, WhereValue] | None = None,
                      status: str | Iterable[str] = "accepted", layout: str = "themes",
                      attributes: Sequence[str] | None = None, pseudonymise: bool = True,
                      matrix: str | Sequence[str] | None = None,
                      cooccurrence: str | None = None,
-                     tables: Mapping[str, pd.DataFrame] | None = None) -> AnnexReport:
+                     tables: Mapping[str, pd.DataFrame] | None = None,
+                     names_reviewed: bool = False) -> AnnexReport:
         """The Excel annex (.xlsx, or .csv for the master table) of the selected extracts.
 
         A summary sheet links each code to its extracts; `layout` "themes" writes one
         sheet per top-level code, "master" one sheet; `matrix` (attribute names) and
-        `cooccurrence` (a scope) add analysis sheets; names are pseudonymised by default.
+        `cooccurrence` (a scope) add analysis sheets; names are pseudonymised by default,
+        and a pseudonymised annex is refused while a real name or an unreviewed possible
+        name would be in it (`names_reviewed=True` once `name_candidates()` is read).
         """
         return export_annex(self, path, codes, where=where, status=status, layout=layout,
                             attributes=attributes, pseudonymise=pseudonymise, matrix=matrix,
-                            cooccurrence=cooccurrence, tables=tables)
+                            cooccurrence=cooccurrence, tables=tables,
+                            names_reviewed=names_reviewed)
 
     def export_word_annex(self, path: str | Path, **options: Any) -> Path:
         """The Word annex: extracts by theme and sub-theme, and « Personnes rencontrées »
@@ -655,7 +697,7 @@ class Project:
         return self.review_coding(ids, "rejected", comment=comment)
 
     def review_coding(self, ids: int | Iterable[int], status: str, *,
-                      comment: str | None = None) -> int:
+                      comment: str | None = None, bulk: bool = False) -> int:
         """Set the status of codings as their reviewer, with an optional comment.
 
         Reviewer, date and comment show in extracts (`reviewed_by`, `reviewed_at`,
@@ -665,18 +707,21 @@ class Project:
         """
         with self.store.write(self.coder) as w:
             return set_review_status(w, [ids] if isinstance(ids, int) else ids, status,
-                                     comment=comment)
+                                     comment=comment, bulk=bulk)
 
     def review(self, action: str, *, rule: str | None = None, code: str | None = None,
                document: str | None = None) -> int:
-        """Accept or reject in bulk every pending suggestion of a rule, code or document."""
+        """Accept or reject in bulk every pending suggestion of a rule, code or document
+        (recorded as a bulk review: the rule report's precision leaves them out)."""
         if action not in ("accept", "reject"):
             raise WorkbenchError("review action is 'accept' or 'reject'.")
         ids = self.suggestions(rule=rule, code=code, document=document)["coding_id"].tolist()
-        return (self.accept if action == "accept" else self.reject)(ids)
+        return self.review_coding(ids, "accepted" if action == "accept" else "rejected",
+                                  bulk=True)
 
     def rule_report(self) -> pd.DataFrame:
-        """Per rule: suggestions, accepted, rejected, pending and precision so far."""
+        """Per rule: suggestions, accepted, rejected, pending, bulk decisions and the
+        precision of the suggestions reviewed one by one."""
         rules = rules_frame(stored_rules(self.store))
         with self.store.read() as conn:
             return rule_report(conn, rules)
@@ -743,12 +788,16 @@ class Project:
         table, protect = self._pseudonym_rules()
         return person_entities(document_texts(self.store), table, protect=protect)
 
-    def pseudonymise(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def pseudonymise(self, frame: pd.DataFrame, *,
+                     columns: Sequence[str] | None = None) -> pd.DataFrame:
         """A copy of any table (extracts, turns, KWIC…) with names replaced by pseudonyms
-        and name-carrying columns dropped; the pseudonym table itself is never included."""
+        and name-carrying columns dropped; the pseudonym table itself is never included.
+        `columns`: the text columns to replace names in (default: the usual text columns:
+        text, quote, speaker, case, memo…; another column holding a name is dropped)."""
         table, protect = self._pseudonym_rules()
+        options = {"columns": tuple(columns)} if columns is not None else {}
         out, _dropped = pseudonymise_frame(self._without_identifying(frame), table,
-                                           protect=protect)
+                                           protect=protect, keep=IDENTIFIERS, **options)
         return out
 
     def _without_identifying(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -776,11 +825,84 @@ class Project:
             return [[] for _ in texts]
         return [name_spans(text, table, protect=protect) for text in texts]
 
-    def leaks(self, shown: pd.DataFrame | str) -> list[str]:
-        """Real names of the pseudonym table still present in a table or text (for checks;
-        the result holds real names: assert on it, never display or log it)."""
-        table, protect = self._pseudonym_rules()
-        return leaks(shown, table, protect=protect)
+    def leaks(self, shown: pd.DataFrame | str | Iterable[str]) -> list[str]:
+        """Real names still present in a table or text: those of the pseudonym table,
+        name-like speaker labels, person cases and name-like words of the file names (for
+        checks; the result holds real names: assert on it, never display or log it)."""
+        return self._sensitive().leaks(shown)
+
+    def _sensitive(self, kinds: Iterable[str] = ALL_NAME_KINDS,
+                   protect: Iterable[str] = ()) -> Sensitive:
+        with self.store.read() as conn:
+            return sensitive_names(conn, kinds=kinds, protect=protect)
+
+    def name_candidates(self) -> pd.DataFrame:
+        """Possible person names in the texts that the project does not know yet (spaCy
+        person entities and capitalised words, see `name_check.py`), to review before a
+        pseudonymised export: name, source, count, documents (references), example.
+        Give a pseudonym to those that name a person (`set_pseudonym`) and declare the
+        others reviewed (`review_names`). Holds real names: for the researcher only."""
+        with self.store.read() as conn:
+            state = (conn.execute(select(func.max(s.events.c.id))).scalar(),
+                     conn.execute(select(func.count()).select_from(s.documents)).scalar())
+        if self._candidates is not None and self._candidates[0] == state:
+            return self._candidates[1].copy()
+        texts = document_texts(self.store)
+        languages = document_languages(self.store)
+        by_model: dict[str, dict[int, str]] = {}
+        for key, text in texts.items():  # a language without a model: capitals only
+            model = model_for(languages.get(key))
+            if model is not None:
+                by_model.setdefault(model, {})[key] = text
+        parsed = {}
+        for model, some in by_model.items():
+            parsed.update(parse_documents(self.store, self.location, some, task="ner",
+                                          model=model, progress=False))
+        with self.store.read() as conn:
+            sensitive = sensitive_names(conn)
+            reviewed = reviewed_names(conn)
+            references = dict(conn.execute(select(s.documents.c.id,
+                                                  s.documents.c.reference)).all())
+        fillers = [FillerList.load(language=effective_language(lang))
+                   for lang in sorted({str(x) for x in languages.values()})]
+        ignore = {w for f in fillers for w in (*f.words, *f.at_start, *f.at_end)}
+        found = find_candidates(texts, entity_frame(parsed), sensitive, reviewed, references,
+                                ignore=ignore)
+        self._candidates = (state, found)
+        return found.copy()
+
+    def review_names(self, names: Iterable[str] | None = None) -> int:
+        """Declare words of the candidate list reviewed and not a person's name (a place,
+        an organisation, a word), so that exports no longer stop on them; None: every
+        current candidate (once the list has been read through). Returns how many were
+        added; audited."""
+        chosen = self.name_candidates()["name"].tolist() if names is None else list(names)
+        with self.store.write(self.coder) as w:
+            return save_reviews(w, chosen)
+
+    def load_name_review(self, path: str | Path) -> tuple[int, int]:
+        """Apply a reviewed list of possible names (YAML, see `name_review_file.py`): the
+        pseudonyms it gives and the words it declares not names, in one transaction.
+        Returns (pseudonyms added or changed, words reviewed)."""
+        review = read_name_review(path)
+        entries = [PseudonymEntry(real, pseudonym, "person", "manual")
+                   for real, pseudonym in review.pseudonyms.items()]
+        with self.store.write(self.coder) as w:
+            return save_entries(w, entries), save_reviews(w, review.not_names)
+
+    def name_reviews(self) -> pd.DataFrame:
+        """The words reviewed as not a person's name, with who reviewed them and when."""
+        return review_table(self.store)
+
+    def check_names(self, shown: pd.DataFrame | str | Iterable[str], what: str, *,
+                    names_reviewed: bool = False, kinds: Iterable[str] = ALL_NAME_KINDS,
+                    protect: Iterable[str] = ()) -> None:
+        """Refuse (NameCheckError, in French, naming them) a pseudonymised output `what`
+        whose content `shown` holds a real name, or a possible person name nobody has
+        reviewed (unless `names_reviewed`: the researcher has read the list)."""
+        refuse_leaks(self._sensitive(kinds, protect), shown, what)
+        if not names_reviewed:
+            refuse_unreviewed(self.name_candidates(), shown, what, protect=protect)
 
     # -- word views ----------------------------------------------------------------------
     def _words(self, codes: CodeSpec, where: Mapping[str, WhereValue] | None) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from workbench.analysis.population import counted
 from workbench.analysis.words import tokens_in_spans
 from workbench.coding.extracts import apply_where, turn_table
 from workbench.errors import WorkbenchError
+from workbench.export.annex import frame_texts, pseudonymised_codes
 from workbench.nlp.kwic import kwic
 from workbench.nlp.pseudonyms import PseudonymEntry, fold, is_name_label
 from workbench.privacy import name_words, protected_values, stored_table
@@ -214,8 +215,16 @@ class CopilView:
             lemmas = _extract_words(project.tokens(progress=False),
                                     raw[["coding_id", "document", "start", "end"]],
                                     name_words(table, protect))
-        return cls(extracts, _keep(project.codes(), CODE_COLUMNS), respondents, organisations,
-                   lemmas, profile=profile, attributes=kept)
+        codes = _keep(pseudonymised_codes(project, project.codes()), CODE_COLUMNS)
+        shown = [extracts, respondents, organisations, codes]
+        if project.leaks([text for frame in shown for text in frame_texts(frame)]):
+            raise WorkbenchError(
+                "des noms réels resteraient visibles dans les applications du COPIL (dans "
+                "un extrait, un mémo ou un nom de code) : complétez la table des "
+                "pseudonymes (workbench names, p.name_candidates(), p.set_pseudonym(nom, "
+                "pseudonyme)) ou renommez le code, puis rouvrez l'application.")
+        return cls(extracts, codes, respondents, organisations, lemmas, profile=profile,
+                   attributes=kept)
 
     # -- what the profile says ------------------------------------------------------------
     def label(self, column: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from workbench import Project
@@ -120,9 +121,11 @@ def test_bulk_review_and_rule_report(ruled: Project) -> None:
     report = ruled.rule_report().set_index("rule")
     assert report.loc["r-diaspora", ["suggestions", "accepted", "rejected", "pending"]].tolist() \
         == [2, 2, 0, 0]
-    assert report.loc["r-diaspora", "precision"] == 1.0
     assert report.loc["r-puits", ["accepted", "rejected", "pending"]].tolist() == [0, 1, 1]
-    assert report.loc["r-puits", "precision"] == 0.0
+    # decided in bulk, without a look at each: no evidence of the rules' precision
+    assert report.loc["r-diaspora", "accepted_bulk"] == 2
+    assert report.loc["r-puits", "rejected_bulk"] == 1
+    assert report["precision"].isna().all()
     assert report["code"].tolist()[:2] == ["eau", "diaspora"]
 
 
@@ -139,3 +142,21 @@ def test_code_turns_by_speaker_role_and_section(ruled: Project) -> None:
         "Et les femmes ?", "Les femmes sont au bureau maintenant."]
     by_speaker = ruled.code_turns("diaspora", speaker="Youssef", documents=["E02_youssef"])
     assert len(by_speaker) == 2
+
+
+def test_rule_precision_leaves_out_suggestions_accepted_in_bulk(ruled: Project) -> None:
+    """Precision judges a rule by the suggestions a person looked at one by one; those
+    accepted in bulk are counted apart (`accepted_bulk`), not as evidence."""
+    ruled.autocode(progress=False)
+    assert ruled.review("accept", rule="r-diaspora") == 2
+    puits = ruled.suggestions(rule="r-puits")["coding_id"].tolist()
+    ruled.accept(puits[0])
+    ruled.reject(puits[1])
+    report = ruled.rule_report().set_index("rule")
+    assert "accepted_bulk" in report.columns
+    assert report.loc["r-diaspora", "accepted_bulk"] == 2
+    assert pd.isna(report.loc["r-diaspora", "precision"])  # nobody read them one by one
+    assert report.loc["r-puits", "accepted_bulk"] == 0
+    assert report.loc["r-puits", "precision"] == 0.5
+    assert report.loc["r-diaspora", "accepted"] == 2  # still counted as accepted
+

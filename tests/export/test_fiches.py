@@ -241,6 +241,7 @@ def test_control_characters_are_dropped_not_fatal(project: Project, tmp_path: Pa
     project.code_quote("E01_fatima", "Le village, c'est ma mère", "liens",
                        memo="mémo\x01 de\x1f contrôle")
     assert "\x01" not in project.extracts()["memo"].iloc[0]  # stripped when stored
+    project.propose_pseudonyms()
     report = export_fiches_signaletiques(project, tmp_path / "out")
     text = document_text(Document(str(report.documents[0])))
     assert "mémo de contrôle" in text and "2006" in text
@@ -279,6 +280,7 @@ def test_an_initiative_names_its_code(project: Project, tmp_path: Path) -> None:
     project.code_quote("E01_fatima", "On envoie de l'argent pour le puits", "actions.eau")
     project.code_quote("E01_fatima", "On envoie de l'argent pour le puits et l'école du douar",
                        "femmes")
+    project.propose_pseudonyms()
     report = export_fiches_capitalisation(project, tmp_path / "out")
     document = Document(str(report.documents[0]))
     women = rubric(document, "Place des femmes et des jeunes")

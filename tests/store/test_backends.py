@@ -14,7 +14,7 @@ import yaml
 from openpyxl import load_workbook
 
 from workbench import CodingError, Project
-from workbench.demo import CODEBOOK, CODINGS, CORPUS, PROFILE
+from workbench.demo import CODEBOOK, CODINGS, CORPUS, NAMES, PROFILE
 
 ROOT = Path(__file__).resolve().parents[2]
 VOLATILE = ["created_at", "updated_at", "imported_at", "reviewed_at"]
@@ -39,6 +39,7 @@ def pg_demo(pg_server, demo: Project,  # type: ignore[no-untyped-def]
         project.code_many(yaml.safe_load((ROOT / CODINGS).read_text(encoding="utf-8")))
         project.autocode(progress=False)
         project.propose_pseudonyms()
+        project.load_name_review(ROOT / NAMES)
         yield project
     project.close()
     pg_server.drop_database(url)

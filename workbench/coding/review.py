@@ -49,19 +49,21 @@ def store_suggestions(w: Writer, found: pd.DataFrame, *, texts: dict[int, str],
 
 
 def set_status(w: Writer, ids: Iterable[int], status: str, *, comment: str | None = None,
-               memo: str | None = None) -> int:
+               memo: str | None = None, bulk: bool = False) -> int:
     """Accept or reject codings as `w.actor`, who is recorded as reviewer with `comment`.
 
     Refuses (RoleError, nothing changed) when the actor may not review one of them:
     another coder's work is the lead's to judge (see `coders.check_may_review`).
     `memo` replaces the coding's own memo (the coder's note); `comment` is the
-    reviewer's. Each change is audited.
+    reviewer's. `bulk`: the review went to many suggestions at once, without a look at
+    each (kept in `review_mode`, so a rule's precision counts only looked-at ones). Each
+    change is audited.
     """
     rows = [get_coding(w, int(i)) for i in dict.fromkeys(int(i) for i in ids)]
     check_may_review(w.conn, w.actor, rows)
     note = (comment or "").strip() or None
     values = {"status": status, "reviewed_by": w.actor, "reviewed_at": w.at,
-              "review_comment": note}
+              "review_comment": note, "review_mode": "bulk" if bulk else None}
     if memo is not None:
         values["memo"] = memo
     for row in rows:
@@ -70,25 +72,35 @@ def set_status(w: Writer, ids: Iterable[int], status: str, *, comment: str | Non
 
 
 def rule_report(conn: Connection, rules: pd.DataFrame) -> pd.DataFrame:
-    """Per rule: suggestions made, accepted, rejected, pending, precision so far.
+    """Per rule: suggestions made, accepted, rejected, pending, how many of the accepted
+    and rejected were decided in bulk, and precision so far.
 
-    Precision = accepted / (accepted + rejected): only reviewed suggestions count.
+    Precision = accepted / (accepted + rejected) among suggestions reviewed one by one:
+    a bulk decision says nothing of the rule's quality (NaN when none was looked at).
     """
-    rows = conn.execute(select(s.codings.c.origin, s.codings.c.status)
-                        .where(s.codings.c.origin.like("rule:%"))).all()
-    counts = pd.DataFrame(rows, columns=["origin", "status"])
+    c = s.codings.c
+    rows = conn.execute(select(c.origin, c.status, c.review_mode)
+                        .where(c.origin.like("rule:%"))).all()
+    counts = pd.DataFrame(rows, columns=["origin", "status", "review_mode"])
     counts["rule"] = counts["origin"].str.slice(5)
+    bulk = counts["review_mode"] == "bulk"
+    counts["status"] = counts["status"].where(~bulk, counts["status"] + "_bulk")
     table = counts.pivot_table(index="rule", columns="status", aggfunc="size", fill_value=0)
-    for status in ("suggested", "accepted", "rejected"):
+    columns = ("suggested", "accepted", "rejected", "accepted_bulk", "rejected_bulk")
+    for status in columns:
         if status not in table.columns:
             table[status] = 0
-    report = rules[["rule", "code"]].merge(table[["suggested", "accepted", "rejected"]],
-                                           left_on="rule", right_index=True, how="left")
+    report = rules[["rule", "code"]].merge(table[list(columns)], left_on="rule",
+                                           right_index=True, how="left")
     report = report.fillna(0)
-    for column in ("suggested", "accepted", "rejected"):
+    for column in columns:
         report[column] = report[column].astype(int)
+    report["accepted"] += report["accepted_bulk"]
+    report["rejected"] += report["rejected_bulk"]
     report = report.rename(columns={"suggested": "pending"})
     report.insert(2, "suggestions", report["pending"] + report["accepted"] + report["rejected"])
-    reviewed = report["accepted"] + report["rejected"]
-    report["precision"] = (report["accepted"] / reviewed.where(reviewed > 0)).round(3)
-    return report.reset_index(drop=True)
+    looked_at = report["accepted"] - report["accepted_bulk"]
+    reviewed = looked_at + report["rejected"] - report["rejected_bulk"]
+    report["precision"] = (looked_at / reviewed.where(reviewed > 0)).round(3)
+    return report[["rule", "code", "suggestions", "pending", "accepted", "rejected",
+                   "accepted_bulk", "rejected_bulk", "precision"]].reset_index(drop=True)

@@ -131,12 +131,12 @@ def _sources(links: pd.DataFrame) -> str:
     return typo("Documents : " + ", ".join(parts) + ".") if parts else "Aucun document relié."
 
 
-def _checker(names: Names) -> Any:
+def _checker(project: Project, names: Names, names_reviewed: bool) -> Any:
     def check(path: Path, label: str) -> None:
-        if names.leaks(document_text(Document(str(path)))):
-            raise ExportError(f"La fiche « {label} » contiendrait le nom réel d'une personne "
-                              "de la table des pseudonymes : rien n'est écrit. Retirez-le du "
-                              "modèle ou complétez la table (project.set_pseudonym).")
+        if names.enabled:
+            project.check_names(document_text(Document(str(path))), f"La fiche « {label} »",
+                                names_reviewed=names_reviewed, kinds=PEOPLE,
+                                protect=names.protect)
     return check
 
 
@@ -186,7 +186,8 @@ def export_fiches_signaletiques(project: Project, folder: str | Path, *,
                                 template: str | Path | None = None,
                                 codes: Any = None, status: str | Iterable[str] = "accepted",
                                 max_extracts: int = 6, pseudonymise: bool = True,
-                                table: bool = True) -> FichesReport:
+                                table: bool = True, names_reviewed: bool = False
+                                ) -> FichesReport:
     """One fiche signalétique (.docx) per organisation in `folder`, and
     fiches_signaletiques.xlsx (one row per organisation) when `table`.
 
@@ -228,19 +229,24 @@ def export_fiches_signaletiques(project: Project, folder: str | Path, *,
         rows.append({"Organisation": org["case"], **{c["libelle"]: c["valeur"] for c in champs},
                      "Personnes rencontrées": len(context["personnes"]),
                      "Extraits codés": len(own), "Fiche": file_name})
-    _refuse_leaks(items, names)
+    _refuse_leaks(project, items, rows, names, names_reviewed)
     extra = {"fiches_signaletiques.xlsx": lambda p: write_table(pd.DataFrame(rows), p)}
-    written = render_all(fiche, items, folder, check=_checker(names),
+    written = render_all(fiche, items, folder, check=_checker(project, names, names_reviewed),
                          extra=extra if table else None)
     return FichesReport(folder, written[:len(items)], written[-1] if table else None)
 
 
-def _refuse_leaks(items: list[tuple[str, str, dict[str, Any]]], names: Names) -> None:
+def _refuse_leaks(project: Project, items: list[tuple[str, str, dict[str, Any]]],
+                  rows: list[dict[str, Any]], names: Names, names_reviewed: bool) -> None:
+    """Refuse fiches whose content (or the table's rows) holds a real person's name or an
+    unreviewed possible name; organisation names are public in a fiche."""
+    if not names.enabled:
+        return
     for _, label, context in items:
-        if names.leaks("\n".join(context_strings(context))):
-            raise ExportError(f"La fiche « {label} » contiendrait le nom réel d'une personne "
-                              "(attribut ou extrait) : rien n'est écrit. Complétez la table "
-                              "des pseudonymes (project.set_pseudonym) et relancez.")
+        project.check_names(list(context_strings(context)), f"La fiche « {label} »",
+                            names_reviewed=names_reviewed, kinds=PEOPLE, protect=names.protect)
+    project.check_names(pd.DataFrame(rows).astype(str), "Le tableau des fiches",
+                        names_reviewed=names_reviewed, kinds=PEOPLE, protect=names.protect)
 
 
 def export_fiches_capitalisation(project: Project, folder: str | Path, *,
@@ -248,8 +254,8 @@ def export_fiches_capitalisation(project: Project, folder: str | Path, *,
                                  template: str | Path | None = None,
                                  sections: Sequence[Section] = CAPITALISATION_SECTIONS,
                                  scope: str = "turn", status: str | Iterable[str] = "accepted",
-                                 pseudonymise: bool = True, table: bool = True
-                                 ) -> FichesReport:
+                                 pseudonymise: bool = True, table: bool = True,
+                                 names_reviewed: bool = False) -> FichesReport:
     """One fiche de capitalisation (.docx) per initiative in `folder`, and
     fiches_capitalisation.xlsx (one row per initiative) when `table`.
 
@@ -311,8 +317,8 @@ def export_fiches_capitalisation(project: Project, folder: str | Path, *,
                      "Fiche": file_name})
         if code and own.empty:
             notes.append(f"{case['case']} : aucun extrait codé « {code} » avec ce statut.")
-    _refuse_leaks(items, names)
+    _refuse_leaks(project, items, rows, names, names_reviewed)
     extra = {"fiches_capitalisation.xlsx": lambda p: write_table(pd.DataFrame(rows), p)}
-    written = render_all(fiche, items, folder, check=_checker(names),
+    written = render_all(fiche, items, folder, check=_checker(project, names, names_reviewed),
                          extra=extra if table else None)
     return FichesReport(folder, written[:len(items)], written[-1] if table else None, notes)

@@ -23,6 +23,7 @@ from workbench.analysis.labels import column_label
 from workbench.atomic import write_atomically
 from workbench.coding.extracts import CodeSpec, WhereValue
 from workbench.errors import ExportError
+from workbench.export.annex import pseudonymised_codes
 from workbench.export.docx_common import (
     DEFINITION_STYLE,
     EXTRACT_STYLE,
@@ -61,6 +62,8 @@ STATUS_WORDS = {"accepted": "validés", "suggested": "suggérés (non relus)",
                 "rejected": "rejetés"}
 TITLE = "Annexe — Extraits d'entretiens codés"
 NBHY = "\u2011"  # a hyphen that never breaks a line (E01‑T10)
+PASSAGE = ("document", "start", "end")  # one passage, however many codings cover it
+NOTES = {"memo": "Mémo", "review_comment": "Commentaire de revue"}  # shown under a passage
 
 
 def export_word_annex(project: Project, path: str | Path, *, codes: CodeSpec = None,
@@ -68,8 +71,11 @@ def export_word_annex(project: Project, path: str | Path, *, codes: CodeSpec = N
                       status: str | Iterable[str] = "accepted", pseudonymise: bool = True,
                       people: str | None = "pseudonymised",
                       attributes: Sequence[str] | None = None, memos: bool = True,
-                      title: str = TITLE) -> Path:
+                      title: str = TITLE, names_reviewed: bool = False) -> Path:
     """Write the .docx annex of the extracts selected by `codes`, `where` and `status`.
+
+    Pseudonymised, it is written only when no real name and no unreviewed possible name
+    is left in it (`Project.check_names`; `names_reviewed` once the list has been read).
 
     `pseudonymise`: people's and organisations' names replaced by their pseudonyms.
     `people`: add the « Personnes rencontrées » table with pseudonyms
@@ -87,7 +93,7 @@ def export_word_annex(project: Project, path: str | Path, *, codes: CodeSpec = N
         raise ExportError("people='real' afficherait les noms réels dans une annexe "
                           "pseudonymisée : passez pseudonymise=False (usage interne) ou "
                           "people='pseudonymised'.")
-    extracts = project.extracts(codes, where=where, status=status)
+    extracts = passages(project.extracts(codes, where=where, status=status))
     if extracts.empty:
         raise ExportError("Aucun extrait ne correspond à cette sélection : rien n'est écrit. "
                           "Vérifiez les codes, les filtres et le statut demandés.")
@@ -103,15 +109,17 @@ def export_word_annex(project: Project, path: str | Path, *, codes: CodeSpec = N
     statuses = [status] if isinstance(status, str) else list(status)
     _introduction(document, project, extracts, title=title, codes=codes, where=where,
                   statuses=statuses, pseudonymise=pseudonymise, profile=profile)
-    _themes(document, project.codes(), extracts, names, line=line, memos=memos)
+    all_codes = project.codes()
+    if pseudonymise:
+        all_codes = pseudonymised_codes(project, all_codes)
+    _themes(document, all_codes, extracts, names, line=line, memos=memos)
     if people is not None:
         _people(document, project, Names(project, enabled=people == "pseudonymised"),
                 profile)
     add_page_numbers(document, "Annexe")
-    if names.leaks(document_text(document)):
-        raise ExportError("Un nom réel de la table des pseudonymes subsiste dans l'annexe : "
-                          "rien n'est écrit. Complétez la table (project.set_pseudonym) et "
-                          "relancez l'export.")
+    if pseudonymise:
+        project.check_names(document_text(document), "L'annexe Word",
+                            names_reviewed=names_reviewed)
     return write_atomically(path, lambda tmp: document.save(str(tmp)))
 
 
@@ -155,6 +163,27 @@ def _introduction(document: DocxDocument, project: Project, extracts: pd.DataFra
                  if pseudonymise else
                  "Attention : noms réels, document de travail à usage interne.")
     document.add_paragraph(xml_safe(typo(" ".join(notes))), style=NOTE_STYLE)
+
+
+def passages(extracts: pd.DataFrame) -> pd.DataFrame:
+    """The extracts as the annex lists them: one row per code and passage (same
+    document, start and end), in the extracts' order.
+
+    The codings of one passage under one code — two coders' codings, a code merged
+    into another, a suggestion beside an accepted coding — are one extract of that
+    code's section: one row, carrying their distinct memos and review comments (lists).
+    """
+    key = ["code", *PASSAGE]
+    if not set(key) <= set(extracts.columns) or not extracts.duplicated(key).any():
+        return extracts
+    group = extracts.groupby(key, sort=False, dropna=False).ngroup()
+    first = ~extracts.duplicated(key)
+    out = extracts[first].copy()
+    for column in [c for c in NOTES if c in extracts.columns]:
+        notes = extracts[column].groupby(group).agg(
+            lambda cells: list(dict.fromkeys(c for c in cells if not missing(c))))
+        out[column] = group[first].map(notes).to_numpy()
+    return out.reset_index(drop=True)
 
 
 def _tree(codes: pd.DataFrame) -> tuple[dict[str, list[str]], list[str]]:
@@ -224,14 +253,16 @@ def reference_line(row: Mapping[str, object], names: Names, line: AttributeLine)
 
 def _extract(document: DocxDocument, row: Mapping[str, object], names: Names, *,
              line: AttributeLine, memos: bool) -> None:
+    """One passage: reference line, text, then each of its memos and review comments."""
     document.add_paragraph(xml_safe(reference_line(row, names, line)),
                            style=REFERENCE_STYLE)
     document.add_paragraph(xml_safe(guillemets(names.text(row["text"]))), style=EXTRACT_STYLE)
-    notes = (("Mémo", row.get("memo")), ("Commentaire de revue", row.get("review_comment")))
-    for label, note in notes if memos else ():
-        if not missing(note):
-            document.add_paragraph(xml_safe(typo(f"{label} : " + names.text(str(note)))),
-                                   style=MEMO_STYLE)
+    for column, label in NOTES.items() if memos else ():
+        value = row.get(column)
+        for note in value if isinstance(value, list) else [value]:
+            if not missing(note):
+                document.add_paragraph(xml_safe(typo(f"{label} : " + names.text(str(note)))),
+                                       style=MEMO_STYLE)
 
 
 def _natural(text: str) -> list[object]:

@@ -149,6 +149,7 @@ NAME_COLUMNS = {
     "mobile", "adresse", "address", "source", "path", "chemin", "fichier", "file", "filename",
 }
 TEXT_COLUMNS = ("text", "quote", "speaker", "case", "document", "reference", "memo", "left",
+                "code_path",
                 "keyword", "right", "context", "section", "title",
                 "review_comment")
 MAPPED_COLUMNS = ("case", "speaker")
@@ -339,8 +340,8 @@ def _forms(entry: PseudonymEntry, blocked: frozenset[str]) -> list[tuple[str, bo
             continue
         seen.add(key)
         single = _one_word(form)
-        if single and _letters(form) <= 2:
-            continue
+        if single and _letters(form) <= 2 and not (priority == 2 and len(_key(form)) >= 3):
+            continue  # an initial, but not a speaker code such as "DJ39"
         out.append((form, single and is_common_word(form), priority))
     return out
 
@@ -519,8 +520,12 @@ def _map_values(series: pd.Series, function: Any) -> pd.Series:
 def pseudonymise_frame(frame: pd.DataFrame, table: Iterable[PseudonymEntry], *,
                        columns: Sequence[str] = TEXT_COLUMNS,
                        mapped: Sequence[str] = MAPPED_COLUMNS,
-                       protect: Iterable[str] = ()) -> tuple[pd.DataFrame, list[str]]:
+                       protect: Iterable[str] = (),
+                       keep: Sequence[str] = ()) -> tuple[pd.DataFrame, list[str]]:
     """A copy of `frame` fit for the COPIL, and the columns dropped from it.
+
+    `keep`: identifier columns (a code's id) left as they are, never dropped: a name
+    in one of them is for the export's last check to refuse.
 
     `mapped` columns (case, speaker) take the pseudonym of a value that is a real
     name of the table, else are treated as text; `columns` have names replaced in
@@ -545,6 +550,8 @@ def pseudonymise_frame(frame: pd.DataFrame, table: Iterable[PseudonymEntry], *,
             out[column] = _map_values(out[column], exact_or_text)
         elif column in columns:
             out[column] = _map_values(out[column], one)
+        elif column in keep:
+            continue
         elif any(next(_hits(v, matcher), None) for v in out[column].dropna().astype(str).unique()):
             dropped.append(column)
     return out.drop(columns=[c for c in dropped if c in out.columns]), [str(c) for c in dropped]
@@ -833,6 +840,13 @@ def _known_entity(text: str, matcher: _Matcher) -> bool:
     words = re.findall(r"[^\W\d_]+", " ".join(residue))
     return not [w for w in words if w[:1].isupper() and len(w) > 2 and _key(w) not in titles
                 and not is_common_word(w)]
+
+
+def is_known_name(text: str, table: Iterable[PseudonymEntry], protect: Iterable[str] = ()
+                  ) -> bool:
+    """True when nothing in `text` is left to confirm as a name: each capitalised word is
+    a name of the table, a pseudonym, a protected string, a title or a common word."""
+    return _known_entity(text, _compiled(tuple(table), tuple(protect)))
 
 
 def person_entities(texts: Mapping[Any, str] | Iterable[str],

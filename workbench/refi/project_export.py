@@ -33,7 +33,13 @@ from workbench.refi.descriptions import (
     document_description,
     project_description,
 )
-from workbench.refi.export_data import Coding, Snapshot, pseudonymised, read_snapshot
+from workbench.refi.export_data import (
+    Coding,
+    Snapshot,
+    pseudonymised,
+    read_snapshot,
+    snapshot_texts,
+)
 from workbench.refi.guids import user_guid
 from workbench.refi.report import ExchangeReport
 from workbench.refi.variables import add_value, variable_type
@@ -50,12 +56,16 @@ STATUS_FR = {"suggested": "proposés", "rejected": "rejetés", "accepted": "vali
 
 
 def export_qdpx(project: Project, path: str | Path, *, pseudonymise: bool = False,
-                statuses: Iterable[str] = ("accepted",)) -> ExchangeReport:
+                statuses: Iterable[str] = ("accepted",),
+                names_reviewed: bool = False) -> ExchangeReport:
     """Write the project to `path` (.qdpx); returns counts and data-loss warnings.
 
     `pseudonymise`: real names replaced by pseudonyms everywhere (texts, document
     and case names, attributes, memos), offsets moved with the text.
     `statuses`: which codings to export (accepted only by default).
+    Pseudonymised, documents are named by their reference, and the archive is written
+    only when no real name and no unreviewed possible name is left in it
+    (`Project.check_names`; `names_reviewed` once the list has been read).
     """
     path = Path(path)
     if path.suffix.lower() != ".qdpx":
@@ -69,6 +79,9 @@ def export_qdpx(project: Project, path: str | Path, *, pseudonymise: bool = Fals
         snap = read_snapshot(conn, name=name, statuses=statuses)
         if pseudonymise:
             snap = pseudonymised(snap, conn)
+    if pseudonymise:
+        project.check_names(snapshot_texts(snap), "L'export REFI-QDA pseudonymisé",
+                            names_reviewed=names_reviewed)
     report = ExchangeReport(path, "export")
     root = build_project(snap, report)
     members = [("project.qde", to_bytes(root))]

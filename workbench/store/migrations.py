@@ -73,12 +73,21 @@ def _profile(conn: Connection) -> None:
     conn.execute(text("CREATE UNIQUE INDEX ux_documents_reference ON documents (reference)"))
 
 
+def _name_reviews(conn: Connection) -> None:
+    """v5: the words reviewed as not being a person's name (see `name_check.py`), and
+    whether a coding's review was given in bulk (`codings.review_mode`)."""
+    schema.name_reviews.create(conn)
+    conn.execute(text("ALTER TABLE codings ADD COLUMN review_mode VARCHAR(16)"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "base schema: documents, turns, cases, codes, codings, memos, events", _noop),
     Migration(2, "turns.script (writing system) and the pseudonyms table",
               _scripts_and_pseudonyms),
     Migration(3, "coders with roles, the latest review of each coding", _team),
     Migration(4, "study profile versions and declared speaker roles", _profile),
+    Migration(5, "names reviewed as not being a person's name; bulk reviews",
+              _name_reviews),
 ]
 
 

@@ -171,6 +171,9 @@ codings = Table(
     Column("reviewed_by", String(128)),
     Column("reviewed_at", String(32)),
     Column("review_comment", Text),
+    # v5: "bulk" when the review was given to many suggestions at once (a rule, a code, a
+    # document), without a look at each; NULL for a review given to each coding.
+    Column("review_mode", String(16)),
 )
 Index("ix_codings_code", codings.c.code_id, codings.c.document_id)
 Index("ix_codings_doc_start", codings.c.document_id, codings.c.start)
@@ -197,6 +200,20 @@ pseudonyms = Table(
     Column("kind", String(16), nullable=False),
     Column("source", String(16), nullable=False),
     Column("created_at", String(32), nullable=False),
+)
+
+# Names reviewed (v5): words the researcher has looked at in the list of possible
+# person names and judged not to be a person's name (a place, an organisation, a word),
+# so that a pseudonymised export no longer stops on them. Names to hide go to `pseudonyms`.
+name_reviews = Table(
+    "name_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("folded", String(255), nullable=False, unique=True),
+    Column("decision", String(16), nullable=False),  # not_a_name
+    Column("reviewer", String(128), nullable=False),
+    Column("reviewed_at", String(32), nullable=False),
 )
 
 # The study profile (v4): each version of what the attributes are (label, type, role),
