@@ -48,6 +48,7 @@ def test_lead_copy_merge_agreement_annex_and_qdpx(tmp_path: Path, corpus_dir: Pa
     try:
         for coding_id in p.extracts("femmes")["coding_id"]:
             p.set_status(int(coding_id), "accepted")
+        p.propose_pseudonyms()  # the annex is pseudonymised: names need their pseudonyms
     finally:
         p.close()
     table = tmp_path / "desaccords.csv"

@@ -129,6 +129,7 @@ def test_review_shows_in_extracts_with_reviewer_date_comment(reviewed: dict[str,
 def test_review_shows_in_the_excel_annex(reviewed: dict[str, Any], tmp_path: Path) -> None:
     project = reviewed["project"]
     path = tmp_path / "annexe.xlsx"
+    project.propose_pseudonyms()
     project.export_annex(path, status=["accepted", "rejected"], layout="master")
     ws = load_workbook(path)["Extraits"]
     values = list(ws.iter_rows(values_only=True))

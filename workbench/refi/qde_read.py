@@ -129,7 +129,8 @@ def read_plan(path: str | Path, *, coder: str,
                 "rien n'a été importé :\n  - " + "\n  - ".join(reader.external[:30])
                 + "\nL'import ne lit aucun fichier de votre disque sans votre accord : si ces "
                 "textes sont chez vous, indiquez le dossier qui les contient "
-                "(Project.import_qdpx(…, sources_folder=\"dossier\")) ; sinon exportez le "
+                "(Project.import_qdpx(…, sources_folder=\"dossier\"), ou en ligne de "
+                "commande workbench qdpx import … --sources-folder dossier) ; sinon exportez le "
                 "projet à nouveau avec ses sources dans l'archive.")
     plan = Plan(root.get("name") or path.stem, codes, sources, [], [], notes, [], users,
                 child_text(root, "Description").strip(), report)

@@ -114,7 +114,8 @@ class SourceReader:
         raise ExchangeError(f"{self.archive.path.name}, {label} : texte externe « {path} » "
                             f"introuvable dans le dossier autorisé {self.sources_folder} (ni "
                             "sous basePath s'il y est) ; vérifiez le dossier donné "
-                            "(sources_folder=) : rien n'a été importé.")
+                            "(sources_folder=, ou --sources-folder en ligne de "
+                            "commande) : rien n'a été importé.")
 
     def _decode(self, data: bytes, where: str, label: str) -> str:
         if data.startswith(b"\xef\xbb\xbf"):
