@@ -1,23 +1,31 @@
 # Two commands for a newcomer: `make demo` and `make test`. Everything else is optional.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# .venv is built with PYTHON when given (make demo PYTHON=python3.12), else with the first
+# Python 3.11–3.13 of python3, python3.13, python3.12, python3.11 (tools/find_python.sh).
+PYTHON ?=
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test test-fast lab app lint bench lock clean
+.PHONY: help install system-deps demo test test-fast lab app lint bench lock clean
+# In order: the system packages are checked before .venv is built or anything long runs.
+.NOTPARALLEL:
 
 help:
 	@echo "make demo   build the demo project from corpora/demo and codebooks/, write outputs/"
-	@echo "make test   run the whole test suite"
+	@echo "make test   run the whole test suite (installs the Debian packages it drives)"
 	@echo "make lab    open the notebooks in JupyterLab"
 	@echo "make app    serve the COPIL apps with Voila (PROJECT=…, HOST=…, PORT=…)"
 	@echo "make lint   ruff"
 	@echo "make bench  run the benchmarks (figures in outputs/bench/)"
 	@echo "make clean  remove outputs and caches (keeps .venv)"
 
+# python3.X-venv is installed first when PYTHON has no ensurepip (tools/system_deps.sh).
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@py=$$(sh tools/find_python.sh $(PYTHON)) || exit 1; \
+	sh tools/system_deps.sh venv "$$py" "make $(MAKECMDGOALS)" || exit 1; \
+	echo "$$py -m venv $(VENV)"; \
+	"$$py" -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 	$(PIP) install --quiet --upgrade pip
 
 # Reinstall when the pins or the package metadata change.
@@ -27,13 +35,19 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# What the tests drive, from Debian: chromium, a PostgreSQL server, LibreOffice Calc and
+# Writer, the DejaVu fonts. Installed when missing as root or with passwordless sudo (one
+# apt-get update, then apt-get install), else make stops at once with the command to run.
+system-deps:
+	@sh tools/system_deps.sh test "make $(or $(MAKECMDGOALS),test)"
+
 demo: $(STAMP)
 	$(BIN)/workbench demo --root . --out outputs
 
-test: $(STAMP)
+test: system-deps $(STAMP)
 	$(BIN)/python -m pytest -q
 
-test-fast: $(STAMP)
+test-fast: system-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lab: $(STAMP)
@@ -53,8 +67,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 lock: $(BIN)/python
-	@( echo "# Versions tested together (Python 3.11, Debian 12). Used by pip (make, .ci/run) and"; \
-	   echo "# by environment.yml. Regenerate with: make lock"; \
+	@( echo "# Versions tested together (Python 3.11, Debian 12; they also install on Python 3.12"; \
+	   echo "# and 3.13). Used by pip (make, .ci/run) and by environment.yml. Regenerate with:"; \
+	   echo "# make lock (then check 3.12 and 3.13: a pin without a wheel there needs a marker)"; \
 	   $(PIP) freeze --exclude-editable | grep -v '^workbench' ) > constraints.txt
 
 clean:
