@@ -106,7 +106,7 @@ def launch_browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} not found: install Debian's browser with "
                            "`apt-get install -y --no-install-recommends chromium` "
-                           "(.ci/run does); playwright must not download a browser.")
+                           "(make test does it); playwright must not download a browser.")
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_playwright() as pw:
@@ -141,7 +141,7 @@ def browser_context() -> Iterator[Any]:
     """One headless chromium for the session (a fresh profile)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} not found: `apt-get install -y --no-install-recommends "
-                    "chromium` (as .ci/run does); playwright must not download a browser.")
+                    "chromium` (make test does it); playwright must not download a browser.")
     with launch_browser() as context:
         yield context
 

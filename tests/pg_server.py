@@ -1,6 +1,6 @@
 """A throw-away PostgreSQL server for the tests: own data directory, own port, 127.0.0.1.
 
-The Debian `postgresql` package provides the binaries (`.ci/run` installs it); we
+The Debian `postgresql` package provides the binaries (`make test` installs it); we
 never touch the system cluster. PostgreSQL refuses to run as root, so as root
 (CI) the server runs as the `postgres` user in a data directory under /tmp that
 user owns. Each test gets a fresh database created from `template0` and dropped
@@ -42,7 +42,7 @@ def find_bindir() -> Path:
             return folder
     raise PostgresUnavailable(
         "PostgreSQL server binaries (initdb, pg_ctl) not found: install them with "
-        "`apt-get install postgresql` (.ci/run does), or set WORKBENCH_SKIP_PG=1 to skip "
+        "`apt-get install postgresql` (make test does it), or set WORKBENCH_SKIP_PG=1 to skip "
         "the PostgreSQL tests locally.")
 
 

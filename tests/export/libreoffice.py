@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 
 def soffice() -> str:
-    """The LibreOffice binary (installed by .ci/run); skip where it is absent."""
+    """The LibreOffice binary (installed by make test); skip where it is absent."""
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     if binary is None:
         pytest.skip("LibreOffice is not installed "
