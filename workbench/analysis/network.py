@@ -9,12 +9,15 @@ weight is the number of such units.
 from __future__ import annotations
 
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pandas as pd
 
 from workbench.analysis.codes import code_labels, roll_up, select_codes, unit_keys
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:  # networkx is imported when a graph is built
+    import networkx as nx
 
 EDGE_COLUMNS = ["source", "target", "weight"]
 
@@ -65,6 +68,8 @@ def entity_actor_units(entities: pd.DataFrame, *, types: tuple[str, ...] = ("org
 def actor_graph(units: pd.DataFrame) -> nx.Graph:
     """The network: nodes are actors (attribute `mentions`: units mentioning them),
     edges carry `weight`."""
+    import networkx as nx
+
     graph = nx.Graph()
     for actor, count in units.groupby("actor")["unit"].nunique().items():
         graph.add_node(actor, mentions=int(count))
@@ -75,6 +80,8 @@ def actor_graph(units: pd.DataFrame) -> nx.Graph:
 
 def actor_table(graph: nx.Graph) -> pd.DataFrame:
     """One row per actor: mentions, links (degree), weighted links and betweenness."""
+    import networkx as nx
+
     betweenness = nx.betweenness_centrality(graph, weight=None) if len(graph) else {}
     rows = [(node, data.get("mentions", 0), graph.degree(node),
              graph.degree(node, weight="weight"), round(betweenness.get(node, 0.0), 3))

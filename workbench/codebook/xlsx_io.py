@@ -12,9 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from workbench.atomic import atomic_output
 from workbench.codebook.model import Code, Codebook
@@ -51,6 +48,10 @@ _HEADERS = {_key(h): attr for attr, h, others in COLUMNS for h in (h, *others)}
 def write_xlsx(book: Codebook, path: str | Path) -> Path:
     """Write the codebook as one styled sheet, codes in tree order; every text is a text
     cell (never a formula), through the workbench's one XLSX cell writer."""
+    from openpyxl import Workbook  # imported when a codebook is written: 0.2 s
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     path = Path(path)
     codes = book.ordered()
     wb = Workbook(write_only=True)
@@ -119,6 +120,8 @@ def read_xlsx(path: str | Path) -> Codebook:
     Formulas are read by the value saved with them (refused without one) and merged
     cells are refused with their range (see `workbench.corpus.sheets`).
     """
+    from openpyxl.utils import get_column_letter
+
     path = Path(path)
     if not zipfile.is_zipfile(path):
         raise CodebookError(

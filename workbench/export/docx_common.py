@@ -9,15 +9,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from docx.document import Document as DocxDocument
-from docx.enum.style import WD_STYLE_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
 
 from workbench.coding.extracts import short_label
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # python-docx is imported by the functions that write a document
+    from docx.document import Document as DocxDocument
+
     from workbench.profile import StudyProfile
 
 # Characters XML 1.0 cannot hold: C0 controls but tab, line feed and carriage return,
@@ -38,8 +35,8 @@ REFERENCE_STYLE = "Référence d'extrait"
 MEMO_STYLE = "Mémo d'extrait"
 DEFINITION_STYLE = "Définition de code"
 NOTE_STYLE = "Note de l'export"
-GREY = RGBColor(0x59, 0x59, 0x59)
-ACCENT = RGBColor(0x2F, 0x5D, 0x62)
+GREY = "595959"  # text colours, as python-docx's RGBColor.from_string reads them
+ACCENT = "2F5D62"
 
 
 def xml_safe(value: object) -> str:
@@ -141,6 +138,9 @@ def document_label(name: str, document_id: int = 0) -> str:
 
 def set_language(document: DocxDocument, language: str = "fr-FR") -> None:
     """Declare the document's language (spell-check, hyphenation) in the default run style."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     defaults = document.styles.element.find(qn("w:docDefaults"))
     if defaults is None:
         return
@@ -158,6 +158,8 @@ def set_language(document: DocxDocument, language: str = "fr-FR") -> None:
 
 def setup_document(document: DocxDocument) -> None:
     """A4 portrait with 2.5 / 2 cm margins, French language, and the export's named styles."""
+    from docx.shared import Cm, Pt
+
     for section in document.sections:
         section.page_width, section.page_height = Cm(21), Cm(29.7)
         section.top_margin = section.bottom_margin = Cm(2.2)
@@ -170,6 +172,8 @@ def setup_document(document: DocxDocument) -> None:
 
 
 def _paragraph_style(document: DocxDocument, name: str) -> Any:
+    from docx.enum.style import WD_STYLE_TYPE
+
     styles = document.styles
     if name in [s.name for s in styles]:
         return styles[name]
@@ -181,10 +185,13 @@ def _paragraph_style(document: DocxDocument, name: str) -> Any:
 
 def add_styles(document: DocxDocument) -> None:
     """Define the named paragraph styles (kept as they are when already there)."""
+    from docx.shared import Cm, Pt, RGBColor
+
+    grey, accent = RGBColor.from_string(GREY), RGBColor.from_string(ACCENT)
     names = {s.name for s in document.styles}
     if REFERENCE_STYLE not in names:
         style = _paragraph_style(document, REFERENCE_STYLE)
-        style.font.size, style.font.bold, style.font.color.rgb = Pt(9), True, ACCENT
+        style.font.size, style.font.bold, style.font.color.rgb = Pt(9), True, accent
         fmt = style.paragraph_format
         fmt.space_before, fmt.space_after, fmt.keep_with_next = Pt(8), Pt(1), True
     if EXTRACT_STYLE not in names:
@@ -194,16 +201,16 @@ def add_styles(document: DocxDocument) -> None:
         fmt.left_indent, fmt.space_after = Cm(0.8), Pt(3)
     if MEMO_STYLE not in names:
         style = _paragraph_style(document, MEMO_STYLE)
-        style.font.size, style.font.color.rgb = Pt(9), GREY
+        style.font.size, style.font.color.rgb = Pt(9), grey
         fmt = style.paragraph_format
         fmt.left_indent, fmt.space_after = Cm(0.8), Pt(4)
     if DEFINITION_STYLE not in names:
         style = _paragraph_style(document, DEFINITION_STYLE)
-        style.font.size, style.font.italic, style.font.color.rgb = Pt(9), True, GREY
+        style.font.size, style.font.italic, style.font.color.rgb = Pt(9), True, grey
         style.paragraph_format.space_after = Pt(6)
     if NOTE_STYLE not in names:
         style = _paragraph_style(document, NOTE_STYLE)
-        style.font.size, style.font.color.rgb = Pt(9.5), GREY
+        style.font.size, style.font.color.rgb = Pt(9.5), grey
 
 
 def document_text(document: DocxDocument) -> str:
@@ -230,6 +237,9 @@ def joined(values: Iterable[str], last: str = " et ") -> str:
 
 def shade(cell: Any, fill: str) -> None:
     """Fill a table cell with a colour (hex, no #)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     props = cell._tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
@@ -241,6 +251,10 @@ def shade(cell: Any, fill: str) -> None:
 def add_table(document: DocxDocument, headers: Sequence[str], rows: Iterable[Sequence[str]],
               widths_cm: Sequence[float], *, font_size: float = 9) -> Any:
     """A bordered table with a shaded bold header row repeated on every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
+
     table = document.add_table(rows=1, cols=len(headers))
     table.style = document.styles["Table Grid"]
     table.autofit = False
@@ -272,11 +286,15 @@ def add_table(document: DocxDocument, headers: Sequence[str], rows: Iterable[Seq
 
 def add_page_numbers(document: DocxDocument, label: str) -> None:
     """A footer '<label> — page N' in every section."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
     for section in document.sections:
         paragraph = section.footer.paragraphs[0]
         paragraph.text = ""
         run = paragraph.add_run(xml_safe(f"{label} — page "))
-        run.font.size, run.font.color.rgb = Pt(8), GREY
+        run.font.size, run.font.color.rgb = Pt(8), RGBColor.from_string(GREY)
         field = OxmlElement("w:fldSimple")
         field.set(qn("w:instr"), "PAGE")
         inner = OxmlElement("w:r")

@@ -20,16 +20,16 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
 
 from workbench.export.safe_cells import EXCEL_CELL_LIMIT, UNCLEAN, table_value, xlsx_text
+
+if TYPE_CHECKING:  # openpyxl (0.2 s) is imported when a workbook is written
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -87,6 +87,8 @@ def value_cell(ref: str, value: Any, style: int,
         return "" if value != value else text_cell(ref, str(value), style)  # NaN, ±inf
     if date_styles is None or getattr(value, "tzinfo", None) is not None:
         return text_cell(ref, value.isoformat(), style)
+    from openpyxl.utils.datetime import to_excel
+
     return number_cell(ref, to_excel(value), date_styles[_date_kind(value)])
 
 
@@ -99,6 +101,8 @@ def data_rows(rows: Iterable[Sequence[Any]], styles: Sequence[int],
     A height above `default_height` is written as a custom row height (`heights` None:
     none). `date_styles` (datetime, date, time → the style of its date format) writes
     naive dates as dates; without it they are ISO text."""
+    from openpyxl.utils import get_column_letter
+
     letters = [get_column_letter(i) for i in range(1, len(styles) + 1)]
     if heights is None:
         pairs: Iterable[tuple[Sequence[Any], float]] = ((row, 0.0) for row in rows)
@@ -127,6 +131,8 @@ def write_only_cell(ws: Any, value: Any, style: WriteOnlyCell | None = None
     at Excel's limit), numbers, booleans and dates as they are (`table_value`); None for
     an empty value, which write-only sheets skip. `style`: a template cell whose style is
     copied (the new cell may be restyled without touching the template)."""
+    from openpyxl.cell import WriteOnlyCell
+
     value = table_value(value)
     if value is None:
         return None
@@ -144,6 +150,8 @@ def write_only_cell(ws: Any, value: Any, style: WriteOnlyCell | None = None
 def style_template(ws: Any, **style: Any) -> WriteOnlyCell:
     """A cell holding a style (font=, fill=, alignment=, number_format=…) for
     `write_only_cell`; its `style_id` is the style's number for `data_rows`."""
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(ws)
     for name, value in style.items():
         setattr(cell, name, value)

@@ -32,16 +32,18 @@ import shutil
 import tempfile
 import warnings
 import zlib
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from spacy import attrs
-from spacy.strings import StringStore
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 from workbench.nlp.parse import ParsedText
+
+if TYPE_CHECKING:  # spaCy is imported when an entry is written or read back as Docs
+    from spacy.strings import StringStore
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 CACHE_FORMAT = 1
 SUFFIX = ".spacy"
@@ -53,13 +55,18 @@ _ENT_ATTRS = ["ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
 # Columns holding string hashes, whose strings the entry carries.
 _STRING_ATTRS = {"ORTH", "TAG", "MORPH", "LEMMA", "DEP", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"}
 # Lexeme attributes computed from a cached form, by spaCy attribute id.
-_LEXEME_ATTRS = {attrs.LOWER: "lower", attrs.NORM: "norm", attrs.SHAPE: "shape",
-                 attrs.PREFIX: "prefix", attrs.SUFFIX: "suffix", attrs.IS_ALPHA: "is_alpha",
-                 attrs.IS_DIGIT: "is_digit", attrs.IS_PUNCT: "is_punct",
-                 attrs.IS_SPACE: "is_space", attrs.IS_STOP: "is_stop",
-                 attrs.LIKE_NUM: "like_num", attrs.IS_LOWER: "is_lower",
-                 attrs.IS_UPPER: "is_upper", attrs.IS_TITLE: "is_title"}
+_LEXEME_ATTRS = ("LOWER", "NORM", "SHAPE", "PREFIX", "SUFFIX", "IS_ALPHA", "IS_DIGIT",
+                 "IS_PUNCT", "IS_SPACE", "IS_STOP", "LIKE_NUM", "IS_LOWER", "IS_UPPER",
+                 "IS_TITLE")
 _SQLITE_SUFFIXES = {".sqlite", ".db", ".sqlite3"}
+
+
+@cache
+def _lexeme_attrs() -> dict[int, str]:
+    """spaCy's id of each of :data:`_LEXEME_ATTRS` → the lexeme property holding it."""
+    from spacy import attrs
+
+    return {getattr(attrs, name): name.lower() for name in _LEXEME_ATTRS}
 
 
 def text_sha256(text: str) -> str:
@@ -155,6 +162,8 @@ class DocCache:
 
 def _entry(text: str, signature: str, parsed: ParsedText) -> bytes:
     """The bytes of a cache entry: MAGIC, header length, JSON header, column table."""
+    from spacy import attrs
+
     docs = [doc for _, doc in parsed.chunks]
     names = _attrs(docs)
     ids = [getattr(attrs, name) for name in names]
@@ -228,6 +237,9 @@ class _Stored:
 
     def docs(self) -> list[Doc]:
         """The Docs, as ``DocBin.get_docs`` rebuilds them."""
+        from spacy import attrs
+        from spacy.tokens import Doc
+
         ids = [getattr(attrs, name) for name in self.names]
         orth, space = self.names.index("ORTH"), self.names.index("SPACY")
         docs = []
@@ -240,6 +252,9 @@ class _Stored:
 
     def to_arrays(self, attr_ids: list[int]) -> list[np.ndarray]:
         """Each chunk's ``Doc.to_array(attr_ids)``, computed from the columns."""
+        from spacy import attrs
+
+        lexeme_attrs = _lexeme_attrs()
         stored = {getattr(attrs, name): i for i, name in enumerate(self.names)}
         orth = self.table[:, stored[attrs.ORTH]]
         unique, inverse = np.unique(orth, return_inverse=True)
@@ -255,8 +270,8 @@ class _Stored:
                 columns.append(lengths.astype(np.uint64))
             elif attr == attrs.IDX:
                 columns.append(np.zeros(len(orth), dtype=np.uint64))  # filled per chunk
-            elif attr in _LEXEME_ATTRS:
-                name = _LEXEME_ATTRS[attr]
+            elif attr in lexeme_attrs:
+                name = lexeme_attrs[attr]
                 values = np.array([int(getattr(lex, name)) for lex in lexemes], dtype=np.uint64)
                 columns.append(values[inverse])
             else:

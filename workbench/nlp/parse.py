@@ -18,15 +18,16 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from spacy.language import Language
-from spacy.strings import StringStore
-from spacy.tokens import Doc
 from tqdm.auto import tqdm
 
 from workbench.errors import WorkbenchError
 from workbench.nlp.pipeline import load_pipeline, pipeline_signature
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # spaCy is imported when a text is parsed, not with this module
+    from spacy.language import Language
+    from spacy.strings import StringStore
+    from spacy.tokens import Doc
+
     from workbench.nlp.cache import DocCache
 
 CHUNK_CHARS = 20_000

