@@ -13,10 +13,8 @@ import pandas as pd
 from sqlalchemy import func, select
 from tqdm.auto import tqdm
 
-from workbench import importer, team
-from workbench.analyses import ANALYSED, Analyses
-from workbench.analysis.words import distinctive_words, lemma_frequencies, tokens_in_spans
-from workbench.autocoding import rules_frame, run_rules, stored_rules
+from workbench import importer
+from workbench.analyses import ANALYSED
 from workbench.codebook import Codebook, read_codebook, write_codebook
 from workbench.coding import codes as code_ops
 from workbench.coding import codings as coding_ops
@@ -29,8 +27,6 @@ from workbench.coding.structure import select_turns
 from workbench.corpus.attributes import normalise_kind, read_attributes
 from workbench.corpus.readers import SUPPORTED, read_document, same_names, turn_summary
 from workbench.errors import CorpusError, NotFoundError, WorkbenchError
-from workbench.export.annex import export_annex
-from workbench.export.annex_xlsx import AnnexReport
 from workbench.export.tables import write_table
 from workbench.name_check import (
     Sensitive,
@@ -43,10 +39,7 @@ from workbench.name_check import (
     sensitive_names,
 )
 from workbench.name_review_file import read_name_review
-from workbench.nlp.entities import entity_frame
-from workbench.nlp.kwic import kwic
 from workbench.nlp.languages import effective_language, normalise_language
-from workbench.nlp.pipeline import model_for
 from workbench.nlp.pseudonyms import KINDS as ALL_NAME_KINDS
 from workbench.nlp.pseudonyms import (
     PseudonymEntry,
@@ -55,9 +48,6 @@ from workbench.nlp.pseudonyms import (
     person_entities,
     pseudonymise_frame,
 )
-from workbench.nlp.sentiment import LANGUAGES as SENTIMENT_LANGUAGES
-from workbench.nlp.sentiment import sentiment_frame
-from workbench.nlp.tokens import FillerList
 from workbench.parsed import (
     document_languages,
     document_texts,
@@ -87,9 +77,13 @@ from workbench.profile.stored import (
 from workbench.store import Store
 from workbench.store import schema as s
 from workbench.store.revert import revert_txn
-from workbench.viz.wordclouds import save_wordcloud
 
+# Modules that one feature needs (analyses, team work, word statistics, sentiment, charts,
+# the annexes) are imported by the methods that use them: `import workbench` and the
+# commands that only open a project and query it stay quick (tests/test_startup.py).
 if TYPE_CHECKING:
+    from workbench.analyses import Analyses
+    from workbench.export.annex_xlsx import AnnexReport
     from workbench.merge import MergeReport
 
 
@@ -177,6 +171,8 @@ class Project:
     @property
     def analysis(self) -> Analyses:
         """Thematic, gender, actor and place analyses of the accepted codings."""
+        from workbench.analyses import Analyses
+
         return Analyses(self)
 
     def import_file(self, path: str | Path, *, kind: str = "interview", name: str | None = None,
@@ -586,6 +582,22 @@ class Project:
                                    reviewed_by=reviewed_by)
         return self.pseudonymise(frame) if pseudonymise else frame
 
+    def snapshot(self, folder: str | Path, name: str, *, names_reviewed: bool = False) -> Any:
+        """Freeze the project for the COPIL: a pseudonymised, read-only copy of the accepted
+        codings, the codebook version, the coders and the date, in a new project folder
+        that the apps can serve (`workbench app --project FOLDER`). See `snapshot.py`."""
+        from workbench.snapshot import make_snapshot
+
+        return make_snapshot(self, folder, name, names_reviewed=names_reviewed)
+
+    def snapshot_info(self) -> Any:
+        """What this project is if it is a snapshot (name, date, codebook version,
+        coders), else None."""
+        from workbench.snapshot import snapshot_info
+
+        with self.store.read() as conn:
+            return snapshot_info(conn)
+
     def export_extracts(self, path: str | Path, codes: CodeSpec = None, *,
                         where: Mapping[str, WhereValue] | None = None,
                         status: str | Iterable[str] | None = "accepted",
@@ -621,6 +633,8 @@ class Project:
         and a pseudonymised annex is refused while a real name or an unreviewed possible
         name would be in it (`names_reviewed=True` once `name_candidates()` is read).
         """
+        from workbench.export.annex import export_annex
+
         return export_annex(self, path, codes, where=where, status=status, layout=layout,
                             attributes=attributes, pseudonymise=pseudonymise, matrix=matrix,
                             cooccurrence=cooccurrence, tables=tables,
@@ -675,6 +689,8 @@ class Project:
         Spans already coded with the same code — accepted or rejected — are not
         proposed again. Returns per rule the matches and the new suggestions.
         """
+        from workbench.autocoding import run_rules
+
         return run_rules(self.store, self.location, self.coder, codes=codes,
                          documents=self._doc_ids(documents), progress=progress)
 
@@ -722,6 +738,8 @@ class Project:
     def rule_report(self) -> pd.DataFrame:
         """Per rule: suggestions, accepted, rejected, pending, bulk decisions and the
         precision of the suggestions reviewed one by one."""
+        from workbench.autocoding import rules_frame, stored_rules
+
         rules = rules_frame(stored_rules(self.store))
         with self.store.read() as conn:
             return rule_report(conn, rules)
@@ -842,6 +860,10 @@ class Project:
         pseudonymised export: name, source, count, documents (references), example.
         Give a pseudonym to those that name a person (`set_pseudonym`) and declare the
         others reviewed (`review_names`). Holds real names: for the researcher only."""
+        from workbench.nlp.entities import entity_frame
+        from workbench.nlp.pipeline import model_for
+        from workbench.nlp.tokens import FillerList
+
         with self.store.read() as conn:
             state = (conn.execute(select(func.max(s.events.c.id))).scalar(),
                      conn.execute(select(func.count()).select_from(s.documents)).scalar())
@@ -907,6 +929,8 @@ class Project:
     # -- word views ----------------------------------------------------------------------
     def _words(self, codes: CodeSpec, where: Mapping[str, WhereValue] | None) -> pd.DataFrame:
         """Tokens of the whole corpus, or of the extracts of `codes`, filtered by `where`."""
+        from workbench.analysis.words import tokens_in_spans
+
         tokens = self.tokens(progress=False)
         names = name_words(*self._pseudonym_rules())
         tokens = tokens[~tokens["lower"].map(fold).isin(names)]  # no name in a word cloud
@@ -923,11 +947,15 @@ class Project:
         `by`: a column to group by — document, speaker, code (with `codes`) or any
         attribute (genre, generation…).
         """
+        from workbench.analysis.words import lemma_frequencies
+
         return lemma_frequencies(self._words(codes, where), by=by, top=top)
 
     def distinctive_words(self, column: str, value: object, *, codes: CodeSpec = None,
                           top: int | None = 30, min_count: int = 3) -> pd.DataFrame:
         """Lemmas typical of `column == value` against the rest (weighted log-odds, z)."""
+        from workbench.analysis.words import distinctive_words
+
         return distinctive_words(self._words(codes, None), column=column, value=value,
                                  top=top, min_count=min_count)
 
@@ -935,6 +963,8 @@ class Project:
         """Every occurrence of a word (lemma or form) in context, with speaker and case
         (by lemma: documents whose language has no spaCy model are left out, with a warning;
         by form: every document)."""
+        from workbench.nlp.kwic import kwic
+
         tokens = kwic_tokens(self.store, self.location, word, by=by)
         return kwic(tokens, document_texts(self.store), word, by=by, window=window,
                     keep=("document", "speaker", "role", "case", *self._attribute_names()))
@@ -943,12 +973,16 @@ class Project:
                   where: Mapping[str, WhereValue] | None = None, title: str = "",
                   max_words: int = 80) -> Path:
         """Save a word cloud (PNG) of the corpus or of some codes' extracts."""
+        from workbench.viz.wordclouds import save_wordcloud
+
         frequencies = self.word_frequencies(codes=codes, where=where)
         return save_wordcloud(frequencies, path, title=title, max_words=max_words)
 
     def entities(self, *, progress: bool = True) -> pd.DataFrame:
         """Named entities (lieu, organisation, personne) with document, speaker and case;
         raw material for the actor network and the mapping — check them before use."""
+        from workbench.nlp.entities import entity_frame
+
         texts = document_texts(self.store)
         parsed = parse_documents(self.store, self.location, texts, task="ner",
                                  progress=progress)
@@ -963,6 +997,9 @@ class Project:
         """Extracts with polarity, subjectivity and tone (an indicator: read the extracts;
         accuracy on our hand-labelled set is in docs/sentiment.md). Accepted codings only
         unless `status` says otherwise."""
+        from workbench.nlp.sentiment import LANGUAGES as SENTIMENT_LANGUAGES
+        from workbench.nlp.sentiment import sentiment_frame
+
         extracts = keep_languages(self.store, self.extracts(codes, where=where, status=status),
                                   SENTIMENT_LANGUAGES, purpose="l'indicateur de tonalité",
                                   reason="son lexique (textblob-fr) ne connaît que le français")
@@ -1017,6 +1054,8 @@ class Project:
                   branches: bool = False) -> pd.DataFrame:
         """Percent agreement, Cohen's κ and Krippendorff's α between coders, per code and
         overall; unit: character, turn or sentence (see docs/agreement.md)."""
+        from workbench import team
+
         return team.agreement(self, coders=coders, codes=codes, documents=documents,
                               level=level, status=status, branches=branches)
 
@@ -1025,6 +1064,8 @@ class Project:
                       status: str | Iterable[str] | None = "accepted", branches: bool = False,
                       ignore_trivial: bool = True) -> pd.DataFrame:
         """Where coders differ, by document and position, for a consensus meeting."""
+        from workbench import team
+
         return team.disagreements(self, coders=coders, codes=codes, documents=documents,
                                   level=level, status=status, branches=branches,
                                   ignore_trivial=ignore_trivial)
@@ -1032,11 +1073,15 @@ class Project:
     def record_consensus(self, document: str | int, start: int, end: int, code: str, *,
                          memo: str | None = None) -> int:
         """Store a team decision as a coding by coder "consensus" (origin "consensus")."""
+        from workbench import team
+
         return team.record_consensus(self, document, start, end, code, memo=memo)
 
     def accept_version(self, row: Mapping[str, Any], coder: str, *,
                        memo: str | None = None) -> list[int]:
         """Settle a disagreement row with `coder`'s codings there, copied as consensus."""
+        from workbench import team
+
         return team.accept_version(self, row, coder, memo=memo)
 
     # -- audit -----------------------------------------------------------------------------

@@ -543,3 +543,25 @@ def load_view(projet: str | Path | None = None, *, words: bool = False) -> Copil
         finally:
             project.close()
     return _CACHE[key]
+
+
+_SNAPSHOTS: dict[str, str | None] = {}
+
+
+def snapshot_label(projet: str | Path | None = None) -> str | None:
+    """« Instantané « COPIL du 12 mars » du 06/12/2026, grille v3 » when the apps show a
+    snapshot (see `snapshot.py`), else None; read once per process."""
+    location = project_location(projet)
+    if location is None:
+        return None  # the demo project is live
+    key = str(location)
+    if key not in _SNAPSHOTS:
+        from workbench.notebook import open_project
+
+        project = open_project(location)
+        try:
+            info = project.snapshot_info()
+        finally:
+            project.close()
+        _SNAPSHOTS[key] = info.label() if info is not None else None
+    return _SNAPSHOTS[key]

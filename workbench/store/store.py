@@ -77,6 +77,7 @@ class Store:
         self.engine = engine
         self.where = where
         self.lock_retries = 0  # times a write backed off because another writer held the lock
+        self.read_only = False  # a snapshot (see workbench/snapshot.py): nothing is written
 
     @property
     def is_sqlite(self) -> bool:
@@ -110,6 +111,8 @@ class Store:
                         f"{where}: this database holds no project. Create one with "
                         f"`workbench init --db {where}` or Project.create(url).")
                 create_or_migrate(w.conn, where=where)
+                store.read_only = w.conn.execute(
+                    text("SELECT 1 FROM meta WHERE key = 'snapshot'")).first() is not None
         except OperationalError as exc:
             store.close()
             raise StoreError(f"{where}: cannot open the project database ({exc.orig}).") from exc
@@ -126,6 +129,9 @@ class Store:
     @contextmanager
     def write(self, actor: str) -> Iterator[Writer]:
         """One write transaction: all of it is saved, or none of it."""
+        if self.read_only:
+            raise StoreError(f"{self.where} : c'est un instantané pour le COPIL, en lecture "
+                             "seule ; codez et modifiez dans le projet vivant.")
         conn = self._begin_write()
         try:
             writer = Writer(conn, actor)

@@ -30,6 +30,7 @@ import ipywidgets as widgets
 
 from workbench.errors import WorkbenchError
 from workbench.ui.style import error_message
+from workbench.views import snapshot_label
 
 LOGGER_NAME = "workbench.ui"
 LOG = logging.getLogger(LOGGER_NAME)
@@ -187,7 +188,14 @@ def run_app(name: str, projet: str | Path | None = None, **options: Any) -> widg
     try:
         module, function = APPS[name]
         entry = getattr(__import__(module, fromlist=[function]), function)
-        return entry(projet, **options)
+        app = entry(projet, **options)
+        label = snapshot_label(projet)
     except Exception:
         return unexpected_message(failure(f"app {name!r}"))
+    if label is None:
+        return app
+    banner = widgets.HTML(f"<div class='wb-snapshot'><b>{html.escape(label)}</b> : les "
+                          "chiffres de cette page ne bougent plus, le projet vivant continue "
+                          "sans eux.</div>")
+    return widgets.VBox([banner, app])
 
