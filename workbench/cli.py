@@ -205,6 +205,14 @@ def cmd_names(args: argparse.Namespace) -> None:
     print(shown.to_string(index=False))
 
 
+def cmd_snapshot(args: argparse.Namespace) -> None:
+    project = _open(args)
+    info = project.snapshot(args.out, args.name, names_reviewed=args.names_reviewed)
+    print(f"{info.label()} : {info.documents} documents, {info.codings} codages validés, "
+          f"codeurs {', '.join(info.coders) or '—'} ; dans {args.out} (lecture seule).")
+    print(f"Pour le montrer au COPIL : workbench app --project {args.out}")
+
+
 def _statuses(given: Sequence[str] | None) -> str | list[str]:
     """--status values: accepted by default; "all" (or tous) for every status."""
     if not given:
@@ -430,6 +438,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--load", metavar="FILE.yaml",
                    help="apply a review file (pseudonymes: / pas_des_noms:)")
     p.set_defaults(func=cmd_names)
+
+    p = sub.add_parser("snapshot", help="freeze a pseudonymised, read-only copy of the "
+                                        "accepted codings for the COPIL (apps can serve it)")
+    _project_arg(p)
+    p.add_argument("name", help='the snapshot\'s name, e.g. "COPIL du 12 mars"')
+    p.add_argument("--out", required=True, help="a new folder for the snapshot project")
+    _names_reviewed_arg(p)
+    p.set_defaults(func=cmd_snapshot)
 
     p = sub.add_parser("annex", help="the annex of coded extracts for a report: .xlsx (one "
                                      "sheet per theme), .csv or .docx (Word)")

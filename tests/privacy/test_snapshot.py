@@ -72,3 +72,17 @@ def test_every_app_says_which_snapshot_it_shows(live: Project, tmp_path: Path) -
     from workbench.views import snapshot_label
 
     assert snapshot_label(live.location) is None  # the live project has no banner
+
+
+def test_the_snapshot_command(live: Project, tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.cli import main
+
+    location = str(live.location)
+    live.close()
+    assert main(["snapshot", "-p", location, "COPIL de mars", "--out",
+                 str(tmp_path / "copil"), "--names-reviewed"]) == 0
+    out = capsys.readouterr().out
+    assert "Instantané « COPIL de mars »" in out and "lecture seule" in out
+    assert main(["snapshot", "-p", location, "Encore", "--out", str(tmp_path / "copil")]) != 0
+    assert "existe déjà" in capsys.readouterr().err
