@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import report, synthetic_project
+from common import report, run_child, synthetic_project
 
 
 def child(project: str, out: str, repeat: int) -> None:
@@ -38,12 +37,6 @@ def child(project: str, out: str, repeat: int) -> None:
                       "bytes": Path(out).stat().st_size}))
 
 
-def run_child(project: Path, out: Path, repeat: int) -> dict[str, object]:
-    done = subprocess.run([sys.executable, __file__, "--child", str(project), str(out),
-                           str(repeat)], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -53,7 +46,7 @@ def main() -> None:
         small = synthetic_project(tmp_path / "small", interviews=100, codings_per_interview=20)
         small.close()
 
-        big = run_child(tmp_path / "large" / "projet", tmp_path / "annexe_50000.xlsx", 1)
+        big = run_child(__file__, tmp_path / "large" / "projet", tmp_path / "annexe_50000.xlsx", 1)
         figures["annex_50000_extracts"] = big["extracts"]
         figures["annex_50000_wall_s"] = round(big["wall_s"][0], 2)
         figures["annex_50000_cpu_s"] = round(big["cpu_s"][0], 2)
@@ -61,7 +54,7 @@ def main() -> None:
         figures["annex_50000_file_mb"] = round(big["bytes"] / 1e6, 1)
         figures["annex_50000_targets"] = "≤ 10 s, ≤ 500 MB"
 
-        few = run_child(tmp_path / "small" / "projet", tmp_path / "annexe_2000.xlsx", 7)
+        few = run_child(__file__, tmp_path / "small" / "projet", tmp_path / "annexe_2000.xlsx", 7)
         figures["annex_2000_extracts"] = few["extracts"]
         figures["annex_2000_median_s"] = round(statistics.median(few["wall_s"][1:]), 3)
         figures["annex_2000_first_s"] = round(few["wall_s"][0], 3)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import report, synthetic_project
+from common import report, run_child, synthetic_project
 
 REPEAT = 7
 
@@ -48,12 +47,6 @@ def child(project: str, out: str, repeat: int) -> None:
                       "bytes": Path(out).stat().st_size}))
 
 
-def run_child(project: Path, out: Path, repeat: int) -> dict[str, object]:
-    done = subprocess.run([sys.executable, __file__, "--child", str(project), str(out),
-                           str(repeat)], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,7 +54,7 @@ def main() -> None:
         synthetic_project(tmp_path / "small", interviews=100, codings_per_interview=20).close()
         project = tmp_path / "small" / "projet"
         for suffix in ("xlsx", "csv"):
-            result = run_child(project, tmp_path / f"extraits.{suffix}", REPEAT)
+            result = run_child(__file__, project, tmp_path / f"extraits.{suffix}", REPEAT)
             figures["extracts"] = result["extracts"]
             figures["columns"] = result["columns"]
             figures[f"{suffix}_write_median_s"] = round(statistics.median(result["write_s"][1:]),

@@ -6,6 +6,8 @@ import json
 import platform
 import random
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -108,3 +110,11 @@ def synthetic_project(folder: Path, interviews: int = 500, words: int = 1500,
                           "memo": "Mémo de synthèse." if rng.random() < 0.1 else None})
     project.code_many(batch)
     return project
+
+
+def run_child(script: str, project: Path, out: Path, repeat: int) -> dict[str, Any]:
+    """Run `script --child project out repeat` in a fresh interpreter (cold caches, its
+    own peak memory) and return the JSON it prints last."""
+    done = subprocess.run([sys.executable, script, "--child", str(project), str(out),
+                           str(repeat)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
