@@ -345,7 +345,8 @@ def cmd_app(args: argparse.Namespace) -> None:
     from workbench.serve import run
 
     if run(args):
-        raise WorkbenchError("Voila stopped with an error (see its messages above).")
+        raise WorkbenchError("le serveur des applications s'est arrêté sur une erreur "
+                             "(voir ses messages ci-dessus).")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -535,7 +536,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("app", help="serve the COPIL apps (notebooks/apps) with Voila, on "
-                                   "127.0.0.1 unless --host says otherwise")
+                                   "127.0.0.1, or the network with --share (token or "
+                                   "password); Ctrl-C stops it and every kernel")
     add_arguments(p)
     p.set_defaults(func=cmd_app)
 

@@ -1,38 +1,102 @@
 """Serving the COPIL apps (`notebooks/apps/`) with Voila: `make app`, `workbench app`.
 
-Voila runs on 127.0.0.1 by default, in tree mode (a page listing the apps),
-with the notebooks' code hidden and tracebacks kept out of the page. The
-project reaches the apps' kernels through $WORKBENCH_PROJECT; kernels are
-started and the apps run ahead of the first visit (Voila's pre-heated
-kernels), so a COPIL member does not wait for the project to load.
+Voila runs on 127.0.0.1 by default, in tree mode (a French page listing the apps), with
+the notebooks' code hidden and tracebacks kept out of the page. The project reaches the
+apps' kernels through $WORKBENCH_PROJECT; kernels are started and the apps run ahead of
+the first visit (Voila's pre-heated kernels), so a COPIL member does not wait for the
+project to load.
+
+For a meeting:
+
+- the process the user started owns Voila: Ctrl-C, SIGTERM or SIGHUP to it stops Voila,
+  every kernel, and frees the port (`serve_process.py`);
+- kernels are reclaimed: Jupyter Server culls those idle and disconnected for
+  `--cull-idle` minutes, and at most `--max-kernels` run at once; a visit beyond gets a
+  French « Le serveur est occupé » page (`serve_kernels.py`, `serve_voila.py`);
+- `--share` listens on the network behind a token link or a stored password, optionally
+  over HTTPS (`serve_auth.py`);
+- every page (list of apps, login, errors) is French and served locally, from the
+  templates in `notebooks/apps/gabarit/`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
-import subprocess
+import socket
 import sys
+import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
 
 APPS = Path("notebooks") / "apps"
+TEMPLATES = APPS / "gabarit"  # laid out like share/jupyter: voila/templates/copil/
+TEMPLATE = "copil"
+PROJECT_VARIABLE = "WORKBENCH_PROJECT"  # workbench.views.ENV_VARIABLE
 DEFAULT_PORT = 8866
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+# Defaults of `workbench app`
+POOL_SIZE = 1  # pre-heated kernels per app
+MAX_KERNELS = 20  # kernels at once, pre-heated ones included
+CULL_IDLE_MINUTES = 10.0  # a kernel idle (and without an open page) that long is stopped
+CULL_INTERVAL = 60  # seconds between two looks for idle kernels
+
+
+def template_root() -> Path | None:
+    """The folder holding the French Voila templates: next to this package in a
+    checkout, else under the workbench folder; None if neither has it."""
+    here = Path(__file__).resolve().parents[1] / TEMPLATES
+    if (here / "voila" / "templates" / TEMPLATE).is_dir():
+        return here
+    try:
+        from workbench.notebook import find_root
+
+        there = find_root() / TEMPLATES
+    except WorkbenchError:
+        return None
+    return there if (there / "voila" / "templates" / TEMPLATE).is_dir() else None
 
 
 def voila_command(apps: str | Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
-                  preheat: bool = True, open_browser: bool = False) -> list[str]:
-    """The Voila command line for a folder (tree mode) or one notebook."""
-    command = [sys.executable, "-m", "voila", str(apps), f"--Voila.ip={host}",
-               f"--port={port}", "--strip_sources=True", "--show_tracebacks=False",
-               "--theme=light"]
+                  preheat: bool = True, open_browser: bool = False,
+                  pool_size: int = POOL_SIZE, max_kernels: int = MAX_KERNELS,
+                  cull_idle: int = int(CULL_IDLE_MINUTES * 60),
+                  cull_interval: int = CULL_INTERVAL, cull_connected: bool = False,
+                  password_file: str | Path | None = None, certfile: str | Path | None = None,
+                  keyfile: str | Path | None = None) -> list[str]:
+    """The command line of the apps' server (Voila, `serve_voila.CopilVoila`) for a folder
+    (tree mode) or one notebook. `cull_idle` is in seconds (0: never); `max_kernels` 0
+    means no limit; `pool_size` pre-heated kernels per app when `preheat`."""
+    command = [sys.executable, "-m", "workbench.serve_voila", str(apps),
+               f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
+               "--strip_sources=True", "--show_tracebacks=False", "--theme=light",
+               "--VoilaConfiguration.allow_template_override=NO",
+               "--VoilaConfiguration.allow_theme_override=NO",
+               "--HTMLExporter.language_code=fr",
+               f"--CopilKernelManager.max_kernels={max_kernels}",
+               f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+               f"--MappingKernelManager.cull_interval={cull_interval}",
+               f"--MappingKernelManager.cull_connected={cull_connected}"]
+    root = template_root()
+    if root is not None:
+        command += [f"--CopilVoila.template_root={root}", f"--template={TEMPLATE}",
+                    "--classic_tree=True"]
     if not open_browser:
         command.append("--no-browser")
-    if preheat:
-        # Each app is run once in a waiting kernel; the pool refills after each visit.
-        command += ["--preheat_kernel=True", "--pool_size=1"]
+    if preheat and pool_size > 0:
+        # Each app is run in `pool_size` waiting kernels; the pool refills after each visit.
+        command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+    if password_file:
+        command.append(f"--CopilVoila.password_file={password_file}")
+    if certfile:
+        command.append(f"--CopilVoila.certfile={certfile}")
+    if keyfile:
+        command.append(f"--CopilVoila.keyfile={keyfile}")
     return command
 
 
@@ -41,9 +105,8 @@ def resolve_project(project: str | Path | None) -> str:
     (built now if needed, once) when none is given. A missing folder is refused here
     rather than in every app."""
     from workbench.notebook import find_root, open_project
-    from workbench.views import ENV_VARIABLE
 
-    chosen = project or os.environ.get(ENV_VARIABLE)
+    chosen = project or os.environ.get(PROJECT_VARIABLE)
     if chosen is None:
         demo = open_project(None)  # builds outputs/demo the first time
         location = demo.location
@@ -60,25 +123,133 @@ def resolve_project(project: str | Path | None) -> str:
     return str(path.resolve())
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse, in French, a port something else already listens on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    address = {"localhost": "127.0.0.1"}.get(host, host)
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((address, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise WorkbenchError(
+                    f"le port {port} est déjà pris (un autre serveur des applications ?) : "
+                    f"arrêtez-le, ou choisissez un autre port avec --port.") from exc
+            raise WorkbenchError(f"impossible d'écouter sur {host}:{port} : {exc}") from exc
+
+
+def _say(text: str) -> None:
+    """Print to the terminal, which may be gone (SIGHUP)."""
+    with contextlib.suppress(OSError):
+        print(text, flush=True)
+
+
 def serve(project: str | Path | None = None, host: str = "127.0.0.1",
           port: int = DEFAULT_PORT, open_browser: bool = False, *, preheat: bool = True,
-          apps: str | Path | None = None) -> int:
-    """Run Voila on the COPIL apps until interrupted; returns Voila's exit code."""
-    from workbench.notebook import find_root
-    from workbench.views import ENV_VARIABLE
+          apps: str | Path | None = None, pool_size: int = POOL_SIZE,
+          max_kernels: int = MAX_KERNELS, cull_idle_minutes: float = CULL_IDLE_MINUTES,
+          cull_interval: int = CULL_INTERVAL, cull_connected: bool = False,
+          share: bool = False, certfile: str | Path | None = None,
+          keyfile: str | Path | None = None) -> int:
+    """Serve the COPIL apps until Ctrl-C, SIGTERM or SIGHUP; Voila and its kernels are
+    stopped, and the port freed, before this returns Voila's exit code (0 when stopped
+    by a signal). `share` (or a `host` other than the loopback) listens on the network
+    behind a token, or the password stored by `--set-password`."""
+    from workbench import serve_process
+    from workbench.serve_auth import (
+        TOKEN_VARIABLE,
+        network_address,
+        new_token,
+        password_file,
+        stored_password,
+    )
 
-    folder = Path(apps) if apps else find_root() / APPS
-    env = {**os.environ, ENV_VARIABLE: resolve_project(project)}
-    print(f"Applications du COPIL : http://{host}:{port}/ (projet : {env[ENV_VARIABLE]})")
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print("Attention : Voila n'a pas d'identification. Ne partagez ces applications "
-              "que sur un réseau de confiance, ou derrière un proxy avec authentification.")
-    command = voila_command(folder, host=host, port=port, preheat=preheat,
-                            open_browser=open_browser)
-    try:
-        return subprocess.run(command, env=env, check=False).returncode
-    except KeyboardInterrupt:
-        return 0
+    if share and host in LOOPBACK:
+        host = "0.0.0.0"
+    protected = share or host not in LOOPBACK
+    for label, path in (("certificat", certfile), ("clé", keyfile)):
+        if path and not Path(path).is_file():
+            raise WorkbenchError(f"{label} introuvable : {path}")
+    if keyfile and not certfile:
+        raise WorkbenchError("--keyfile va avec --certfile (le certificat du serveur).")
+    if apps:
+        folder = Path(apps)
+    else:
+        from workbench.notebook import find_root
+
+        folder = find_root() / APPS
+    check_port_free(host, port)
+    env = {**os.environ, PROJECT_VARIABLE: resolve_project(project)}
+    env.pop(TOKEN_VARIABLE, None)
+    hashed = stored_password() if protected else None
+    token = new_token() if protected and not hashed else None
+    if token:
+        env[TOKEN_VARIABLE] = token
+    command = voila_command(
+        folder.resolve(), host=host, port=port, preheat=preheat, pool_size=pool_size,
+        max_kernels=max_kernels, cull_idle=max(0, round(cull_idle_minutes * 60)),
+        cull_interval=cull_interval, cull_connected=cull_connected,
+        password_file=password_file() if hashed else None,
+        certfile=Path(certfile).resolve() if certfile else None,
+        keyfile=Path(keyfile).resolve() if keyfile else None)
+    scheme = "https" if certfile else "http"
+    local = f"{scheme}://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/"
+    if host == "::":
+        local = f"{scheme}://[::1]:{port}/"
+    shared = f"{scheme}://{network_address() if host in ('0.0.0.0', '', '::') else host}:{port}/"
+    query = f"?token={token}" if token else ""
+    _say(f"Démarrage des applications du COPIL (projet : {env[PROJECT_VARIABLE]})…")
+
+    def ready() -> None:
+        _say(f"Applications du COPIL prêtes : {local}{query}")
+        if token:
+            _say(f"Lien à envoyer aux membres du COPIL : {shared}{query}")
+            _say("  (le lien contient le jeton d'accès de cette séance : ne le publiez pas ;"
+                 " il change à chaque démarrage)")
+        elif hashed:
+            _say(f"Adresse à donner aux membres du COPIL : {shared} — mot de passe : celui "
+                 "défini par `workbench app --set-password`.")
+        plural = "s" if max_kernels > 1 else ""
+        limits = (f"au plus {max_kernels} session{plural} à la fois" if max_kernels > 0
+                  else "sans limite de sessions")
+        idle = (f"une session inactive depuis {cull_idle_minutes:g} min est fermée"
+                if cull_idle_minutes > 0 else "les sessions inactives restent ouvertes")
+        _say(f"Réglages : {limits} ; {idle}.")
+        _say("Arrêt : Ctrl-C (les sessions sont fermées et le port libéré).")
+        if open_browser:
+            webbrowser.open(f"{local}{query}")
+
+    process = serve_process.start(command, env=env)
+    code = serve_process.run_until_stopped(
+        process, on_ready=ready, ready=lambda: serve_process.port_answers(host, port))
+    _say("Applications du COPIL arrêtées." if code == 0 else
+         f"Le serveur des applications s'est arrêté sur une erreur (code {code}) : voir "
+         "ses messages ci-dessus.")
+    return code
+
+
+def set_password() -> int:
+    """`workbench app --set-password`: ask for a password, store it hashed."""
+    from workbench.serve_auth import ask_password, save_password
+
+    path = save_password(ask_password())
+    print(f"Mot de passe enregistré (haché) dans {path}. `workbench app --share` le "
+          "demandera désormais ; `workbench app --remove-password` l'efface.")
+    return 0
+
+
+def remove_password() -> int:
+    """`workbench app --remove-password`: back to a token link per run."""
+    from workbench.serve_auth import password_file
+    from workbench.serve_auth import remove_password as remove
+
+    if remove():
+        print(f"Mot de passe effacé ({password_file()}) : `--share` donnera de nouveau un "
+              "lien avec jeton.")
+    else:
+        print("Aucun mot de passe n'était enregistré.")
+    return 0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,22 +257,56 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", "-p", default=None,
                         help="project folder or URL (default: $WORKBENCH_PROJECT, else the demo)")
     parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (0.0.0.0: the whole network — only a "
-                             "trusted one, or behind a reverse proxy with authentication)")
+                        help="address to listen on (another than 127.0.0.1 implies --share's "
+                             "token or password)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--open", action="store_true", help="open a browser")
+    parser.add_argument("--share", action="store_true",
+                        help="listen on the network (0.0.0.0) behind a token link printed at "
+                             "start, or the password set with --set-password")
+    parser.add_argument("--set-password", action="store_true",
+                        help="store a password (hashed) for --share, then exit")
+    parser.add_argument("--remove-password", action="store_true",
+                        help="forget the stored password (back to a token link), then exit")
+    parser.add_argument("--certfile", default=None, help="TLS certificate (PEM): serve HTTPS")
+    parser.add_argument("--keyfile", default=None, help="TLS private key (PEM)")
+    parser.add_argument("--max-kernels", type=int, default=MAX_KERNELS,
+                        help="most sessions (kernels) at once, pre-heated ones included; "
+                             "beyond, visitors get a 'server busy' page (0: no limit; "
+                             f"default {MAX_KERNELS})")
+    parser.add_argument("--cull-idle", type=float, default=CULL_IDLE_MINUTES, metavar="MINUTES",
+                        help="stop a session idle that long with no page open on it (0: "
+                             f"never; default {CULL_IDLE_MINUTES:g})")
+    parser.add_argument("--cull-interval", type=int, default=CULL_INTERVAL, metavar="SECONDS",
+                        help=f"how often to look for idle sessions (default {CULL_INTERVAL})")
+    parser.add_argument("--cull-connected", action="store_true",
+                        help="also stop idle sessions whose page is still open")
+    parser.add_argument("--pool-size", type=int, default=POOL_SIZE,
+                        help=f"pre-heated sessions per app (default {POOL_SIZE}; 0: none)")
     parser.add_argument("--no-preheat", action="store_true",
-                        help="start kernels on each visit instead of ahead of time")
+                        help="start sessions on each visit instead of ahead of time "
+                             "(= --pool-size 0)")
+    parser.add_argument("--apps", default=None,
+                        help="folder of apps to serve (default: notebooks/apps)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve with parsed arguments."""
+    """Serve with parsed arguments (or set / remove the password)."""
+    if args.set_password:
+        return set_password()
+    if args.remove_password:
+        return remove_password()
+    if args.cull_interval <= 0:
+        raise WorkbenchError("--cull-interval : un nombre de secondes positif.")
     return serve(args.project, host=args.host, port=args.port, open_browser=args.open,
-                 preheat=not args.no_preheat)
+                 preheat=not args.no_preheat, apps=args.apps, pool_size=args.pool_size,
+                 max_kernels=args.max_kernels, cull_idle_minutes=args.cull_idle,
+                 cull_interval=args.cull_interval, cull_connected=args.cull_connected,
+                 share=args.share, certfile=args.certfile, keyfile=args.keyfile)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m workbench.serve [--project P] [--host H] [--port N]`."""
+    """`python -m workbench.serve [--project P] [--host H] [--port N] [--share] …`."""
     parser = argparse.ArgumentParser(prog="workbench app",
                                      description="Serve the COPIL apps with Voila.")
     add_arguments(parser)
