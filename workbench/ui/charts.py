@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import html
 import io
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+
+if TYPE_CHECKING:  # the apps' charts are HTML: matplotlib only for the notebooks' figures
+    from matplotlib.figure import Figure
 
 SCREEN_DPI = 80  # the viz figures are sized for reports (150 dpi); a screen needs less
 
@@ -23,6 +25,8 @@ def png(figure: Figure, *, dpi: int = SCREEN_DPI) -> bytes:
 def whole_numbers(figure: Figure, *, colorbar: bool = False) -> Figure:
     """Counts read 0, 1, 2 rather than 0.25, 0.5: on the bars' value axis, or on the
     colour bar of a heatmap."""
+    from matplotlib.ticker import MaxNLocator
+
     if colorbar:
         for axis in figure.axes[1:]:
             axis.yaxis.set_major_locator(MaxNLocator(integer=True))

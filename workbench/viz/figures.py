@@ -11,8 +11,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PALETTE = ["#1b6f8a", "#d1793a", "#6a9c3c", "#8e5a9b", "#c9a227", "#4f4f4f", "#b3475d",
            "#3d8c7a"]
@@ -26,6 +28,8 @@ DPI = 150
 
 def new_figure(width: float, height: float) -> tuple[Figure, object]:
     """A report-sized figure with one axis, in the workbench style."""
+    from matplotlib.figure import Figure  # here: an app's charts are HTML, not matplotlib
+
     figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     axis = figure.add_subplot()
     axis.spines[["top", "right"]].set_visible(False)
