@@ -24,11 +24,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import json
 import os
 import socket
 import sys
 import webbrowser
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
@@ -39,12 +40,18 @@ TEMPLATE = "copil"
 PROJECT_VARIABLE = "WORKBENCH_PROJECT"  # workbench.views.ENV_VARIABLE
 DEFAULT_PORT = 8866
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# JupyterLab extensions of the environment the apps do not use (Voila has its own widget
+# manager; anywidget is the coding panel's): never sent to visitors.
+UNUSED_EXTENSIONS = ("@voila-dashboards/jupyterlab-preview", "jupyterlab_pygments",
+                     "anywidget")
 
 # Defaults of `workbench app`
 POOL_SIZE = 1  # pre-heated kernels per app
 MAX_KERNELS = 20  # kernels at once, pre-heated ones included
-CULL_IDLE_MINUTES = 10.0  # a kernel idle (and without an open page) that long is stopped
-CULL_INTERVAL = 60  # seconds between two looks for idle kernels
+# A kernel idle and without an open page that long is stopped: its page is gone (a laptop
+# closed, a crashed browser), so only a reconnection within minutes could use it again.
+CULL_IDLE_MINUTES = 3.0
+CULL_INTERVAL = 30  # seconds between two looks for idle kernels
 
 
 def template_root() -> Path | None:
@@ -68,16 +75,24 @@ def voila_command(apps: str | Path, *, host: str = "127.0.0.1", port: int = DEFA
                   cull_idle: int = int(CULL_IDLE_MINUTES * 60),
                   cull_interval: int = CULL_INTERVAL, cull_connected: bool = False,
                   password_file: str | Path | None = None, certfile: str | Path | None = None,
-                  keyfile: str | Path | None = None) -> list[str]:
+                  keyfile: str | Path | None = None,
+                  pools: Mapping[str, int] | None = None,
+                  snapshot: str | None = None) -> list[str]:
     """The command line of the apps' server (Voila, `serve_voila.CopilVoila`) for a folder
     (tree mode) or one notebook. `cull_idle` is in seconds (0: never); `max_kernels` 0
-    means no limit; `pool_size` pre-heated kernels per app when `preheat`."""
+    means no limit; `pool_size` pre-heated kernels per app when `preheat`, `pools` (app
+    notebook → size) for the apps that need another; `snapshot`: the label of the snapshot
+    served, shown on every page."""
     command = [sys.executable, "-m", "workbench.serve_voila", str(apps),
                f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
                "--strip_sources=True", "--show_tracebacks=False", "--theme=light",
                "--VoilaConfiguration.allow_template_override=NO",
                "--VoilaConfiguration.allow_theme_override=NO",
                "--HTMLExporter.language_code=fr",
+               # The apps are ipywidgets only: no other JupyterLab extension of the
+               # environment (Voila's preview, pygments, anywidget) is sent to visitors.
+               *(f"--VoilaConfiguration.extension_denylist={name}"
+                 for name in UNUSED_EXTENSIONS),
                f"--CopilKernelManager.max_kernels={max_kernels}",
                f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
                f"--MappingKernelManager.cull_interval={cull_interval}",
@@ -88,9 +103,13 @@ def voila_command(apps: str | Path, *, host: str = "127.0.0.1", port: int = DEFA
                     "--classic_tree=True"]
     if not open_browser:
         command.append("--no-browser")
-    if preheat and pool_size > 0:
+    if preheat and (pool_size > 0 or any(size > 0 for size in (pools or {}).values())):
         # Each app is run in `pool_size` waiting kernels; the pool refills after each visit.
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+        if pools:
+            command.append(f"--CopilVoila.app_pools={json.dumps(dict(pools))}")
+    if snapshot:
+        command.append(f"--CopilVoila.snapshot_label={snapshot}")
     if password_file:
         command.append(f"--CopilVoila.password_file={password_file}")
     if certfile:
@@ -151,11 +170,12 @@ def serve(project: str | Path | None = None, host: str = "127.0.0.1",
           max_kernels: int = MAX_KERNELS, cull_idle_minutes: float = CULL_IDLE_MINUTES,
           cull_interval: int = CULL_INTERVAL, cull_connected: bool = False,
           share: bool = False, certfile: str | Path | None = None,
-          keyfile: str | Path | None = None) -> int:
+          keyfile: str | Path | None = None, pools: Mapping[str, int] | None = None) -> int:
     """Serve the COPIL apps until Ctrl-C, SIGTERM or SIGHUP; Voila and its kernels are
     stopped, and the port freed, before this returns Voila's exit code (0 when stopped
     by a signal). `share` (or a `host` other than the loopback) listens on the network
-    behind a token, or the password stored by `--set-password`."""
+    behind a token, or the password stored by `--set-password`. `pools`: app → pre-heated
+    sessions, for the app a meeting opens first (``{"tableau_de_bord_copil": 20}``)."""
     from workbench import serve_process
     from workbench.serve_auth import (
         TOKEN_VARIABLE,
@@ -164,6 +184,7 @@ def serve(project: str | Path | None = None, host: str = "127.0.0.1",
         password_file,
         stored_password,
     )
+    from workbench.views import snapshot_label
 
     if share and host in LOOPBACK:
         host = "0.0.0.0"
@@ -179,6 +200,7 @@ def serve(project: str | Path | None = None, host: str = "127.0.0.1",
         from workbench.notebook import find_root
 
         folder = find_root() / APPS
+    pools = app_pools(folder, pools or {}, pool_size if preheat else 0, max_kernels)
     check_port_free(host, port)
     env = {**os.environ, PROJECT_VARIABLE: resolve_project(project)}
     env.pop(TOKEN_VARIABLE, None)
@@ -186,13 +208,15 @@ def serve(project: str | Path | None = None, host: str = "127.0.0.1",
     token = new_token() if protected and not hashed else None
     if token:
         env[TOKEN_VARIABLE] = token
+    label = snapshot_label(env[PROJECT_VARIABLE])
     command = voila_command(
         folder.resolve(), host=host, port=port, preheat=preheat, pool_size=pool_size,
         max_kernels=max_kernels, cull_idle=max(0, round(cull_idle_minutes * 60)),
         cull_interval=cull_interval, cull_connected=cull_connected,
         password_file=password_file() if hashed else None,
         certfile=Path(certfile).resolve() if certfile else None,
-        keyfile=Path(keyfile).resolve() if keyfile else None)
+        keyfile=Path(keyfile).resolve() if keyfile else None, pools=pools,
+        snapshot=label)
     scheme = "https" if certfile else "http"
     local = f"{scheme}://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}/"
     if host == "::":
@@ -200,6 +224,8 @@ def serve(project: str | Path | None = None, host: str = "127.0.0.1",
     shared = f"{scheme}://{network_address() if host in ('0.0.0.0', '', '::') else host}:{port}/"
     query = f"?token={token}" if token else ""
     _say(f"Démarrage des applications du COPIL (projet : {env[PROJECT_VARIABLE]})…")
+    if label:
+        _say(f"{label} : chaque page le dit.")
 
     def ready() -> None:
         _say(f"Applications du COPIL prêtes : {local}{query}")
@@ -227,6 +253,41 @@ def serve(project: str | Path | None = None, host: str = "127.0.0.1",
          f"Le serveur des applications s'est arrêté sur une erreur (code {code}) : voir "
          "ses messages ci-dessus.")
     return code
+
+
+def app_pools(folder: Path, pools: Mapping[str, int], pool_size: int,
+               max_kernels: int) -> dict[str, int]:
+    """`pools` keyed by the apps' notebook paths (``tableau_de_bord_copil.ipynb``), checked:
+    each app exists, and all the pre-heated sessions fit under `max_kernels`."""
+    notebooks = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.ipynb")
+                       if ".ipynb_checkpoints" not in p.parts and not p.name.startswith("."))
+    out: dict[str, int] = {}
+    for app, size in pools.items():
+        name = app if app.endswith(".ipynb") else f"{app}.ipynb"
+        found = [n for n in notebooks if n == name or n.rsplit("/", 1)[-1] == name]
+        if not found:
+            raise WorkbenchError(f"--pool {app} : aucune application de ce nom dans {folder} "
+                                 f"(applications : {', '.join(n[:-6] for n in notebooks)}).")
+        if size < 0:
+            raise WorkbenchError(f"--pool {app}={size} : un nombre de sessions positif ou nul.")
+        out[found[0]] = size
+    total = sum(out.get(n, pool_size) for n in notebooks)
+    if 0 < max_kernels < total:
+        raise WorkbenchError(
+            f"{total} sessions pré-chauffées ne tiennent pas sous --max-kernels "
+            f"{max_kernels} : augmentez --max-kernels (au moins {total} plus le nombre de "
+            "visiteurs attendus au-delà) ou réduisez --pool.")
+    return out
+
+
+def _pool(text: str) -> tuple[str, int]:
+    app, _, size = text.partition("=")
+    try:
+        return app.strip(), int(size)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} : écrivez APPLICATION=NOMBRE, par exemple "
+            "tableau_de_bord_copil=20") from None
 
 
 def set_password() -> int:
@@ -283,6 +344,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also stop idle sessions whose page is still open")
     parser.add_argument("--pool-size", type=int, default=POOL_SIZE,
                         help=f"pre-heated sessions per app (default {POOL_SIZE}; 0: none)")
+    parser.add_argument("--pool", type=_pool, action="append", default=[],
+                        metavar="APP=N",
+                        help="N pre-heated sessions for one app, e.g. tableau_de_bord_copil=20 "
+                             "for a meeting of twenty opening the dashboard together "
+                             "(repeatable; counted in --max-kernels)")
     parser.add_argument("--no-preheat", action="store_true",
                         help="start sessions on each visit instead of ahead of time "
                              "(= --pool-size 0)")
@@ -302,7 +368,8 @@ def run(args: argparse.Namespace) -> int:
                  preheat=not args.no_preheat, apps=args.apps, pool_size=args.pool_size,
                  max_kernels=args.max_kernels, cull_idle_minutes=args.cull_idle,
                  cull_interval=args.cull_interval, cull_connected=args.cull_connected,
-                 share=args.share, certfile=args.certfile, keyfile=args.keyfile)
+                 share=args.share, certfile=args.certfile, keyfile=args.keyfile,
+                 pools=dict(args.pool))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

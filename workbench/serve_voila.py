@@ -139,6 +139,14 @@ class CopilVoila(Voila):
         "", config=True, help="JSON file holding the hashed password ({'hashed_password'}).")
     certfile = Unicode("", config=True, help="TLS certificate (PEM): serve over HTTPS.")
     keyfile = Unicode("", config=True, help="TLS private key (PEM), if not in certfile.")
+    snapshot_label = Unicode(
+        "", config=True,
+        help="« Instantané « COPIL du 12 mars » du … » when the apps show a snapshot: "
+             "every page of the server says so.")
+    app_pools = Unicode(
+        "", config=True,
+        help='JSON {"app.ipynb": pre-heated kernels} for apps whose pool differs from '
+             "--pool_size (the app a meeting opens first).")
 
     def initialize(self, argv: list[str] | None = None) -> None:
         super().initialize(argv)
@@ -153,6 +161,11 @@ class CopilVoila(Voila):
             if hashed:
                 extra["hashed_password"] = hashed
         self.update_config(Config({"PasswordIdentityProvider": extra}))
+        if self.app_pools:
+            # Voila's pool manager (VoilaKernelManager) reads one size per notebook here.
+            pools = {name: {"pool_size": size} for name, size in json.loads(self.app_pools).items()}
+            pools["default"] = {"pool_size": max(self.voila_configuration.default_pool_size, 0)}
+            self.update_config(Config({"VoilaKernelManager": {"kernel_pools_config": pools}}))
         signal.signal(signal.SIGHUP, self._handle_signal_stop)
 
     def setup_template_dirs(self) -> None:
@@ -164,7 +177,9 @@ class CopilVoila(Voila):
     def init_settings(self) -> dict:
         settings = super().init_settings()
         root = self.root_dir
-        settings["voila_jinja2_env"].globals["copil_app"] = functools.partial(app_summary, root)
+        globals_ = settings["voila_jinja2_env"].globals
+        globals_["copil_app"] = functools.partial(app_summary, root)
+        globals_["copil_snapshot"] = self.snapshot_label
         settings["default_handler_class"] = NotFoundHandler
         settings["default_handler_args"] = {"voila_configuration": self.voila_configuration}
         provider = getattr(self, "identity_provider", None)

@@ -193,7 +193,8 @@ class CopilView:
             table, protect = stored_table(conn), protected_values(conn)
             speakers = set(turn_table(conn)["speaker"].dropna())
         cases = project.cases()
-        _check_pseudonyms(table, cases, speakers)
+        if project.snapshot_info() is None:  # a snapshot's names were replaced when frozen
+            _check_pseudonyms(table, cases, speakers)
         profile = project.profile()
         population = project.analysis.respondents()
         raw = counted(project.extracts(status=ANALYSED), population)

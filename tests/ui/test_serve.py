@@ -564,3 +564,64 @@ def test_the_french_list_and_the_apps_work_offline(tmp_path: Path, demo: Project
                    and urlparse(u).netloc != local]
         assert not outside and not blocked, sorted(set(outside + blocked))
         assert len(requested) > 10  # the list, the app, its scripts and styles were seen
+
+
+# -- 4. a meeting: one app pre-heated for many visitors ------------------------------------
+def test_a_pool_for_the_app_a_meeting_opens_first(tmp_path: Path, project: Project) -> None:
+    apps = tiny_apps(tmp_path / "apps")
+    (apps / "autre.ipynb").write_text((apps / "essai.ipynb").read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    with workbench_app(tmp_path, project.location, "--apps", str(apps), "--pool-size", "0",
+                       "--pool", "essai=3", "--max-kernels", "5") as server:
+        server.wait_kernels(3)  # three for `essai`, none for `autre`
+        time.sleep(2)
+        assert len(server.kernels()) == 3
+        status, _, body, _ = get(f"{server.base}voila/render/essai.ipynb")
+        assert status == 200 and "bonjour du noyau" in body
+        server.wait_kernels(4)  # the visitor's, and the pool's refill back to three
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--pool", "absente=2"], "aucune application de ce nom"),
+    (["--pool", "essai=9", "--max-kernels", "5"], "ne tiennent pas sous --max-kernels 5"),
+    (["--pool", "essai"], "écrivez APPLICATION=NOMBRE"),
+], ids=["unknown app", "over the limit", "no size"])
+def test_a_wrong_pool_is_refused_in_french(tmp_path: Path, project: Project, args: list[str],
+                                           message: str) -> None:
+    apps = tiny_apps(tmp_path / "apps")
+    result = subprocess.run([sys.executable, "-m", "workbench.cli", "app", "--project",
+                             str(project.location), "--apps", str(apps),
+                             "--port", str(free_port()), *args],
+                            capture_output=True, text=True, env=_env(tmp_path), cwd=ROOT,
+                            timeout=120)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# -- 5. a snapshot served: every page says which --------------------------------------------
+@pytest.mark.browser
+def test_every_page_of_a_served_snapshot_names_it(tmp_path: Path, demo: Project,
+                                                   browser_page: Any) -> None:
+    info = demo.snapshot(tmp_path / "copil", "COPIL du 12 mars", names_reviewed=True)
+    label = info.label()
+    assert "COPIL du 12 mars" in label and "grille" in label
+    with workbench_app(tmp_path, tmp_path / "copil", "--pool-size", "0") as server:
+        assert f"{label} : chaque page le dit." in server.log()
+        page = browser_page
+        page.context.clear_cookies()
+        page.goto(server.base)
+        assert label in page.inner_text(".wb-instantane")
+        for notebook, title in zip(("tableau_de_bord_copil", "explorateur_extraits",
+                                    "cartographie"), TITLES, strict=True):
+            page.goto(f"{server.base}voila/render/{notebook}.ipynb", timeout=180_000)
+            page.wait_for_selector(".wb-snapshot", timeout=180_000)
+            assert label in page.inner_text(".wb-snapshot"), notebook
+            assert page.get_by_role("heading", name=title).is_visible()
+            page.wait_for_selector(".wb-count-value", timeout=180_000)  # the app itself
+            assert page.locator(".wb-erreur").count() == 0, page.inner_text("body")
+            assert "Traceback" not in page.inner_text("body")
+            if notebook == "tableau_de_bord_copil":
+                save_screenshot(page, "instantane_tableau_de_bord")
+        page.goto(f"{server.base}nulle/part")
+        assert label in page.inner_text(".wb-instantane")
+        assert "Page introuvable" in page.inner_text("body")
