@@ -210,6 +210,39 @@ def test_dashboard_filters_give_what_the_api_gives(served: Served, browser_page:
     assert path.stat().st_size > 50_000
 
 
+def test_dashboard_bars_and_cells_open_their_extracts(served: Served,
+                                                      browser_page: Any) -> None:
+    """A click on a theme bar, a group's bar or a matrix cell lists the extracts behind it
+    (the API's, for its theme and group); a button goes back to the whole selection."""
+    page, p = browser_page, served.project
+    open_app(page, served.app("tableau_de_bord_copil"), TITLES["tableau_de_bord_copil"])
+    everything = api_extracts(p)
+    charts = ["wb-graphique-themes", "wb-graphique-matrice"]
+    if p.profile().key("gender"):
+        charts.append("wb-graphique-femmes-hommes")
+    caption = ""
+    for chart in charts:
+        clickable = page.locator(f".{chart} [data-choix]")
+        assert clickable.count() > 0, f"{chart}: nothing to click"
+        target = clickable.nth(clickable.count() // 2)
+        code, by, group = json.loads(target.get_attribute("data-choix"))
+        target.click()
+        page.wait_for_function(
+            "old => { const e = document.querySelector('.wb-derriere');"
+            " return e && e.textContent.includes('Extraits derrière') && e.textContent !== old }",
+            arg=caption, timeout=60_000)
+        caption = page.inner_text(".wb-derriere")
+        behind = api_extracts(p, code, {by: group} if by else None)
+        assert 0 < len(behind) < len(everything) or chart != "wb-graphique-themes"
+        assert f"{len(behind)} extrait" in caption, (chart, caption, len(behind))
+        assert table_rows(page, "wb-extraits") == api_rows(behind), chart
+        assert_no_real_name(p, page.inner_text("body"))
+    save_screenshot(page, f"tableau_de_bord_clic-{served.name}")
+    page.click(".wb-toute-la-selection")
+    page.wait_for_function("() => document.querySelector('.wb-derriere').textContent === ''")
+    assert table_rows(page, "wb-extraits") == api_rows(everything)
+
+
 def test_dashboard_pages_through_the_extracts(served: Served, browser_page: Any) -> None:
     page = browser_page
     everything = api_extracts(served.project)

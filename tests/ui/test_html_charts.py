@@ -120,6 +120,34 @@ def test_prevalence_bars_show_the_share_and_counts_of_each_group() -> None:
         style(bars[1], "background")
 
 
+def test_bars_and_cells_carry_what_they_open_and_nothing_else_is_clickable() -> None:
+    """A bar or cell with something behind it says which theme and group it opens; the
+    choice reads back whole, whatever the labels hold (quotes, |, a script)."""
+    themes = Elements(html_charts.themes_bars(frequencies(["eau", "école"], [4, 0]),
+                                              title="Thèmes", clickable=True))
+    rows = themes.of_class("wb-hc-ligne")
+    assert [e[1].get("data-choix") for e in rows] == ['["c0", "", ""]', None]  # 0: nothing
+    assert "onclick" in rows[0][1] and rows[0][1]["role"] == "button"
+    odd = f"F|{HOSTILE}\"'"
+    table = prevalence([("eau", "F", 3, 12), ("eau", "H", 0, 8)])
+    table["group"] = ["Femmes", "Hommes"]
+    shown = html_charts.prevalence_bars(table, title="Genre", by="genre",
+                                        group_values={"Femmes": odd, "Hommes": "H"})
+    assert "<script" not in shown
+    bars = Elements(shown).of_class("wb-hc-piste")
+    assert html_charts.read_choice("17|" + bars[0][1]["data-choix"]) == ("eau", "genre", odd)
+    assert "data-choix" not in bars[1][1]  # 0 of 8: no extract behind it
+    cells = Elements(html_charts.heatmap_table(
+        pd.DataFrame({"Agadir": [2.0, 0.0], "?": [1.0, 1.0]}, index=["eau", "ecole"]),
+        title="t", caption="c", by="province", group_values={"Agadir": "Agadir"}))
+    choices = [e[1].get("data-choix") for e in cells.of_class("wb-hc-cellule")]
+    assert choices == ['["eau", "province", "Agadir"]', None, None, None]
+    plain = html_charts.themes_bars(frequencies(["eau"], [4]), title="Thèmes")
+    assert "data-choix" not in plain and "onclick" not in plain
+    assert html_charts.read_choice("17|pas du json") is None
+    assert html_charts.read_choice("") is None
+
+
 def test_empty_frames_say_so_in_french() -> None:
     nothing = pd.DataFrame(columns=["code", "name", "depth", "cases"])
     for chart in (html_charts.themes_bars(nothing, title="Thèmes"),

@@ -153,14 +153,16 @@ class Notice:
         self.widget.layout.display = "none"
 
 
-def guarded(update: Callable[[], None], notice: Notice, *, what: str) -> Callable[[], None]:
-    """`update` that never raises: a failure is logged for the server and said in French
-    in `notice` (a later update that works clears it)."""
+def guarded(update: Callable[..., None], notice: Notice, *,
+            what: str) -> Callable[..., None]:
+    """`update` (called with whatever the caller gives) that never raises: a failure is
+    logged for the server and said in French in `notice` (a later update that works
+    clears it)."""
     @functools.wraps(update)
-    def run() -> None:
+    def run(*args: Any, **kwargs: Any) -> None:
         try:
             with warnings_to_server_log():
-                update()
+                update(*args, **kwargs)
         except Exception:  # the committee must see French, never a traceback
             notice.show(UPDATE_FAILED.format(ref=failure(what)))
         else:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
+
+from workbench.ui.html_charts import CHOICE_BOX, read_choice
 
 if TYPE_CHECKING:  # the apps' charts are HTML: matplotlib only for the notebooks' figures
     from matplotlib.figure import Figure
@@ -70,3 +73,20 @@ class HtmlChart:
     def show(self, chart: str) -> None:
         """Show an HTML string built by `ui/html_charts.py` (labels already escaped)."""
         self.widget.value = chart
+
+
+class ChartChoice:
+    """The hidden box a click on a chart bar or a matrix cell writes to
+    (`html_charts.opens`); calls `callback(code, attribute, group)` for each click."""
+
+    def __init__(self, callback: Callable[[str, str, str], None]) -> None:
+        self.callback = callback
+        self.widget = widgets.Text(continuous_update=False,
+                                   layout=widgets.Layout(display="none"))
+        self.widget.add_class(CHOICE_BOX)
+        self.widget.observe(self._changed, names="value")
+
+    def _changed(self, change: dict) -> None:
+        choice = read_choice(str(change["new"]))
+        if choice is not None:
+            self.callback(*choice)

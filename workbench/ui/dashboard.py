@@ -7,6 +7,7 @@ attribute the profile declares as the gender, or says the study declares none.""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import ipywidgets as widgets
 from workbench.analysis.codes import MISSING, code_labels
 from workbench.ui import html_charts
 from workbench.ui.app import LOG, Notice, Progress, build_app, guarded
-from workbench.ui.charts import HtmlChart
+from workbench.ui.charts import ChartChoice, HtmlChart
 from workbench.ui.counts import Counts
 from workbench.ui.filters import Filters, dropdown
 from workbench.ui.style import header, heading, lower_first
@@ -52,6 +53,16 @@ class CopilDashboard:
         self.extracts = ExtractPager()
         self.notice = Notice()
         self.progress = Progress()
+        # A click on a bar or a matrix cell shows the extracts behind it (`_open`).
+        self.choice = ChartChoice(guarded(self._open, self.notice, what="chart click"))
+        self.behind = widgets.HTML()
+        self.behind.add_class("wb-derriere")
+        self.whole = widgets.Button(description="Revenir à toute la sélection",
+                                    layout=widgets.Layout(display="none", width="auto"))
+        self.whole.add_class("wb-toute-la-selection")
+        self.whole.on_click(lambda _: self.refresh())
+        extracts_heading = heading("Les extraits de la sélection")
+        extracts_heading.add_class(html_charts.CHOICE_TARGET)
         self.widget = widgets.VBox([
             header("Données pseudonymisées : seuls les codages validés sont comptés. "
                    "Choisissez un thème ou un profil de personnes ; tout se met à jour."),
@@ -59,8 +70,8 @@ class CopilDashboard:
             heading("Thèmes abordés"),
             widgets.HBox([self.themes.widget, self.gender.widget]),
             heading("Matrice des thèmes"), self.matrix_by, self.matrix.widget,
-            heading("Les extraits de la sélection"), self.extracts.widget,
-            self.progress.widget])
+            extracts_heading, widgets.HBox([self.behind, self.whole]), self.extracts.widget,
+            self.progress.widget, self.choice.widget])
         self.widget.add_class("wb-app")
         self.widget.add_class("wb-tableau-de-bord")
         self.refresh = guarded(self._refresh, self.notice, what="dashboard update")
@@ -73,6 +84,7 @@ class CopilDashboard:
         selection = self.view.selection(self.filters.theme_value(), self.filters.where())
         self.counts.show(selection.counts())
         self.extracts.show(selection.extracts)
+        self.behind.value, self.whole.layout.display = "", "none"
         self.progress.mark("comptes")
         by = self.matrix_by.value
         for chart, name, render in (
@@ -81,6 +93,26 @@ class CopilDashboard:
                 (self.matrix, "matrix", lambda: self._matrix(selection, by))):
             self._draw(chart, name, render)
         self.progress.mark("graphiques")
+
+    def _open(self, code: str, by: str, group: str) -> None:
+        """The extracts behind a bar or a cell: its theme (sub-codes included), for the
+        persons of the current filters and, from a group's bar or a matrix column, of
+        that group."""
+        where = self.filters.where()
+        if by:
+            where[by] = group
+        selection = self.view.selection(code, where)
+        self.extracts.show(selection.extracts)
+        shown = self.view.profile.gender_label(group) if by == self.gender_column else group
+        detail = f", {lower_first(self.view.label(by))} : {shown}" if by else ""
+        counts = selection.counts()
+        persons = counts["personnes"]
+        self.behind.value = (
+            f"<span class='wb-note'>Extraits derrière « {html.escape(self.names.get(code, code))}"
+            f" »{html.escape(detail)} : {counts['extraits']} extrait"
+            f"{'s' if counts['extraits'] > 1 else ''} de {persons} personne"
+            f"{'s' if persons > 1 else ''}.</span>")
+        self.whole.layout.display = ""
 
     @staticmethod
     def _draw(chart: HtmlChart, name: str, render: Callable[[], str]) -> None:
@@ -95,7 +127,8 @@ class CopilDashboard:
             return html_charts.empty()
         title = ("Thèmes abordés (nombre de personnes)" if selection.theme is None else
                  f"« {self.names[selection.theme]} » : sous-thèmes (nombre de personnes)")
-        return html_charts.themes_bars(selection.frequencies(), title=title, value="cases")
+        return html_charts.themes_bars(selection.frequencies(), title=title, value="cases",
+                                       clickable=True)
 
     def _gender(self, selection: Selection) -> str:
         column = self.gender_column
@@ -104,11 +137,13 @@ class CopilDashboard:
         if not len(selection.respondents):
             return html_charts.empty()
         table = selection.prevalence(column)
+        values = {self.view.profile.gender_label(g): str(g) for g in table["group"]
+                  if g != MISSING}
         table["group"] = [g if g == MISSING else self.view.profile.gender_label(g)
                           for g in table["group"]]
         return html_charts.prevalence_bars(
-            table, labels=self.names, groups_label=self.view.label(column),
-            title="Femmes et hommes (% des personnes du groupe)")
+            table, labels=self.names, groups_label=self.view.label(column), by=column,
+            group_values=values, title="Femmes et hommes (% des personnes du groupe)")
 
     def _matrix(self, selection: Selection, by: str) -> str:
         if not by:
@@ -120,7 +155,8 @@ class CopilDashboard:
             table, labels=self.names,
             title=f"Thèmes × {lower_first(self.view.label(by))} "
                   "(nombre de personnes ayant abordé le thème)",
-            caption="Nombre de personnes ayant abordé le thème")
+            caption="Nombre de personnes ayant abordé le thème", by=by,
+            group_values={str(c): str(c) for c in table.columns if c != MISSING})
 
 
 def tableau_de_bord(projet: str | Path | None = None) -> widgets.Widget:

@@ -7,6 +7,7 @@ escaped. The look is in `ui/style.py` (classes `wb-hc-*`)."""
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Mapping
 
@@ -19,6 +20,14 @@ NOTHING = "Aucune donnée pour cette sélection."
 BLUES = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5",
          "#08519c", "#08306b")
 DARK_TEXT, LIGHT_TEXT = "#222222", "#ffffff"
+# The class of the hidden text box a click on a bar or a cell writes to (`ui/charts.py`).
+CHOICE_BOX = "wb-choix-graphique"
+CHOICE_TARGET = "wb-cible-graphique"  # what the page scrolls to after a click
+# What a click does: an HTML widget runs no <script>, but runs an element's own handler.
+# The time goes first, so clicking the same bar twice is still a change.
+_CLICK = (f"var i=document.querySelector('.{CHOICE_BOX} input');if(i){{i.value=Date.now()"
+          "+'|'+this.dataset.choix;i.dispatchEvent(new Event('change',{bubbles:true}));"
+          f"var t=document.querySelector('.{CHOICE_TARGET}');if(t)t.scrollIntoView();}}")
 
 
 def _e(value: object) -> str:
@@ -43,17 +52,36 @@ def _chart(title: str, body: str, caption: str = "", legend: str = "") -> str:
     return "".join(parts) + "</div>"
 
 
-def _bar(width: float, colour: str, label: str, tooltip: str) -> str:
-    return (f"<div class='wb-hc-piste' title='{_e(tooltip)}'>"
+def opens(code: str, by: str = "", group: str = "") -> str:
+    """The attributes that make an element open the extracts of `code` (and of the
+    persons whose `by` is `group`) when clicked or activated from the keyboard."""
+    choice = _e(json.dumps([code, by, group], ensure_ascii=False))
+    return (f" data-choix='{choice}' onclick=\"{_CLICK}\" role='button' tabindex='0' "
+            f"onkeydown=\"if(event.key==='Enter'||event.key===' ')this.click()\"")
+
+
+def read_choice(value: str) -> tuple[str, str, str] | None:
+    """(code, attribute, group) from what a click wrote in the choice box, else None."""
+    _, _, payload = value.partition("|")
+    try:
+        code, by, group = json.loads(payload)
+    except (ValueError, TypeError):
+        return None
+    return str(code), str(by), str(group)
+
+
+def _bar(width: float, colour: str, label: str, tooltip: str, action: str = "") -> str:
+    return (f"<div class='wb-hc-piste' title='{_e(tooltip)}'{action}>"
             f"<div class='wb-barre' style='width:{width:.2f}%;background:{colour}'></div>"
             f"<span class='wb-hc-valeur'>{_e(label)}</span></div>")
 
 
 def themes_bars(frequencies: pd.DataFrame, *, title: str, value: str = "cases",
-                depth: int | None = None) -> str:
+                depth: int | None = None, clickable: bool = False) -> str:
     """Horizontal bars of a code frequency table (`Selection.frequencies`), biggest on
     top, widths in % of the biggest value. `depth`: only codes at that level (default:
-    the level of the first row, as the dashboard charts one level)."""
+    the level of the first row, as the dashboard charts one level). `clickable`: a bar
+    opens the extracts of its theme (see `opens`)."""
     if not len(frequencies):
         return empty()
     if depth is None:
@@ -63,10 +91,12 @@ def themes_bars(frequencies: pd.DataFrame, *, title: str, value: str = "cases",
     values = [_number(v) for v in table[value]]
     top = max(values, default=0) or 1
     rows = []
-    for name, v in zip(table["name"], values, strict=True):
+    for code, name, v in zip(table["code"], table["name"], values, strict=True):
         text = french_number(v)
-        rows.append(f"<div class='wb-hc-ligne'><div class='wb-hc-etiquette'>{_e(name)}</div>"
-                    f"{_bar(100 * v / top, PALETTE[0], text, f'{name} : {text}')}</div>")
+        action = opens(str(code)) if clickable and v else ""
+        rows.append(f"<div class='wb-hc-ligne'{action}><div class='wb-hc-etiquette'>"
+                    f"{_e(name)}</div>{_bar(100 * v / top, PALETTE[0], text, f'{name} : {text}')}"
+                    "</div>")
     n_cases = frequencies.attrs.get("n_cases")
     caption = (f"Nombre de personnes ayant abordé le thème (sur {n_cases} personnes "
                "sélectionnées)" if n_cases else "Nombre de personnes ayant abordé le thème")
@@ -74,10 +104,12 @@ def themes_bars(frequencies: pd.DataFrame, *, title: str, value: str = "cases",
 
 
 def prevalence_bars(prevalence: pd.DataFrame, *, title: str,
-                    labels: Mapping[str, str] | None = None, groups_label: str = "") -> str:
+                    labels: Mapping[str, str] | None = None, groups_label: str = "",
+                    by: str = "", group_values: Mapping[str, str] | None = None) -> str:
     """Grouped bars (`Selection.prevalence`): for each theme, the % of each group's
     persons who raised it (width in % of 100), with the counts ("6/13") so small groups
-    show as small."""
+    show as small. With `by` (the attribute grouped by) and `group_values` (group shown →
+    its value), a bar opens the extracts of its theme and group."""
     if not len(prevalence):
         return empty()
     names = labels or {}
@@ -101,8 +133,10 @@ def prevalence_bars(prevalence: pd.DataFrame, *, title: str,
         for group in groups:
             pct, coded, n = (_number(x) for x in cells.get((code, group), (0, 0, 0)))
             text = f"{french_number(pct)} % ({int(coded)}/{int(n)})"
+            value = (group_values or {}).get(group)
+            action = opens(str(code), by, value) if by and value is not None and coded else ""
             bars.append(_bar(min(pct, 100.0), colours[group], text,
-                             f"{name}, {group} : {text}"))
+                             f"{name}, {group} : {text}", action))
         rows.append(f"<div class='wb-hc-ligne wb-hc-groupe'><div class='wb-hc-etiquette'>"
                     f"{_e(name)}</div><div class='wb-hc-pistes'>{''.join(bars)}</div></div>")
     return _chart(title, f"<div class='wb-hc-barres'>{''.join(rows)}</div>",
@@ -145,9 +179,12 @@ def text_colour(background: str) -> str:
 
 
 def heatmap_table(table: pd.DataFrame, *, title: str, caption: str,
-                  labels: Mapping[str, str] | None = None, corner: str = "Thème") -> str:
+                  labels: Mapping[str, str] | None = None, corner: str = "Thème",
+                  by: str = "", group_values: Mapping[str, str] | None = None) -> str:
     """A table (rows × columns of counts, `Selection.matrix`) as coloured cells with the
-    counts written in; zero cells stay blank so the eye goes to what is there."""
+    counts written in; zero cells stay blank so the eye goes to what is there. With `by`
+    (the attribute of the columns) and `group_values` (column → its value), a cell opens
+    the extracts of its theme and value."""
     if table.empty:
         return empty()
     names = labels or {}
@@ -166,7 +203,9 @@ def heatmap_table(table: pd.DataFrame, *, title: str, caption: str,
             background = blue(v / top)
             text = french_number(v) if v else ""
             tooltip = f"{names.get(key, key)} × {names.get(column, column)} : {french_number(v)}"
-            cells.append(f"<td class='wb-hc-cellule' data-value='{v:g}' "
+            value = (group_values or {}).get(column)
+            action = opens(str(key), by, value) if by and value is not None and v else ""
+            cells.append(f"<td class='wb-hc-cellule' data-value='{v:g}'{action} "
                          f"title='{_e(tooltip)}' style='background:{background};"
                          f"color:{text_colour(background)}'>{text}</td>")
         rows.append(f"<tr><th scope='row'>{_e(names.get(key, key))}</th>{''.join(cells)}</tr>")

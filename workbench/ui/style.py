@@ -33,6 +33,10 @@ CSS = """
 .wb-hc-piste { flex: 1 1 auto; display: flex; align-items: center; height: 16px;
                min-width: 0; margin-right: 7.5em; }
 .wb-hc-groupe .wb-hc-piste { height: 12px; }
+[data-choix] { cursor: pointer; }
+.wb-snapshot { background: #fff4d6; border: 1px solid #e5c46b; color: #5c4400; border-radius: 4px;
+               padding: 8px 14px; margin: 0 0 12px; }
+[data-choix]:hover, [data-choix]:focus { outline: 2px solid #1b6f8a; outline-offset: 1px; }
 .wb-barre { flex: none; height: 100%; min-width: 1px; border-radius: 0 2px 2px 0; }
 .wb-hc-valeur { flex: none; white-space: nowrap; padding-left: 4px; font-size: 11px;
                 color: #444; }
