@@ -40,10 +40,9 @@ TEMPLATE = "copil"
 PROJECT_VARIABLE = "WORKBENCH_PROJECT"  # workbench.views.ENV_VARIABLE
 DEFAULT_PORT = 8866
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-# JupyterLab extensions of the environment the apps do not use (Voila has its own widget
-# manager; anywidget is the coding panel's): never sent to visitors.
-UNUSED_EXTENSIONS = ("@voila-dashboards/jupyterlab-preview", "jupyterlab_pygments",
-                     "anywidget")
+# JupyterLab extensions of the environment no app uses: never sent to visitors. (anywidget
+# stays: the coding panel is served by Voila too, in its tests.)
+UNUSED_EXTENSIONS = ("@voila-dashboards/jupyterlab-preview", "jupyterlab_pygments")
 
 # Defaults of `workbench app`
 POOL_SIZE = 1  # pre-heated kernels per app
