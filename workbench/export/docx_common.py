@@ -11,21 +11,17 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from workbench.coding.extracts import short_label
+from workbench.xml_text import xml_safe as strip_not_xml
 
 if TYPE_CHECKING:  # python-docx is imported by the functions that write a document
     from docx.document import Document as DocxDocument
 
     from workbench.profile import StudyProfile
 
-# Characters XML 1.0 cannot hold: C0 controls but tab, line feed and carriage return,
-# lone surrogates and the two non-characters U+FFFE, U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
 NBSP, NNBSP = "\u00a0", "\u202f"
 MISSING = "non renseigné"
-KIND_WORDS = {"interview": "entretien", "focus_group": "focus group", "notes": "notes",
-              "report": "compte rendu"}
 # One person's gender, as a table cell or a reference line reads it.
 GENDER_WORDS = {"women": "femme", "men": "homme", "other": "autre"}
 
@@ -44,7 +40,7 @@ def xml_safe(value: object) -> str:
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _NOT_XML.sub("", text)
+    return strip_not_xml(text)
 
 
 def missing(value: Any) -> bool:

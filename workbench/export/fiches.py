@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from docx import Document
 
+from workbench.analysis.labels import KIND_LABELS
 from workbench.errors import ExportError
 from workbench.export.docx_common import (
-    KIND_WORDS,
     document_text,
     french_date,
     plural,
@@ -122,7 +122,7 @@ def _cases(project: Project, kind: str, wanted: Iterable[str] | None, what: str)
 def _sources(links: pd.DataFrame) -> str:
     parts = []
     for row in links.drop_duplicates("label").itertuples(index=False):
-        facts = [KIND_WORDS.get(row.document_kind, row.document_kind)]
+        facts = [KIND_LABELS.get(row.document_kind, row.document_kind)]
         if short_date(row.date):
             facts.append(f"du {short_date(row.date)}")
         text = f"{row.label} ({' '.join(facts)}"

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from sqlalchemy import select
 
-from workbench.export.docx_common import KIND_WORDS, document_label, missing, short_date
+from workbench.analysis.labels import KIND_LABELS
+from workbench.export.docx_common import document_label, missing, short_date
 from workbench.profile import StudyProfile
 from workbench.store import schema as s
 
@@ -73,7 +74,7 @@ def people_met(cases: pd.DataFrame, links: pd.DataFrame, attributes: Sequence[st
         row["_date"] = short_date(row["_date"])
         row["_documents"] = ", ".join(dict.fromkeys(mine["label"]))
         row["_kinds"] = ", ".join(dict.fromkeys(
-            KIND_WORDS.get(k, k) for k in mine["document_kind"]))
+            KIND_LABELS.get(k, k) for k in mine["document_kind"]))
         row["_order"] = "~" if first is None else first["label"]
         rows.append(row)
     columns = ["case", *attributes, *PEOPLE_FACTS, "_order"]

@@ -19,7 +19,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 
-from workbench.analysis.labels import column_label
+from workbench.analysis.labels import KIND_FORMS, KIND_LABELS, column_label
 from workbench.atomic import write_atomically
 from workbench.coding.extracts import CodeSpec, WhereValue
 from workbench.errors import ExportError
@@ -27,7 +27,6 @@ from workbench.export.annex import pseudonymised_codes
 from workbench.export.docx_common import (
     DEFINITION_STYLE,
     EXTRACT_STYLE,
-    KIND_WORDS,
     MEMO_STYLE,
     NOTE_STYLE,
     REFERENCE_STYLE,
@@ -269,11 +268,6 @@ def _natural(text: str) -> list[object]:
     return [int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", text)]
 
 
-# Document kinds as the count sentence says them (singular, plural).
-MET_IN_WORDS = {"interview": ("entretien individuel", "entretiens individuels"),
-                "focus_group": ("focus group", "focus groups"),
-                "notes": ("note de terrain", "notes de terrain"),
-                "report": ("compte rendu", "comptes rendus")}
 GENDER_COUNT_WORDS = {"women": ("femme", "femmes"), "men": ("homme", "hommes"),
                       "other": ("autre genre", "autres genres"),
                       "unknown": ("genre non renseigné", "genres non renseignés")}
@@ -285,12 +279,12 @@ def met_in(links: pd.DataFrame) -> str:
     (rows of `case_documents` for the people listed), counted by kind."""
     documents = links.drop_duplicates("document_id")
     counts = documents["document_kind"].value_counts(sort=False)
-    order = [k for k in MET_IN_WORDS if k in counts.index]
-    order += [k for k in counts.index if k not in MET_IN_WORDS]
+    order = [k for k in KIND_FORMS if k in counts.index]
+    order += [k for k in counts.index if k not in KIND_FORMS]
     parts = []
     for kind in order:
         n = int(counts[kind])
-        one, many = MET_IN_WORDS.get(kind, (KIND_WORDS.get(kind, str(kind)),) * 2)
+        one, many = KIND_FORMS.get(kind, (KIND_LABELS.get(kind, str(kind)),) * 2)
         parts.append(plural(n, one, many))
     return joined(parts)
 

@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import re
 
+from workbench.analysis.labels import KIND_LABELS
 from workbench.corpus.attributes import normalise_kind
 
 CASE_KINDS = {"person": "personne", "organisation": "organisation"}
-DOC_KINDS = {"interview": "entretien", "focus_group": "focus group", "notes": "notes de terrain",
-             "report": "compte rendu"}
 _CASE_KIND = re.compile(r"^Type de cas : (.+)$")
 _DOC_KIND = re.compile(r"^Type de document : (.+)$")
 _SPEAKER = re.compile(r"^Locuteur dans « (.+) » : (.+)$")
@@ -39,7 +38,7 @@ def case_description(kind: str, speakers: list[tuple[str, str]], memos: list[str
 
 
 def document_description(kind: str) -> str:
-    return f"Type de document : {DOC_KINDS.get(kind, kind)}"
+    return f"Type de document : {KIND_LABELS.get(kind, kind)}"
 
 
 def _head_and_rest(text: str) -> tuple[list[str], str]:

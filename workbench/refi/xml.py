@@ -11,7 +11,6 @@ after parsing, so the rest of the package deals with local names (`Project`,
 
 from __future__ import annotations
 
-import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from xml.etree.ElementTree import Element
@@ -21,13 +20,12 @@ from defusedxml.ElementTree import ParseError
 from defusedxml.ElementTree import fromstring as _safe_fromstring
 
 from workbench.errors import ExchangeError
+from workbench.xml_text import xml_safe
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 
 _BOM = b"\xef\xbb\xbf"
-# Characters XML 1.0 cannot carry, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def parse_xml(data: bytes, *, source: str) -> tuple[Element, str | None]:
@@ -75,11 +73,6 @@ def child_text(element: Element, tag: str) -> str:
 def clean_name(value: str | None) -> str:
     """A name as we keep it: NFC, whitespace runs folded to one space."""
     return " ".join(unicodedata.normalize("NFC", value or "").split())
-
-
-def xml_safe(text: str) -> str:
-    """`text` without the control characters XML 1.0 cannot hold."""
-    return _NOT_XML.sub("", text)
 
 
 def sub(parent: Element, tag: str, attrib: dict[str, str | None] | None = None,
