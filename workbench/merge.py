@@ -40,7 +40,8 @@ from workbench.errors import WorkbenchError
 from workbench.store import Store, Writer, row_of
 from workbench.store import schema as s
 from workbench.store.engine import is_url, sqlite_path
-from workbench.store.migrations import latest_version
+from workbench.store.migrations import NewerSchemaError, check_known_version
+from workbench.store.project_file import NotAProjectFile, read_project_file
 
 if TYPE_CHECKING:
     from workbench.project import Project
@@ -163,22 +164,21 @@ def _snapshot(copy: str | Path) -> Iterator[tuple[Path, Store]]:
             dst = sqlite3.connect(snap)
             try:
                 src.backup(dst)
-                has_versions = dst.execute(
-                    "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'"
-                ).fetchone()[0]
-                version = (dst.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-                           if has_versions else None)
             finally:
                 dst.close()
                 src.close()
         except sqlite3.DatabaseError as exc:
             raise MergeError(f"{path} : ce n'est pas un projet du workbench ({exc}).") from exc
-        if version is None:
-            raise MergeError(f"{path} : ce n'est pas un projet du workbench (pas de version de "
-                             "schéma).")
-        if version > latest_version():
+        try:
+            version = read_project_file(snap)
+            check_known_version(version, where=str(path))
+        except NotAProjectFile as exc:
+            raise MergeError(f"{path} : ce n'est pas un projet du workbench "
+                             f"({exc.reason or 'pas de version de schéma'}).") from exc
+        except NewerSchemaError as exc:
             raise MergeError(f"{path} : copie écrite par un workbench plus récent (schéma "
-                             f"{version}) ; mettez à jour le workbench avant de fusionner.")
+                             f"{exc.version}) ; mettez à jour le workbench avant de "
+                             "fusionner.") from exc
         store = Store.connect(snap, create=False)
         try:
             yield path, store

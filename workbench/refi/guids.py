@@ -17,6 +17,7 @@ import uuid
 from sqlalchemy import Connection, select
 
 from workbench.store import schema as s
+from workbench.store.migrations import first_applied_at
 
 _GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                    r"[0-9a-fA-F]{12})\}?$")
@@ -42,8 +43,7 @@ def project_namespace(conn: Connection) -> uuid.UUID:
     first = conn.execute(select(s.events.c.txn).order_by(s.events.c.id).limit(1)).scalar()
     if first and normalise_guid(first):
         return uuid.UUID(first)
-    stamp = conn.execute(select(s.schema_migrations.c.applied_at)
-                         .order_by(s.schema_migrations.c.version).limit(1)).scalar()
+    stamp = first_applied_at(conn)
     return uuid.uuid5(uuid.NAMESPACE_URL, f"workbench-project:{stamp}")
 
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from workbench.errors import StoreError
 from workbench.store.engine import BUSY_TIMEOUT_MS, is_url, sqlite_path
-from workbench.store.migrations import latest_version
+from workbench.store.migrations import check_known_version
+from workbench.store.project_file import read_project_file
 
 BEFORE_RESTORE = ".before-restore-"  # project.before-restore-<date>.sqlite
 
@@ -52,24 +53,6 @@ def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
                           isolation_level=None)
     con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     return con
-
-
-def check_project_file(path: Path) -> int:
-    """Integrity and schema version of a project file; a StoreError if it is not one."""
-    try:
-        con = _connect(path, readonly=True)
-        try:
-            status = con.execute("PRAGMA integrity_check").fetchone()[0]
-            version = con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not a workbench project file ({exc}).") from exc
-    if status != "ok":
-        raise StoreError(f"{path}: the file is damaged (integrity check: {status}).")
-    if version is None:
-        raise StoreError(f"{path}: not a workbench project file (no schema version).")
-    return int(version)
 
 
 def _copy(source: Path, destination: Path, *, journal: str | None,
@@ -113,7 +96,7 @@ def backup(project: Any, destination: str | Path) -> Path:
     partial.unlink(missing_ok=True)
     try:
         _copy(source, partial, journal="DELETE")
-        check_project_file(partial)
+        read_project_file(partial, integrity=True)
         with open(partial, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, target)
@@ -135,11 +118,9 @@ def restore(backup_file: str | Path, project: str | Path, *,
         raise StoreError(f"{project}: restore a PostgreSQL project with pg_restore.")
     if not source.is_file():
         raise StoreError(f"{source}: no such backup file.")
-    version = check_project_file(source)
-    if version > latest_version():
-        raise StoreError(
-            f"{source}: this backup uses schema version {version}, but this workbench only "
-            f"knows versions up to {latest_version()}. Upgrade the workbench first.")
+    version = read_project_file(source, integrity=True)
+    check_known_version(version, where=str(source), what="backup",
+                        advice="Upgrade the workbench first.")
     target = sqlite_path(project)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +133,7 @@ def restore(backup_file: str | Path, project: str | Path, *,
             f"{target.stem}{BEFORE_RESTORE}<date>{target.suffix}.")
     kept = target.with_name(f"{target.stem}{BEFORE_RESTORE}{_stamp()}{target.suffix}")
     try:
-        check_project_file(target)
+        read_project_file(target, integrity=True)
     except StoreError:
         # A damaged project can neither be copied page by page nor used: keep its
         # files as they are under the new name and restore into a clean place.

@@ -92,7 +92,17 @@ MIGRATIONS: list[Migration] = [
 
 
 def latest_version() -> int:
+    """The newest schema version this workbench knows."""
     return MIGRATIONS[-1].version
+
+
+class NewerSchemaError(StoreError):
+    """A store written by a newer workbench: opening or restoring it could corrupt it."""
+
+    def __init__(self, message: str, *, version: int, latest: int) -> None:
+        super().__init__(message)
+        self.version = version
+        self.latest = latest
 
 
 def current_version(conn: Connection) -> int | None:
@@ -102,6 +112,29 @@ def current_version(conn: Connection) -> int | None:
     version = conn.execute(select(schema.schema_migrations.c.version).order_by(
         schema.schema_migrations.c.version.desc()).limit(1)).scalar()
     return int(version) if version is not None else None
+
+
+def check_known_version(
+    version: int, *, where: str, what: str = "project",
+    advice: str = "Upgrade the workbench (pip install -U workbench) before opening it.",
+) -> None:
+    """Raise NewerSchemaError when `version` is newer than this workbench's latest.
+
+    `where` (a path or URL) starts the message, `what` names what holds the
+    version ("project", "backup"), `advice` ends it.
+    """
+    latest = latest_version()
+    if version > latest:
+        raise NewerSchemaError(
+            f"{where}: this {what} uses schema version {version}, but this workbench "
+            f"only knows versions up to {latest}. {advice}",
+            version=version, latest=latest)
+
+
+def first_applied_at(conn: Connection) -> str | None:
+    """When the store was created: the `applied_at` of its first migration."""
+    return conn.execute(select(schema.schema_migrations.c.applied_at)
+                        .order_by(schema.schema_migrations.c.version).limit(1)).scalar()
 
 
 def _stamp(conn: Connection, migration: Migration) -> None:
@@ -115,8 +148,8 @@ def _stamp(conn: Connection, migration: Migration) -> None:
 def create_or_migrate(conn: Connection, *, where: str) -> list[int]:
     """Create a new store or bring an old one to the latest version.
 
-    Returns the versions applied. Raises StoreError for a store written by a
-    newer workbench (opening it could corrupt it).
+    Returns the versions applied. Raises NewerSchemaError (a StoreError) for a
+    store written by a newer workbench (opening it could corrupt it).
     """
     version = current_version(conn)
     if version is None:
@@ -124,12 +157,7 @@ def create_or_migrate(conn: Connection, *, where: str) -> list[int]:
         for migration in MIGRATIONS:
             _stamp(conn, migration)
         return [m.version for m in MIGRATIONS]
-    if version > latest_version():
-        raise StoreError(
-            f"{where}: this project uses schema version {version}, but this workbench "
-            f"only knows versions up to {latest_version()}. Upgrade the workbench "
-            "(pip install -U workbench) before opening it."
-        )
+    check_known_version(version, where=where)
     applied = []
     for migration in MIGRATIONS:
         if migration.version > version:
