@@ -9,8 +9,6 @@ missing and how to declare it, and the notebook goes on with the next section.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence, Sized
 from typing import TYPE_CHECKING
 
@@ -18,6 +16,7 @@ import pandas as pd
 
 from workbench.analysis.codes import select_codes
 from workbench.profile import GENDERS, StudyProfile
+from workbench.text import fold_words
 
 if TYPE_CHECKING:
     from workbench.project import Project
@@ -280,11 +279,6 @@ def _attribute_columns(frame: pd.DataFrame) -> list[str]:
     return [str(c) for c in frame.columns if c not in ("case_id", "case", "case_kind")]
 
 
-_SPLIT = re.compile(r"[^a-z0-9]+")
-
-
 def _words(text: str) -> list[str]:
-    bare = "".join(c for c in unicodedata.normalize("NFKD", str(text).casefold())
-                   if not unicodedata.combining(c))
-    return [w for w in _SPLIT.split(bare) if w]
+    return fold_words(text).split()
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from workbench.codebook.rules import rule_problems
 from workbench.errors import CodebookError
+from workbench.text import ascii_slug
 
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 FIELDS = ("definition", "inclusion", "exclusion", "example")
@@ -160,5 +161,4 @@ def _cycles(index: dict[str, Code]) -> list[str]:
 
 def slug(text: str) -> str:
     """An ASCII identifier from a French name ('Place des femmes' → 'place_des_femmes')."""
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_.lower()).strip("_") or "code"
+    return ascii_slug(text) or "code"

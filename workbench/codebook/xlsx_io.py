@@ -6,7 +6,6 @@ kept as YAML text in their cell so the round trip YAML → Excel → YAML is los
 
 from __future__ import annotations
 
-import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from workbench.codebook.yaml_io import load_bounded
 from workbench.corpus.sheets import workbook_tables
 from workbench.errors import CodebookError
 from workbench.export.xlsx_rows import abandon, style_template, write_only_cell
+from workbench.text import ascii_fold
 
 # (attribute, French header written, other accepted headers)
 COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -38,8 +38,7 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
 
 
 def _key(header: str) -> str:
-    plain = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode()
-    return plain.strip().lower().replace("’", "'")
+    return ascii_fold(header).strip()  # a ’ is dropped: "d’inclusion" → "dinclusion"
 
 
 _HEADERS = {_key(h): attr for attr, h, others in COLUMNS for h in (h, *others)}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from workbench.text import fold
 
 INTERVIEWER = "interviewer"
 RESPONDENT = "respondent"
@@ -30,9 +31,7 @@ _FOLD_SEP = re.compile(r"[\s_\-‐‑–—]+")
 @lru_cache(maxsize=65536)
 def fold_name(s: str) -> str:
     """Fold a name for comparison: casefold, no accents, hyphens/underscores/spaces as one space."""
-    decomposed = unicodedata.normalize("NFKD", s.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _FOLD_SEP.sub(" ", bare).strip()
+    return _FOLD_SEP.sub(" ", fold(s)).strip()
 
 
 def split_interviewer_suffix(label: str) -> tuple[str, bool]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from workbench.export.docx_common import (
 from workbench.export.names import Names
 from workbench.export.profile_columns import AttributeLine
 from workbench.profile import StudyProfile
+from workbench.text import fold
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,7 @@ _NOT_FIELDS = {"caseid", "case", "casekind"}
 
 def attribute_key(name: object) -> str:
     """'Année de création' → 'anneedecreation': how columns are compared."""
-    text = unicodedata.normalize("NFKD", str(name).casefold())
-    return re.sub(r"[^a-z0-9]", "", "".join(c for c in text if not unicodedata.combining(c)))
+    return re.sub(r"[^a-z0-9]", "", fold(str(name)))
 
 
 def attribute(case: Mapping[str, Any], names: Iterable[str]) -> Any:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import keyword
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +61,7 @@ from workbench.export.people import case_documents
 from workbench.export.profile_columns import AttributeLine, present, speaker_attributes
 from workbench.export.tables import write_table
 from workbench.profile import StudyProfile
+from workbench.text import fold
 
 if TYPE_CHECKING:
     from workbench.project import Project
@@ -87,9 +87,7 @@ class FichesReport:
 
 
 def _slug(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:60] or "sans_nom"
+    return re.sub(r"[^a-z0-9]+", "_", fold(name)).strip("_")[:60] or "sans_nom"
 
 
 def _file_names(prefix: str, names: Sequence[str]) -> list[str]:

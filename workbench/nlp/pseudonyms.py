@@ -70,6 +70,7 @@ import pandas as pd
 
 from workbench.corpus.roles import INTERVIEWER, known_role, split_interviewer_suffix
 from workbench.nlp import french_words
+from workbench.text import strip_accents
 
 KINDS = ("person", "organisation", "place")
 SOURCES = ("attribute", "speaker", "entity", "manual")
@@ -333,9 +334,7 @@ def _forms(entry: PseudonymEntry, blocked: frozenset[str]) -> list[tuple[str, bo
 
 def _plain(text: str) -> str:
     """Without accents and with straight apostrophes (the spelling people type)."""
-    decomposed = unicodedata.normalize("NFD", text.translate(str.maketrans("’‘ʼ", "'''")))
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed
-                                                if not unicodedata.combining(c)))
+    return strip_accents(text.translate(str.maketrans("’‘ʼ", "'''")))
 
 
 def variants(entry: PseudonymEntry, *, exclude: Iterable[str] = (),

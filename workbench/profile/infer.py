@@ -7,8 +7,6 @@ case, no accents, words split on ``_ - .`` and spaces), in French and English.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -21,6 +19,7 @@ from workbench.profile.model import (
     StudyProfile,
     young_label,
 )
+from workbench.text import fold_words
 
 # Spellings of gender values, folded.
 GENDER_VALUES: dict[str, str] = {
@@ -69,16 +68,6 @@ _NAME_RULES: tuple[tuple[str, str, frozenset[str], frozenset[str]], ...] = (
     ("document", "place", frozenset({"lieu", "lieu entretien", "lieu de l entretien", "place"}),
      frozenset()),
 )
-_WORDS = re.compile(r"[^a-z0-9]+")
-
-
-def fold_words(text: str) -> str:
-    """'Province_d’Origine' → 'province d origine' (no case, accents or punctuation)."""
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _WORDS.sub(" ", bare).strip()
-
-
 def gender_values(values: Iterable[object]) -> dict[str, str] | None:
     """The mapping value → women/men/other when every value is a known spelling of a
     gender (and there are at least two kinds), else None."""

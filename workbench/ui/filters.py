@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import ipywidgets as widgets
 
+from workbench.text import fold
 from workbench.views import CopilView
 
 THEME = "theme"
@@ -29,9 +29,7 @@ def dropdown(label: str, options: list[tuple[str, str]], css: str) -> widgets.Dr
 
 def css_name(key: str) -> str:
     """A CSS-safe form of an attribute key ("ARR./VILLE" → "arr-ville")."""
-    bare = unicodedata.normalize("NFKD", str(key).casefold())
-    bare = "".join(c for c in bare if not unicodedata.combining(c))
-    return _NOT_CSS.sub("-", bare).strip("-") or "attribut"
+    return _NOT_CSS.sub("-", fold(str(key))).strip("-") or "attribut"
 
 
 def filter_classes(columns: Iterable[str]) -> dict[str, str]:

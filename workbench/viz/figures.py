@@ -7,11 +7,11 @@ a returned figure by itself.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from workbench.text import ascii_slug
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -58,8 +58,7 @@ def wrap(label: str, width: int = 38) -> str:
 
 def slug(text: str) -> str:
     """A file name from a title: accents and punctuation removed."""
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_.lower()).strip("_") or "figure"
+    return ascii_slug(text) or "figure"
 
 
 def save_figure(figure: Figure, folder: str | Path, name: str, *,
