@@ -39,7 +39,7 @@ def test_removing_a_code_with_codings_is_refused(project: Project, tmp_path: Pat
     project.code_quote("E01_fatima", "ne sont pas au bureau", "femmes")
     path = tmp_path / "v2.yaml"
     path.write_text(CODEBOOK_YAML.split("  - id: femmes")[0], encoding="utf-8")
-    with pytest.raises(CodebookError, match=r"'femmes' \(Place des femmes\): 1 coding"):
+    with pytest.raises(CodebookError, match=r"« femmes » \(Place des femmes\) : 1 codage"):
         project.load_codebook(path)
     assert "femmes" in set(project.codes()["key"])
 

@@ -25,24 +25,24 @@ def test_code_by_quote_ignores_whitespace_and_apostrophe_style(project: Project)
 
 
 def test_quote_not_found_and_quote_twice(project: Project) -> None:
-    with pytest.raises(CodingError, match="quote not found"):
+    with pytest.raises(CodingError, match="citation introuvable"):
         project.code_quote("E01_fatima", "pas dans le texte", "liens")
     with pytest.raises(CodingError) as err:
         project.code_quote("E02_youssef", "le village", "liens")
-    assert "occurs 2 times" not in str(err.value)  # 'le village' is there once only
+    assert "apparaît 2 fois" not in str(err.value)  # 'le village' is there once only
     with pytest.raises(CodingError) as err:
         project.code_quote("E01_fatima", "village", "liens")
     message = str(err.value)
-    assert "occurs 2 times" in message
+    assert "la citation apparaît 2 fois" in message
     assert message.count("[village]") == 2  # each candidate shown in its context
     assert len(project.extracts()) == 0
 
 
 def test_coding_outside_the_document_writes_nothing(project: Project) -> None:
     n = len(project.text("E01_fatima"))
-    with pytest.raises(CodingError, match="outside the text"):
+    with pytest.raises(CodingError, match="sort du texte"):
         project.code("E01_fatima", n - 5, n + 5, "liens")
-    with pytest.raises(CodingError, match="outside the text"):
+    with pytest.raises(CodingError, match="sort du texte"):
         project.code("E01_fatima", 10, 10, "liens")
     assert project.extracts().empty
     assert project.history()["entity"].eq("codings").sum() == 0
@@ -94,7 +94,7 @@ def test_revert_refuses_when_a_later_change_touched_the_row(project: Project) ->
     c = project.code_quote("E01_fatima", "Le village", "liens")
     created = project.history()["txn"].iloc[0]
     project.set_status(c, "rejected")
-    with pytest.raises(Exception, match="changed again later"):
+    with pytest.raises(Exception, match="modifié depuis"):
         project.revert(created)
     assert project.extracts(status="all").iloc[0]["status"] == "rejected"
 
@@ -117,7 +117,7 @@ def test_memos_on_document_code_coding_and_project(project: Project) -> None:
     memos = project.memos()
     assert memos["target_type"].tolist() == ["document", "code", "project"]
     assert project.extracts().iloc[0]["memo"] == "Très parlant"
-    with pytest.raises(CodingError, match="needs some text"):
+    with pytest.raises(CodingError, match="le mémo est vide"):
         project.memo("project", "  ")
 
 

@@ -46,7 +46,7 @@ def test_attribute_filters_value_list_and_predicate(coded: Project) -> None:
     assert set(coded.extracts(where={"genre": "F"})["document"]) == {"E01_fatima"}
     assert len(coded.extracts("actions.eau", where={"region_residence": ["PACA", "Nowhere"]})) == 1
     assert len(coded.extracts(where={"age": lambda a: a > 50})) == 4
-    with pytest.raises(WorkbenchError, match="no column or attribute 'sexe'"):
+    with pytest.raises(WorkbenchError, match="aucune colonne ni aucun attribut « sexe »"):
         coded.extracts(where={"sexe": "F"})
 
 
@@ -78,7 +78,7 @@ def test_and_by_turn_and_by_document(coded: Project) -> None:
 
 
 def test_bad_expression_is_a_clear_error(coded: Project) -> None:
-    with pytest.raises(WorkbenchError, match="not closed"):
+    with pytest.raises(WorkbenchError, match="n'est pas fermée"):
         coded.extracts("(femmes | liens")
 
 

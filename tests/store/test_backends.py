@@ -138,7 +138,7 @@ def test_writing_features_behave_the_same(backend_project: Project, corpus_dir: 
          "status": "suggested"},
     ])
     assert len(batch) == 3 and len(set(batch) | {first, quoted}) == 5
-    with pytest.raises(CodingError, match="quote not found"):
+    with pytest.raises(CodingError, match="citation introuvable"):
         p.code_many([{"document": "E02_youssef", "code": "femmes", "quote": "Chaque été"},
                      {"document": "E02_youssef", "code": "femmes", "quote": "absent du texte"}])
     assert len(p.extracts(status="all")) == 5  # the failed batch wrote nothing

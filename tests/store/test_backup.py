@@ -60,7 +60,7 @@ def test_backup_into_a_folder_names_the_copy_and_never_overwrites(project: Proje
     copy = backup(project.store, folder)
     assert copy.parent == folder and copy.name.startswith("projet-") and copy.suffix == ".sqlite"
     size = copy.stat().st_size
-    with pytest.raises(StoreError, match="already exists"):
+    with pytest.raises(StoreError, match="existe déjà"):
         backup(project, copy)
     assert copy.stat().st_size == size
     fresh = backup(project, f"{tmp_path}/nouveau/dossier/")
@@ -124,13 +124,13 @@ def test_restore_with_force_keeps_the_replaced_project(project: Project, tmp_pat
 def test_restore_refuses_a_file_that_is_not_a_project(project: Project, tmp_path: Path) -> None:
     junk = tmp_path / "notes.sqlite"
     junk.write_bytes(b"ceci n'est pas une base" * 100)
-    with pytest.raises(StoreError, match="not a workbench project"):
+    with pytest.raises(StoreError, match="ce n'est pas un fichier de projet du workbench"):
         restore(junk, project.location, force=True)
     other = tmp_path / "autre.sqlite"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
-    with pytest.raises(StoreError, match="not a workbench project"):
+    with pytest.raises(StoreError, match="pas de version de schéma"):
         restore(other, project.location, force=True)
-    with pytest.raises(StoreError, match="no such backup"):
+    with pytest.raises(StoreError, match="fichier de sauvegarde introuvable"):
         restore(tmp_path / "absent.sqlite", project.location, force=True)
     assert len(project.documents()) == 2
     assert not list(Path(project.location).glob("*before-restore*"))

@@ -22,7 +22,7 @@ def test_every_command_on_postgresql(pg_url: str, corpus_dir: Path, codebook_fil
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_CODER", "cli")
     assert "Project ready" in run(capsys, "init", "--db", pg_url)
-    assert "already exists" in run(capsys, "init", "--db", pg_url, code=2)
+    assert "un projet existe déjà ici" in run(capsys, "init", "--db", pg_url, code=2)
     out = run(capsys, "import", "-p", pg_url, str(corpus_dir), "--attributes",
               str(corpus_dir / "attributes.csv"))
     assert "E01_fatima: new, 6 turns" in out

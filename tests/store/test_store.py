@@ -35,7 +35,7 @@ def test_connections_have_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
 
 
 def test_create_refuses_an_existing_project(backend_project: Project) -> None:
-    with pytest.raises(StoreError, match="already exists"):
+    with pytest.raises(StoreError, match="un projet existe déjà ici"):
         Project.create(backend_project.location)
     assert len(backend_project.documents()) == 2
 
@@ -54,7 +54,7 @@ def test_open_an_empty_database_says_how_to_create_a_project(pg_url: str) -> Non
 
 def test_open_a_missing_database_is_a_clear_error_without_the_password(pg_url: str) -> None:
     server = pg_url.rsplit("/", 1)[0].replace("workbench@", "workbench:s3cret@")
-    with pytest.raises(StoreError, match="cannot open the project database") as info:
+    with pytest.raises(StoreError, match="impossible d'ouvrir la base de données") as info:
         Project.open(server + "/no_such_database")
     assert "no_such_database" in str(info.value) and "s3cret" not in str(info.value)
 
@@ -165,7 +165,7 @@ def test_a_lock_never_released_is_a_clear_busy_error(tmp_path: Path,
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 50)
     monkeypatch.setattr(store_module, "LOCK_RETRIES", 3)
     store, holder = _store_with_lock_held(tmp_path, 1.5)
-    with pytest.raises(StoreError, match="busy") as info, store.write("x") as w:
+    with pytest.raises(StoreError, match="le projet est occupé") as info, store.write("x") as w:
         w.conn.execute(text("INSERT INTO coders (name, role) VALUES ('a', 'coder')"))
     assert "locked" not in str(info.value)
     assert store.lock_retries == 2
@@ -183,7 +183,7 @@ def test_postgresql_writers_queue_on_one_lock(pg_url: str,
     second = Store.connect(pg_url, create=False)
     with first.write("a") as w:
         w.conn.execute(text("INSERT INTO coders (name, role) VALUES ('a', 'coder')"))
-        with pytest.raises(StoreError, match="busy"), second.write("b") as w2:
+        with pytest.raises(StoreError, match="le projet est occupé"), second.write("b") as w2:
             w2.conn.execute(text("INSERT INTO coders (name, role) VALUES ('b', 'coder')"))
     assert second.lock_retries == 1
     with second.write("b") as w2:  # free again

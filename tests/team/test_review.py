@@ -45,17 +45,17 @@ def test_roles_only_a_lead_names_a_lead_and_a_project_keeps_one(project: Project
     amina = as_(project, "amina")
     assert amina.role == "coder"
     amina.add_coder("karim")  # registering a colleague is fine
-    with pytest.raises(RoleError, match="only a lead"):
+    with pytest.raises(RoleError, match="seul·e un·e responsable"):
         amina.add_coder("amina", role="lead")
-    with pytest.raises(RoleError, match="only a lead"):
+    with pytest.raises(RoleError, match="seul·e un·e responsable"):
         amina.add_coder("karim", role="lead")
-    with pytest.raises(RoleError, match="only lead"):
+    with pytest.raises(RoleError, match="seule personne responsable"):
         project.add_coder("claire", role="coder")
     project.add_coder("amina", role="lead")
     project.add_coder("claire", role="coder")  # amina leads now
     assert dict(project.coders()[["coder", "role"]].values) == {
         "amina": "lead", "claire": "coder", "karim": "coder"}
-    with pytest.raises(Exception, match="not one of coder, lead"):
+    with pytest.raises(Exception, match="rôle « chef » inconnu ; choisissez parmi : coder, lead"):
         project.add_coder("zoe", role="chef")
     amina.close()
 
@@ -65,8 +65,8 @@ def test_a_coder_cannot_review_a_colleague_and_nothing_changes(project: Project)
     karim = as_(project, "karim")
     his = karim.code_quote("E02_youssef", "Le puits du village", "actions.eau")
     events = len(project.history(limit=None))
-    with pytest.raises(RoleError, match=rf"karim may not review codings of other coders: "
-                                        rf"#{mine} \(claire\)"):
+    with pytest.raises(RoleError, match=rf"karim ne peut pas relire les codages d'autres "
+                                        rf"codeur·euses : #{mine} \(claire\)"):
         karim.reject([his, mine], comment="hors sujet")
     with pytest.raises(RoleError):
         karim.set_status(mine, "rejected")
@@ -195,7 +195,7 @@ def test_undo_a_sequence_of_changes_in_reverse_order(project: Project) -> None:
         assert state(project) == states[i], f"after undoing change {i + 1}"
     assert "amina" not in set(project.coders()["coder"])
     assert project.verify().ok
-    with pytest.raises(Exception, match="already undone"):
+    with pytest.raises(Exception, match="a déjà été annulée"):
         project.revert(txns[0])
     amina.close()
 
@@ -228,7 +228,7 @@ def test_a_project_without_lead_lets_the_first_claimant_lead(tmp_path: Path) -> 
     with pytest.raises(RoleError, match="has none yet"):
         karim.merge(tmp_path / "p")
     karim.add_coder("karim", role="lead")
-    with pytest.raises(RoleError, match=r"only a lead \(karim\)"):
+    with pytest.raises(RoleError, match=r"seul·e un·e responsable \(karim\)"):
         p.add_coder("zoe", role="lead")
     assert karim.role == "lead" and p.role is None
     karim.close()

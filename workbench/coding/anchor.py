@@ -54,7 +54,7 @@ def reanchor(old_text: str, new_text: str, spans: list[tuple[int, int, int]]) ->
     for coding_id, start, end in spans:
         quote = old_text[start:end]
         if not quote.strip():
-            out.append(Placement(coding_id, None, None, "empty quote"))
+            out.append(Placement(coding_id, None, None, "citation vide"))
             continue
         hits = [(start, end)] if new_text[start:end] == quote and _same_context(
             old_text, new_text, start, end) else find_quote(new_text, quote)
@@ -63,7 +63,8 @@ def reanchor(old_text: str, new_text: str, spans: list[tuple[int, int, int]]) ->
             continue
         if not hits:
             out.append(Placement(coding_id, None, None,
-                                 f"quote no longer in the text: {context(old_text, start, end)}"))
+                                 "la citation n'est plus dans le nouveau texte : "
+                                 f"{context(old_text, start, end)}"))
             continue
         before = old_text[max(0, start - CONTEXT):start]
         after = old_text[end:end + CONTEXT]
@@ -75,8 +76,8 @@ def reanchor(old_text: str, new_text: str, spans: list[tuple[int, int, int]]) ->
             out.append(Placement(coding_id, *scored[0][1]))
         else:
             out.append(Placement(coding_id, None, None,
-                                 f"quote found {len(hits)} times with the same context: "
-                                 f"{context(old_text, start, end)}"))
+                                 f"citation trouvée {len(hits)} fois avec le même contexte, "
+                                 f"impossible de choisir : {context(old_text, start, end)}"))
     return out
 
 

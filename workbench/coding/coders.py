@@ -29,9 +29,11 @@ def check_name(name: object) -> str:
     """A coder's name, stripped; an error for an empty or over-long one."""
     text = str(name).strip() if name is not None else ""
     if not text:
-        raise WorkbenchError("a coder needs a name (e.g. Project.open(path, coder='amina')).")
+        raise WorkbenchError("il faut un nom de codeur·euse (par ex. "
+                             "Project.open(path, coder='amina')).")
     if len(text) > 128:
-        raise WorkbenchError(f"coder name '{text[:40]}…' is longer than 128 characters.")
+        raise WorkbenchError(f"le nom de codeur·euse « {text[:40]}… » dépasse 128 caractères ; "
+                             "choisissez un nom plus court.")
     return text
 
 
@@ -72,19 +74,19 @@ def set_coder(w: Writer, name: str, role: str = "coder") -> dict[str, Any]:
     """
     name = check_name(name)
     if role not in ROLES:
-        raise WorkbenchError(f"role '{role}' is not one of {', '.join(ROLES)}.")
+        raise WorkbenchError(f"rôle « {role} » inconnu ; choisissez parmi : {', '.join(ROLES)}.")
     current = w.conn.execute(select(s.coders).where(s.coders.c.name == name)).mappings().first()
     if current is not None and current["role"] == role:
         return dict(current)
     heads = leads(w.conn)
     if (role == "lead" or current is not None) and heads and w.actor not in heads:
         raise RoleError(
-            f"{w.actor} is not a lead of this project: only a lead ({', '.join(heads)}) may "
-            f"make {name} {role}. Ask them, or open the project as a lead "
-            "(Project.open(path, coder=<lead>)).")
+            f"{w.actor} n'est pas responsable de ce projet : seul·e un·e responsable "
+            f"({', '.join(heads)}) peut donner à {name} le rôle « {role} ». Demandez-le-lui, ou "
+            "ouvrez le projet en tant que responsable (Project.open(path, coder=<responsable>)).")
     if current is not None and current["role"] == "lead" and heads == [name]:
-        raise RoleError(f"{name} is the project's only lead; name another lead first "
-                        "(add_coder(<name>, role='lead')).")
+        raise RoleError(f"{name} est la seule personne responsable du projet ; nommez d'abord "
+                        "un·e autre responsable (add_coder(<nom>, role='lead')).")
     if current is None:
         return _insert(w, name, role)
     w.conn.execute(s.coders.update().where(s.coders.c.id == current["id"]).values(role=role))
@@ -133,9 +135,11 @@ def check_may_review(conn: Connection, actor: str, rows: Iterable[dict[str, Any]
               and not (r["status"] == "suggested" and str(r["origin"]).startswith("rule:"))]
     if others:
         heads = leads(conn)
-        who = (f"a lead ({', '.join(heads)})" if heads
-               else "a lead (this project has none yet: add_coder(<name>, role='lead'))")
+        who = (f"un·e responsable ({', '.join(heads)})" if heads
+               else "un·e responsable (ce projet n'en a pas encore : "
+                    "add_coder(<nom>, role='lead'))")
         ids = ", ".join(f"#{r['id']} ({r['coder']})" for r in others[:10])
         raise RoleError(
-            f"{actor} may not review codings of other coders: {ids}. Only {who} may accept "
-            "or reject a colleague's codings; nothing was changed.")
+            f"{actor} ne peut pas relire les codages d'autres codeur·euses : {ids}. Seul·e "
+            f"{who} peut accepter ou rejeter les codages d'un·e collègue ; rien n'a été "
+            "modifié.")

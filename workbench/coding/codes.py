@@ -71,7 +71,8 @@ def resolve_code(conn: Connection, ref: str | int) -> dict[str, Any]:
         row = row_of(conn, table, ref)
         if row:
             return _active(conn, row)
-        raise NotFoundError(f"no code with id {ref}.")
+        raise NotFoundError(f"aucun code n'a l'identifiant {ref} ; voyez p.codes() pour la "
+                            "liste des codes.")
     text = str(ref).strip()
     row = conn.execute(select(table).where(table.c.key == text)).mappings().first()
     if row:
@@ -86,8 +87,9 @@ def resolve_code(conn: Connection, ref: str | int) -> dict[str, Any]:
         return _active(conn, row_of(conn, table, int(hits.iloc[0]["id"])) or {})
     if len(hits) > 1:
         raise NotFoundError(
-            f"code name '{text}' is ambiguous: " + "; ".join(hits["path"])
-            + ". Use its id (e.g. '" + hits.iloc[0]["key"] + "') or its full path.")
+            f"le nom de code « {text} » est ambigu : " + " ; ".join(hits["path"])
+            + ". Donnez son identifiant (par ex. « " + hits.iloc[0]["key"] + " ») ou son "
+            "chemin complet.")
     raise NotFoundError(f"pas de code « {text} » dans la grille du projet."
                         + _did_you_mean(text, frame[frame["active"].astype(bool)]))
 
@@ -198,16 +200,16 @@ def apply_codebook(w: Writer, book: Codebook, *, source: str) -> dict[str, list[
     counts = dict(conn.execute(select(s.codings.c.code_id, func.count())
                                .group_by(s.codings.c.code_id)).all())
     orphans = [
-        f"'{key}' ({existing[key]['name']}): {counts[existing[key]['id']]} coding(s)"
+        f"« {key} » ({existing[key]['name']}) : {counts[existing[key]['id']]} codage(s)"
         for key in existing
         if key not in wanted and key not in replaced and existing[key]["active"]
         and counts.get(existing[key]["id"])
     ]
     if orphans:
         raise CodebookError(
-            f"{source}: these codes are missing from the new codebook but still have codings: "
-            + "; ".join(orphans) + ". Keep them, or name each in the `replaces:` list of the "
-            "code that should take its codings.")
+            f"{source} : ces codes manquent dans la nouvelle grille mais ont encore des "
+            "codages : " + " ; ".join(orphans) + ". Gardez-les, ou nommez chacun dans la liste "
+            "`replaces:` du code qui doit reprendre ses codages ; rien n'a été chargé.")
     ids: dict[str, int] = {k: v["id"] for k, v in existing.items()}
     for position, code in enumerate(book.ordered()):
         values = {
@@ -286,7 +288,8 @@ def merge_code(w: Writer, source_id: int, target_id: int) -> int:
     if source_id == target_id:
         return 0
     if source_id in _ancestors(conn, target_id):
-        raise CodebookError("cannot merge a code into one of its own descendants.")
+        raise CodebookError("impossible de fusionner un code dans l'un de ses propres "
+                            "sous-codes ; choisissez un code cible hors de sa branche.")
     moved = 0
     for row in conn.execute(select(s.codings).where(s.codings.c.code_id == source_id)).mappings():
         before = dict(row)
@@ -314,7 +317,8 @@ def _ancestors(conn: Connection, code_id: int) -> list[int]:
 def set_parent(w: Writer, code_id: int, parent_id: int | None) -> None:
     """Move a code under another (None: to the top); refuses to create a cycle."""
     if parent_id is not None and code_id in _ancestors(w.conn, parent_id):
-        raise CodebookError("cannot move a code under itself or one of its descendants (cycle).")
+        raise CodebookError("impossible de placer un code sous lui-même ou sous l'un de ses "
+                            "sous-codes (cela créerait un cycle) ; choisissez un autre parent.")
     update_code(w, code_id, parent_id=parent_id)
 
 
@@ -322,7 +326,8 @@ def update_code(w: Writer, code_id: int, **values: Any) -> None:
     """Change a code's fields (name, definition, colour…) with an audit event."""
     before = row_of(w.conn, s.codes, code_id)
     if before is None:
-        raise NotFoundError(f"no code with id {code_id}.")
+        raise NotFoundError(f"aucun code n'a l'identifiant {code_id} ; voyez p.codes() pour "
+                            "la liste des codes.")
     for field in TEXT_FIELDS:
         if isinstance(values.get(field), str):
             values[field] = clean_text(values[field], what=f"code « {before['key']} » : {field}")

@@ -87,11 +87,12 @@ def add_codings(w: Writer, items: list[NewCoding], *, texts: dict[int, str],
         text = texts[item.document_id]
         if not (0 <= item.start < item.end <= len(text)):
             problems.append(
-                f"document '{names[item.document_id]}': span {item.start}–{item.end} is outside "
-                f"the text (0–{len(text)}) or empty")
+                f"document « {names[item.document_id]} » : le passage {item.start}–{item.end} "
+                f"est vide ou sort du texte (0–{len(text)})")
             continue
         if item.status not in STATUSES:
-            problems.append(f"status '{item.status}' is not one of {', '.join(STATUSES)}")
+            problems.append(f"statut « {item.status} » inconnu ; choisissez parmi : "
+                            f"{', '.join(STATUSES)}")
             continue
         memo = None if item.memo is None else clean_text(
             item.memo, what=f"document « {names[item.document_id]} » : le mémo du codage "
@@ -103,7 +104,7 @@ def add_codings(w: Writer, items: list[NewCoding], *, texts: dict[int, str],
             "created_at": w.at, "updated_at": w.at,
         })
     if problems:
-        raise CodingError("nothing was coded:\n  - " + "\n  - ".join(problems))
+        raise CodingError("rien n'a été codé :\n  - " + "\n  - ".join(problems))
     return insert_codings(w, rows)
 
 
@@ -134,23 +135,25 @@ def locate_quote(text: str, quote: str, *, document: str) -> tuple[int, int]:
     try:
         hits = find_quote(text, quote)
     except ValueError:
-        raise CodingError(f"document '{document}': the quote is empty.") from None
+        raise CodingError(f"document « {document} » : la citation est vide ; donnez le "
+                          "passage à coder.") from None
     if len(hits) == 1:
         return hits[0]
     if not hits:
         raise CodingError(
-            f"document '{document}': quote not found: \"{quote[:80]}\". Copy it exactly from "
-            "the text (spaces and line breaks may differ, words and punctuation may not).")
-    listed = "\n  - ".join(f"at {a}: {context(text, a, b)}" for a, b in hits[:10])
+            f"document « {document} » : citation introuvable : « {quote[:80]} ». Copiez-la "
+            "exactement depuis le texte (les espaces et les retours à la ligne peuvent "
+            "différer, pas les mots ni la ponctuation).")
+    listed = "\n  - ".join(f"en position {a} : {context(text, a, b)}" for a, b in hits[:10])
     raise CodingError(
-        f"document '{document}': the quote occurs {len(hits)} times; give a longer quote or "
-        f"code by offsets:\n  - {listed}")
+        f"document « {document} » : la citation apparaît {len(hits)} fois ; donnez une "
+        f"citation plus longue ou codez par positions :\n  - {listed}")
 
 
 def get_coding(w: Writer, coding_id: int) -> dict[str, Any]:
     row = row_of(w.conn, s.codings, coding_id)
     if row is None:
-        raise NotFoundError(f"no coding with id {coding_id}.")
+        raise NotFoundError(f"aucun codage n'a l'identifiant {coding_id}.")
     return row
 
 
@@ -158,7 +161,8 @@ def update_coding(w: Writer, coding_id: int, **values: Any) -> dict[str, Any]:
     """Change a coding's code, status, memo or coder; returns the new row."""
     before = get_coding(w, coding_id)
     if "status" in values and values["status"] not in STATUSES:
-        raise CodingError(f"status '{values['status']}' is not one of {', '.join(STATUSES)}.")
+        raise CodingError(f"statut « {values['status']} » inconnu ; choisissez parmi : "
+                          f"{', '.join(STATUSES)}.")
     for field in TEXT_FIELDS:
         if values.get(field) is not None:
             label = "le mémo" if field == "memo" else "le commentaire de relecture"
@@ -182,11 +186,11 @@ def delete_coding(w: Writer, coding_id: int) -> None:
 def add_memo(w: Writer, target_type: str, target_id: int | None, text: str) -> int:
     """A memo on a document, code, coding, case or the project (target_id None)."""
     if target_type not in {"document", "code", "coding", "case", "project"}:
-        raise CodingError(f"memos attach to document, code, coding, case or project, "
-                          f"not '{target_type}'.")
+        raise CodingError(f"un mémo ne peut pas s'attacher à « {target_type} » ; choisissez "
+                          "parmi : document, code, coding, case, project.")
     text = clean_text(text, what=f"le mémo ({target_type})")
     if not text.strip():
-        raise CodingError("a memo needs some text.")
+        raise CodingError("le mémo est vide ; écrivez-y un texte.")
     row = {"target_type": target_type, "target_id": target_id, "author": w.actor,
            "text": text, "created_at": w.at, "updated_at": w.at}
     memo_id = w.conn.execute(s.memos.insert().values(**row).returning(s.memos.c.id)).scalar_one()

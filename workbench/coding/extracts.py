@@ -37,7 +37,8 @@ def as_expr(codes: CodeSpec) -> Expr | None:
             else Atom(codes)
     items = [Atom(str(c)) for c in codes]
     if not items:
-        raise WorkbenchError("an empty list of codes selects nothing; pass codes=None for all.")
+        raise WorkbenchError("une liste de codes vide ne sélectionne rien ; passez codes=None "
+                             "pour tous les codes.")
     expr: Expr = items[0]
     for item in items[1:]:
         expr = Or(expr, item)
@@ -78,7 +79,8 @@ def extracts(
     by the given value(s).
     """
     if scope not in SCOPES:
-        raise WorkbenchError(f"scope must be one of {', '.join(SCOPES)}, not '{scope}'.")
+        raise WorkbenchError(f"portée « {scope} » inconnue ; choisissez parmi : "
+                             f"{', '.join(SCOPES)}.")
     expr = as_expr(codes)
     code_sets: dict[str, set[int]] = {}
     if expr is not None:
@@ -301,8 +303,8 @@ def apply_where(frame: pd.DataFrame, where: Mapping[str, WhereValue], *,
     for key, wanted in where.items():
         if key not in frame.columns:
             raise WorkbenchError(
-                f"no column or attribute '{key}' to filter on; known: "
-                + ", ".join(c for c in frame.columns if c not in BASE_COLUMNS[:3]))
+                f"aucune colonne ni aucun attribut « {key} » sur lequel filtrer ; connus : "
+                + ", ".join(c for c in frame.columns if c not in BASE_COLUMNS[:3]) + ".")
         column = frame[key]
         if key in multi:
             column = column.map(lambda v: [p.strip() for p in v.split(separator)]

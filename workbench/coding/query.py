@@ -50,7 +50,9 @@ def parse(text: str) -> Expr:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise WorkbenchError(f"code expression '{text}': cannot read it at '{text[pos:]}'.")
+            raise WorkbenchError(f"expression de codes « {text} » : illisible à partir de "
+                                 f"« {text[pos:]} » ; mettez entre guillemets un nom de code "
+                                 "qui contient des espaces ou des signes.")
         pos = m.end()
         kinds = ("(", ")", "&", "|", "~", "atom", "atom", "atom")
         for kind, value in zip(kinds, m.groups(), strict=True):
@@ -59,7 +61,9 @@ def parse(text: str) -> Expr:
                 break
     expr, rest = _or(tokens, text)
     if rest:
-        raise WorkbenchError(f"code expression '{text}': unexpected '{rest[0][1]}'.")
+        raise WorkbenchError(f"expression de codes « {text} » : « {rest[0][1]} » inattendu ; "
+                             "reliez les codes par &, | ou ~ (ET, OU, SAUF) et vérifiez les "
+                             "parenthèses.")
     return expr
 
 
@@ -86,7 +90,8 @@ def _and(tokens: Tokens, text: str) -> tuple[Expr, Tokens]:
 
 def _unary(tokens: list[tuple[str, str]], text: str) -> tuple[Expr, list[tuple[str, str]]]:
     if not tokens:
-        raise WorkbenchError(f"code expression '{text}': ends too early.")
+        raise WorkbenchError(f"expression de codes « {text} » : incomplète, un code manque "
+                             "à la fin.")
     kind, value = tokens[0]
     if kind == "~":
         term, rest = _unary(tokens[1:], text)
@@ -94,11 +99,13 @@ def _unary(tokens: list[tuple[str, str]], text: str) -> tuple[Expr, list[tuple[s
     if kind == "(":
         inner, rest = _or(tokens[1:], text)
         if not rest or rest[0][0] != ")":
-            raise WorkbenchError(f"code expression '{text}': a '(' is not closed.")
+            raise WorkbenchError(f"expression de codes « {text} » : une « ( » n'est pas "
+                                 "fermée ; ajoutez la « ) » qui manque.")
         return inner, rest[1:]
     if kind == "atom":
         return Atom(value), tokens[1:]
-    raise WorkbenchError(f"code expression '{text}': unexpected '{value}'.")
+    raise WorkbenchError(f"expression de codes « {text} » : « {value} » inattendu, un code "
+                         "était attendu à cet endroit.")
 
 
 def atoms(expr: Expr) -> list[str]:

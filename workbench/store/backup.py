@@ -38,12 +38,13 @@ def _database_file(project: Any) -> Path:
         if url.startswith("sqlite:///"):
             return Path(url[len("sqlite:///"):])
         raise StoreError(
-            f"{target}: a PostgreSQL project is backed up with PostgreSQL's tools, e.g. "
-            "`pg_dump --format=custom --file=etude.dump postgresql://…` (restore with "
-            "`pg_restore --clean --dbname postgresql://… etude.dump`).")
+            f"{target} : un projet PostgreSQL se sauvegarde avec les outils de PostgreSQL, "
+            "par ex. `pg_dump --format=custom --file=etude.dump postgresql://…` (restauration "
+            "avec `pg_restore --clean --dbname postgresql://… etude.dump`).")
     path = sqlite_path(target)
     if not path.is_file():
-        raise StoreError(f"{path}: no project here (nothing to back up).")
+        raise StoreError(f"{path} : aucun projet ici, rien à sauvegarder ; vérifiez le chemin "
+                         "du projet.")
     return path
 
 
@@ -72,7 +73,7 @@ def _copy(source: Path, destination: Path, *, journal: str | None,
             dst.close()
             src.close()
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot copy {source} to {destination} ({exc}).") from exc
+        raise StoreError(f"copie impossible de {source} vers {destination} ({exc}).") from exc
 
 
 def backup(project: Any, destination: str | Path) -> Path:
@@ -89,8 +90,8 @@ def backup(project: Any, destination: str | Path) -> Path:
         name = source.parent.name if source.name == "project.sqlite" else source.stem
         target = target / f"{name}-{_stamp()}.sqlite"
     if target.exists():
-        raise StoreError(f"{target}: already exists; choose another name (a backup never "
-                         "overwrites a file).")
+        raise StoreError(f"{target} existe déjà ; choisissez un autre nom (une sauvegarde "
+                         "n'écrase jamais un fichier).")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
@@ -115,12 +116,13 @@ def restore(backup_file: str | Path, project: str | Path, *,
     """
     source = Path(backup_file)
     if is_url(project):
-        raise StoreError(f"{project}: restore a PostgreSQL project with pg_restore.")
+        raise StoreError(f"{project} : un projet PostgreSQL se restaure avec ses propres outils "
+                         "(`pg_restore --clean --dbname postgresql://… etude.dump`).")
     if not source.is_file():
-        raise StoreError(f"{source}: no such backup file.")
+        raise StoreError(f"{source} : fichier de sauvegarde introuvable ; vérifiez le chemin.")
     version = read_project_file(source, integrity=True)
-    check_known_version(version, where=str(source), what="backup",
-                        advice="Upgrade the workbench first.")
+    check_known_version(version, where=str(source), what="cette sauvegarde",
+                        advice="Mettez d'abord le workbench à jour (pip install -U workbench).")
     target = sqlite_path(project)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -128,9 +130,9 @@ def restore(backup_file: str | Path, project: str | Path, *,
         return None
     if not force:
         raise StoreError(
-            f"{target}: a project already exists here. Restoring replaces it; say so with "
-            "force=True (workbench restore --force). The current project is then kept as "
-            f"{target.stem}{BEFORE_RESTORE}<date>{target.suffix}.")
+            f"{target} : un projet existe déjà ici. La restauration le remplace ; confirmez-le "
+            "avec force=True (workbench restore --force). Le projet actuel est alors conservé "
+            f"sous le nom {target.stem}{BEFORE_RESTORE}<date>{target.suffix}.")
     kept = target.with_name(f"{target.stem}{BEFORE_RESTORE}{_stamp()}{target.suffix}")
     try:
         read_project_file(target, integrity=True)

@@ -115,19 +115,20 @@ def current_version(conn: Connection) -> int | None:
 
 
 def check_known_version(
-    version: int, *, where: str, what: str = "project",
-    advice: str = "Upgrade the workbench (pip install -U workbench) before opening it.",
+    version: int, *, where: str, what: str = "ce projet",
+    advice: str = "Mettez le workbench à jour (pip install -U workbench) avant de l'ouvrir.",
 ) -> None:
     """Raise NewerSchemaError when `version` is newer than this workbench's latest.
 
     `where` (a path or URL) starts the message, `what` names what holds the
-    version ("project", "backup"), `advice` ends it.
+    version ("ce projet", "cette sauvegarde"), `advice` ends it; both are in French,
+    like the message, which is for the researcher.
     """
     latest = latest_version()
     if version > latest:
         raise NewerSchemaError(
-            f"{where}: this {what} uses schema version {version}, but this workbench "
-            f"only knows versions up to {latest}. {advice}",
+            f"{where} : {what} utilise la version {version} du schéma, mais ce workbench ne "
+            f"connaît que les versions jusqu'à {latest}. {advice}",
             version=version, latest=latest)
 
 

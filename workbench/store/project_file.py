@@ -28,8 +28,8 @@ class NotAProjectFile(StoreError):
     """
 
     def __init__(self, path: Path, reason: str | None) -> None:
-        super().__init__(f"{path}: not a workbench project file "
-                         f"({reason or 'no schema version'}).")
+        super().__init__(f"{path} : ce n'est pas un fichier de projet du workbench "
+                         f"({reason or 'pas de version de schéma'}).")
         self.path = path
         self.reason = reason
 
@@ -64,7 +64,7 @@ def read_project_file(path: Path, *, integrity: bool = False) -> int:
     finally:
         engine.dispose()
     if status != "ok":
-        raise StoreError(f"{path}: the file is damaged (integrity check: {status}).")
+        raise StoreError(f"{path} : le fichier est endommagé (contrôle d'intégrité : {status}).")
     if version is None:
         raise NotAProjectFile(path, None)
     return version

@@ -34,9 +34,10 @@ def revert_txn(w: Writer, txn: str) -> int:
     events = conn.execute(select(s.events).where(s.events.c.txn == txn)
                           .order_by(s.events.c.id.desc())).mappings().all()
     if not events:
-        raise StoreError(f"no change with transaction id {txn}.")
+        raise StoreError(f"aucune modification n'a l'identifiant de transaction {txn} ; "
+                         "voyez p.history() pour les identifiants.")
     if events[0]["reverted_by"]:
-        raise StoreError(f"change {txn} was already undone.")
+        raise StoreError(f"la modification {txn} a déjà été annulée.")
     undone = 0
     for event in events:
         table = TABLES.get(event["entity"])
@@ -51,8 +52,9 @@ def revert_txn(w: Writer, txn: str) -> int:
             after = {k: v for k, v in after.items() if k in current}
         if current != after:
             raise StoreError(
-                f"cannot undo {event['action']} of {event['entity']} #{event['entity_id']}: "
-                "it was changed again later. Undo the later changes first.")
+                f"impossible d'annuler « {event['action']} » sur {event['entity']} "
+                f"#{event['entity_id']} : cet élément a été modifié depuis. Annulez d'abord "
+                "les modifications plus récentes.")
         if before is not None and after is not None:
             conn.execute(table.update().where(table.c.id == event["entity_id"]).values(**before))
         elif after is not None:

@@ -95,8 +95,8 @@ class Store:
                 path.parent.mkdir(parents=True, exist_ok=True)
             elif not path.exists():
                 raise StoreError(
-                    f"{path}: no project here. Create one with `workbench init {Path(target)}` "
-                    "or Project.create(path)."
+                    f"{path} : aucun projet ici. Créez-en un avec `workbench init "
+                    f"{Path(target)}` ou Project.create(path)."
                 )
         store = cls(make_engine(target), where)
         try:
@@ -104,18 +104,19 @@ class Store:
                 version = current_version(w.conn)
                 if create and version is not None:
                     raise StoreError(
-                        f"{where}: a project already exists here; open it with "
-                        "Project.open(…) (or choose another folder).")
+                        f"{where} : un projet existe déjà ici ; ouvrez-le avec "
+                        "Project.open(…) (ou choisissez un autre dossier).")
                 if not create and version is None and not store.is_sqlite:
                     raise StoreError(
-                        f"{where}: this database holds no project. Create one with "
-                        f"`workbench init --db {where}` or Project.create(url).")
+                        f"{where} : cette base de données ne contient aucun projet. Créez-en "
+                        f"un avec `workbench init --db {where}` ou Project.create(url).")
                 create_or_migrate(w.conn, where=where)
                 store.read_only = w.conn.execute(
                     text("SELECT 1 FROM meta WHERE key = 'snapshot'")).first() is not None
         except OperationalError as exc:
             store.close()
-            raise StoreError(f"{where}: cannot open the project database ({exc.orig}).") from exc
+            raise StoreError(f"{where} : impossible d'ouvrir la base de données du projet "
+                             f"({exc.orig}).") from exc
         except BaseException:
             store.close()
             raise
@@ -162,12 +163,12 @@ class Store:
             except OperationalError as exc:
                 conn.close()
                 if not _is_lock_error(exc):
-                    raise StoreError(f"{self.where}: cannot write to the project database "
-                                     f"({exc.orig}).") from exc
+                    raise StoreError(f"{self.where} : impossible d'écrire dans la base de "
+                                     f"données du projet ({exc.orig}).") from exc
                 if attempt == LOCK_RETRIES - 1:
                     raise StoreError(
-                        f"{self.where}: the project is busy (another program holds it); "
-                        "try again in a moment."
+                        f"{self.where} : le projet est occupé (un autre programme l'utilise) ; "
+                        "réessayez dans un instant."
                     ) from exc
                 self.lock_retries += 1
                 time.sleep(delay + random.random() * delay)
