@@ -16,7 +16,7 @@ help:
 	@echo "make test   run the whole test suite (installs the Debian packages it drives)"
 	@echo "make lab    open the notebooks in JupyterLab"
 	@echo "make app    serve the COPIL apps with Voila (PROJECT=…, HOST=…, PORT=…)"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff, and lint-imports (the layers of ARCHITECTURE.md)"
 	@echo "make bench  run the benchmarks (figures in outputs/bench/)"
 	@echo "make clean  remove outputs and caches (keeps .venv)"
 
@@ -62,6 +62,7 @@ app: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check workbench tests bench
+	$(BIN)/lint-imports --no-cache --no-logo
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
