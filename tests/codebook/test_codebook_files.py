@@ -116,3 +116,23 @@ def test_demo_codebook_has_25_to_40_codes_in_2_or_3_levels() -> None:
     assert depths in ({0, 1}, {0, 1, 2})
     for code in book.codes:
         assert code.definition and code.inclusion and code.exclusion, code.id
+
+
+def test_xlsx_headers_typed_with_curly_apostrophes_and_extra_spaces(
+        codebook_file: Path, tmp_path: Path) -> None:
+    """Spreadsheets autocorrect ' into ’: "Critères d’inclusion" is still the inclusion
+    column (it used to be dropped, and the criteria with it)."""
+    xlsx = write_codebook(read_codebook(codebook_file), tmp_path / "g.xlsx")
+    wb = load_workbook(xlsx)
+    ws = wb["codes"]
+    for cell in ws[1]:
+        if cell.value and "inclusion" in str(cell.value):
+            cell.value = "Critères  d’inclusion"
+            ws.cell(row=2, column=cell.column, value="Seulement les départs")
+        elif cell.value and "exclusion" in str(cell.value):
+            cell.value = "CRITÈRES D‘EXCLUSION"
+            ws.cell(row=3, column=cell.column, value="Pas les visites")
+    wb.save(xlsx)
+    again = read_codebook(xlsx).codes
+    assert again[0].inclusion == "Seulement les départs"
+    assert again[1].exclusion == "Pas les visites"

@@ -37,8 +37,13 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 
 
+_APOSTROPHES = str.maketrans("’‘ʼ`´", "'''''")
+
+
 def _key(header: str) -> str:
-    return ascii_fold(header).strip()  # a ’ is dropped: "d’inclusion" → "dinclusion"
+    """A header as typed by hand or by a spreadsheet's autocorrect ("Critères d’inclusion",
+    "critères  d'inclusion") → its key ("criteres d'inclusion")."""
+    return " ".join(ascii_fold(header.translate(_APOSTROPHES)).split())
 
 
 _HEADERS = {_key(h): attr for attr, h, others in COLUMNS for h in (h, *others)}
