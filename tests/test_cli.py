@@ -45,9 +45,9 @@ def test_init_import_codebook_code_extracts_export_verify(tmp_path: Path, corpus
     assert (tmp_path / "etude" / "project.sqlite").exists()
     out = run("import", "-p", project, str(corpus_dir), "--attributes",
               str(corpus_dir / "attributes.csv")).stdout
-    assert "E01_fatima: new, 6 turns" in out
-    assert "added: 7" in run("codebook", "-p", project, "load", str(codebook_file)).stdout
-    assert "Coding 1 saved" in run("code", "-p", project, "E01_fatima", "femmes", "--quote",
+    assert "E01_fatima : nouveau, 6 tour(s) de parole" in out
+    assert "ajoutés : 7" in run("codebook", "-p", project, "load", str(codebook_file)).stdout
+    assert "Codage 1 enregistré" in run("code", "-p", project, "E01_fatima", "femmes", "--quote",
                                    "ne sont pas au bureau").stdout
     out = run("extracts", "-p", project, "--codes", "femmes", "--where", "genre=F").stdout
     assert "E01-T6" in out and "ne sont pas au bureau" in out
@@ -58,14 +58,14 @@ def test_init_import_codebook_code_extracts_export_verify(tmp_path: Path, corpus
     assert frame.loc[0, "coder"] == "cli" and frame.loc[0, "genre"] == "F"
     exported = run("export", "-p", project, str(tmp_path / "exports")).stdout
     assert "grille_de_codage.xlsx" in exported
-    assert "all quotes match" in run("verify", "-p", project).stdout
+    assert "toutes les citations correspondent" in run("verify", "-p", project).stdout
     assert "create" in run("history", "-p", project).stdout
     run("undo", "-p", project)
-    assert "No extract" in run("extracts", "-p", project).stdout
+    assert "Aucun extrait" in run("extracts", "-p", project).stdout
 
 
 def test_errors_are_one_clear_line_and_exit_2(tmp_path: Path) -> None:
     proc = run("import", "-p", str(tmp_path / "absent"), "x.txt", ok=False)
     assert proc.returncode == 2
-    assert proc.stderr.startswith("error: ") and "workbench init" in proc.stderr
+    assert proc.stderr.startswith("erreur : ") and "workbench init" in proc.stderr
     assert "Traceback" not in proc.stderr

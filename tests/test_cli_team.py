@@ -54,12 +54,12 @@ def test_lead_copy_merge_agreement_annex_and_qdpx(tmp_path: Path, corpus_dir: Pa
     table = tmp_path / "desaccords.csv"
     out = cli(capsys, "agreement", "-p", lead, "--between", "nadia", "--between", "karim",
               "--codes", "femmes", "--disagreements", str(table))
-    assert "Unit: caractère" in out and "(ensemble)" in out
+    assert "Unité : caractère" in out and "(ensemble)" in out
     spans = pd.read_csv(table, encoding="utf-8-sig")
     assert len(spans) >= 1 and spans["text"].str.contains("Les femmes font tout").any()
 
     annex = tmp_path / "annexe.xlsx"
-    assert "2 extracts" in cli(capsys, "annex", "-p", lead, str(annex), "--codes", "femmes")
+    assert "2 extrait(s)" in cli(capsys, "annex", "-p", lead, str(annex), "--codes", "femmes")
     sheets = load_workbook(annex, read_only=True).sheetnames
     assert len(sheets) >= 2
     word = tmp_path / "annexe.docx"

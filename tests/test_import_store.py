@@ -54,7 +54,7 @@ def test_changed_text_that_loses_a_coding_is_refused_then_dropped_on_request(
     before = project.text("E01_fatima")
     with pytest.raises(CodingError) as err:
         project.import_file(path)
-    assert f"coding #{lost}" in str(err.value) and "ne sont pas au bureau" in str(err.value)
+    assert f"codage #{lost} :" in str(err.value) and "ne sont pas au bureau" in str(err.value)
     assert project.text("E01_fatima") == before  # nothing written
     assert len(project.extracts()) == 2
     result = project.import_file(path, drop_unplaced=True)
@@ -103,7 +103,7 @@ def test_no_speaker_imports_as_one_block_with_a_warning(tmp_path: Path) -> None:
     path.write_text("Visite du douar.\nRéunion avec le président de l'association.\n",
                     encoding="utf-8")
     result = p.import_file(path, kind="notes de terrain")
-    assert any("one block" in w for w in result.warnings)
+    assert any("un seul bloc" in w for w in result.warnings)
     turns = p.turns("notes")
     assert len(turns) == 1 and turns.iloc[0]["speaker"] is None
     assert p.documents().iloc[0]["kind"] == "notes"
@@ -121,7 +121,7 @@ def test_mixed_line_endings_are_normalised(tmp_path: Path) -> None:
 
 def test_unknown_kind_is_refused(tmp_path: Path, corpus_dir: Path) -> None:
     p = Project.create(tmp_path / "p")
-    with pytest.raises(Exception, match="document kind 'podcast'"):
+    with pytest.raises(Exception, match="type de document « podcast » inconnu"):
         p.import_file(corpus_dir / "E01_fatima.txt", kind="podcast")
 
 

@@ -268,10 +268,10 @@ def test_the_command_line_shows_and_corrects_languages(
     assert main(["import", "-p", where, str(corpus)]) == 0
     capsys.readouterr()
     assert main(["language", "-p", where]) == 0
-    assert capsys.readouterr().out.splitlines() == ["E1_john: en (anglais)",
-                                                     "F1_fatima: fr (français)"]
+    assert capsys.readouterr().out.splitlines() == ["E1_john : en (anglais)",
+                                                     "F1_fatima : fr (français)"]
     assert main(["language", "-p", where, "E1_john", "fr"]) == 0
-    assert capsys.readouterr().out.strip() == "E1_john: fr (français)"
+    assert capsys.readouterr().out.strip() == "E1_john : fr (français)"
     assert main(["language", "-p", where, "E1_john", "xx"]) == 2
     assert "Code de langue « xx » inconnu" in capsys.readouterr().err
 

@@ -36,7 +36,7 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from workbench import Project
 
     if not args.project:
-        raise WorkbenchError("say which project: -p PATH (or set WORKBENCH_PROJECT).")
+        raise WorkbenchError("indiquez le projet : -p CHEMIN (ou définissez WORKBENCH_PROJECT).")
     project = Project.open(args.project, coder=args.coder)
     args.opened.append(project)  # closed by main()
     return project
@@ -47,9 +47,9 @@ def cmd_init(args: argparse.Namespace) -> None:
 
     target = args.db or args.path
     if not target:
-        raise WorkbenchError("give a project folder (workbench init PATH) or --db URL.")
+        raise WorkbenchError("donnez un dossier de projet (workbench init CHEMIN) ou --db URL.")
     Project.create(target, coder=args.coder).close()
-    print(f"Project ready: {target}")
+    print(f"Projet prêt : {target}")
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -63,12 +63,18 @@ def cmd_import(args: argparse.Namespace) -> None:
         results = project.import_corpus(paths, attributes=args.attributes, kind=args.kind,
                                         drop_unplaced=args.drop_unplaced, **options)
     for r in results:
-        extra = f", {r.reanchored} codings re-anchored" if r.status == "updated" else ""
-        dropped = f", {len(r.dropped)} dropped" if r.dropped else ""
+        extra = f", {r.reanchored} codage(s) replacé(s)" if r.status == "updated" else ""
+        dropped = f", {len(r.dropped)} supprimé(s)" if r.dropped else ""
         summary = f" ({r.summary})" if r.summary and r.status != "unchanged" else ""
-        print(f"{r.document}: {r.status}, {r.turns} turns{summary}{extra}{dropped}")
+        status = _IMPORT_STATUS.get(r.status, r.status)
+        print(f"{r.document} : {status}, {r.turns} tour(s) de parole{summary}{extra}{dropped}")
         for warning in r.warnings:
-            print(f"  warning: {warning}", file=sys.stderr)
+            print(f"  attention : {warning}", file=sys.stderr)
+
+
+_IMPORT_STATUS = {"new": "nouveau", "updated": "mis à jour", "unchanged": "inchangé"}
+_CODEBOOK_CHANGES = {"added": "ajoutés", "renamed": "renommés", "moved": "déplacés",
+                     "edited": "modifiés", "merged": "fusionnés", "removed": "retirés"}
 
 
 def cmd_codebook(args: argparse.Namespace) -> None:
@@ -77,11 +83,12 @@ def cmd_codebook(args: argparse.Namespace) -> None:
         changes = project.load_codebook(args.file)
         for kind, items in changes.items():
             if items:
-                print(f"{kind}: {len(items)}  " + ", ".join(items[:8])
+                print(f"{_CODEBOOK_CHANGES.get(kind, kind)} : {len(items)}  "
+                      + ", ".join(items[:8])
                       + (" …" if len(items) > 8 else ""))
-        print(f"{len(project.codes())} codes in the project.")
+        print(f"{len(project.codes())} code(s) dans le projet.")
     elif args.action == "export":
-        print(f"Written: {project.export_codebook(args.file)}")
+        print(f"Écrit : {project.export_codebook(args.file)}")
     else:
         for row in project.codes().itertuples():
             print(f"{'  ' * row.depth}{row.key}  {row.name}")
@@ -142,15 +149,15 @@ def cmd_code(args: argparse.Namespace) -> None:
     elif args.start is not None and args.end is not None:
         coding = project.code(args.document, args.start, args.end, args.code, memo=args.memo)
     else:
-        raise WorkbenchError("give --quote TEXT, or --start and --end offsets.")
-    print(f"Coding {coding} saved.")
+        raise WorkbenchError("donnez --quote TEXTE, ou les positions --start et --end.")
+    print(f"Codage {coding} enregistré.")
 
 
 def _where(items: Sequence[str]) -> dict[str, object]:
     where: dict[str, object] = {}
     for item in items:
         if "=" not in item:
-            raise WorkbenchError(f"--where needs key=value (got '{item}').")
+            raise WorkbenchError(f"--where s'écrit clé=valeur (reçu « {item} »).")
         key, value = item.split("=", 1)
         values = value.split(",")
         where[key.strip()] = values if len(values) > 1 else value
@@ -170,15 +177,15 @@ def cmd_extracts(args: argparse.Namespace) -> None:
     if args.out and args.pseudonymise:
         path = project.export_extracts(args.out, args.codes, where=_where(args.where),
                                        status=statuses, names_reviewed=args.names_reviewed)
-        print(f"{len(frame)} extracts written to {path} (pseudonymised)")
+        print(f"{len(frame)} extrait(s) écrit(s) dans {path} (pseudonymisés)")
     elif args.out:
-        print(f"{len(frame)} extracts written to {write_table(frame, args.out)}")
+        print(f"{len(frame)} extrait(s) écrit(s) dans {write_table(frame, args.out)}")
     else:
         cols = ["reference", "case", "speaker", "code", "text"]
         if statuses == "all" or (not isinstance(statuses, str) and len(statuses) > 1):
             cols.insert(4, "status")
         with_text = frame[cols].assign(text=frame["text"].str.slice(0, 90))
-        print(with_text.to_string(index=False) if len(frame) else "No extract.")
+        print(with_text.to_string(index=False) if len(frame) else "Aucun extrait.")
 
 
 def _names_reviewed_arg(p: argparse.ArgumentParser) -> None:
@@ -227,7 +234,7 @@ def cmd_export(args: argparse.Namespace) -> None:
 
     project = _open(args)
     for path in export_tables(project, Path(args.out)):
-        print(f"Written: {path}")
+        print(f"Écrit : {path}")
 
 
 def cmd_annex(args: argparse.Namespace) -> None:
@@ -237,10 +244,10 @@ def cmd_annex(args: argparse.Namespace) -> None:
                "status": args.status or "accepted", "pseudonymise": not args.real_names,
                "names_reviewed": args.names_reviewed}
     if out.suffix.lower() == ".docx":
-        print(f"Written: {project.export_word_annex(out, **options)}")
+        print(f"Écrit : {project.export_word_annex(out, **options)}")
         return
     report = project.export_annex(out, layout=args.layout, **options)
-    print(f"Written: {report.path} ({report.extracts} extracts; sheets: "
+    print(f"Écrit : {report.path} ({report.extracts} extrait(s) ; feuilles : "
           f"{', '.join(report.sheets)})")
 
 
@@ -254,7 +261,7 @@ def cmd_qdpx(args: argparse.Namespace) -> None:
         report = _open(args).export_qdpx(args.file)
     else:
         if not args.project:
-            raise WorkbenchError("say where to create the project: -p PATH or URL.")
+            raise WorkbenchError("indiquez où créer le projet : -p CHEMIN ou URL.")
         project, report = Project.import_qdpx(args.file, args.project, coder=args.coder,
                                               sources_folder=args.sources_folder)
         args.opened.append(project)
@@ -270,19 +277,20 @@ def cmd_merge(args: argparse.Namespace) -> None:
 
 def cmd_copy_for(args: argparse.Namespace) -> None:
     path = _open(args).copy_for(args.name, args.destination)
-    print(f"Working copy: {path} (open it with --coder {args.name})")
+    print(f"Copie de travail : {path} (ouvrez-la avec --coder {args.name})")
 
 
 def cmd_agreement(args: argparse.Namespace) -> None:
     project = _open(args)
     frame = project.agreement(coders=args.between, codes=args.codes, level=args.level)
-    print(f"Unit: {frame.attrs.get('unit', args.level)}")
+    print(f"Unité : {frame.attrs.get('unit', args.level)}")
     print(frame.to_string(index=False))
     if args.disagreements:
         from workbench.export.tables import write_table
 
         spans = project.disagreements(coders=args.between, codes=args.codes, level=args.level)
-        print(f"{len(spans)} disagreements written to {write_table(spans, args.disagreements)}")
+        print(f"{len(spans)} désaccord(s) écrit(s) dans "
+              f"{write_table(spans, args.disagreements)}")
 
 
 def cmd_verify(args: argparse.Namespace) -> None:
@@ -300,7 +308,7 @@ def cmd_history(args: argparse.Namespace) -> None:
 def cmd_undo(args: argparse.Namespace) -> None:
     project = _open(args)
     n = project.revert(args.txn) if args.txn else project.undo()
-    print(f"Undone: {n} change(s).")
+    print(f"Annulé : {n} modification(s).")
 
 
 def cmd_language(args: argparse.Namespace) -> None:
@@ -319,26 +327,26 @@ def cmd_language(args: argparse.Namespace) -> None:
         if frame.empty:
             project.text(args.document, 0, 0)  # raises the usual "no document" error
     for name, code in zip(frame["name"], frame["language"], strict=True):
-        print(f"{name}: {code or '—'} ({language_name(code)})")
+        print(f"{name} : {code or '—'} ({language_name(code)})")
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
     from workbench.store.backup import backup
 
     if not args.project:
-        raise WorkbenchError("say which project: -p PATH (or set WORKBENCH_PROJECT).")
-    print(f"Backup written: {backup(args.project, args.destination)}")
+        raise WorkbenchError("indiquez le projet : -p CHEMIN (ou définissez WORKBENCH_PROJECT).")
+    print(f"Sauvegarde écrite : {backup(args.project, args.destination)}")
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
     from workbench.store.backup import restore
 
     if not args.project:
-        raise WorkbenchError("say which project: -p PATH (or set WORKBENCH_PROJECT).")
+        raise WorkbenchError("indiquez le projet : -p CHEMIN (ou définissez WORKBENCH_PROJECT).")
     kept = restore(args.backup, args.project, force=args.force)
     if kept is not None:
-        print(f"Previous project kept as {kept}")
-    print(f"Project restored from {args.backup}")
+        print(f"Ancien projet gardé sous {kept}")
+    print(f"Projet restauré depuis {args.backup}")
 
 
 def cmd_app(args: argparse.Namespace) -> None:
@@ -554,7 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.func(args)
     except WorkbenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"erreur : {exc}", file=sys.stderr)
         return 2
     finally:
         for project in args.opened:

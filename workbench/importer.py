@@ -222,15 +222,15 @@ def _reanchor_codings(conn: Connection, doc_id: int, old: str, new: str, name: s
         .where(s.codings.c.document_id == doc_id)).all()]
     placements = reanchor(old, new, spans)  # type: ignore[arg-type]
     placed = [(p.coding_id, p.start, p.end) for p in placements if p.start is not None]
-    lost = [(p.coding_id, f"coding #{p.coding_id}: {p.reason}") for p in placements
+    lost = [(p.coding_id, f"codage #{p.coding_id} : {p.reason}") for p in placements
             if p.start is None]
     if lost and not drop_unplaced:
         raise CodingError(
-            f"document '{name}': the new text changes {len(lost)} coded passage(s) that cannot "
-            "be placed again, so nothing was imported:\n  - "
+            f"document « {name} » : le nouveau texte modifie {len(lost)} passage(s) codé(s) qui "
+            "ne peuvent pas être replacés, rien n'a été importé :\n  - "
             + "\n  - ".join(r for _, r in lost)
-            + "\nFix the text, or re-import with drop_unplaced=True (--drop-unplaced) to "
-            "remove these codings (the audit log keeps them).")
+            + "\nCorrigez le texte, ou réimportez avec drop_unplaced=True (--drop-unplaced) "
+            "pour supprimer ces codages (le journal d'audit les garde).")
     return [(i, a, b) for i, a, b in placed if a is not None and b is not None], lost
 
 

@@ -240,9 +240,9 @@ def _check_lead(w: Writer) -> None:
     if role_of(w.conn, w.actor) != "lead":
         heads = leads(w.conn)
         raise RoleError(
-            f"{w.actor} is not a lead of this project: merging coders' copies is the lead's "
-            "job" + (f" ({', '.join(heads)})" if heads else
-                     " (this project has none yet: add_coder(<name>, role='lead'))") + ".")
+            f"{w.actor} n'est pas responsable de ce projet : fusionner les copies des "
+            "codeur·euses revient à un·e responsable" + (f" ({', '.join(heads)})" if heads else
+            " (ce projet n'en a pas encore : add_coder(<nom>, role='lead'))") + ".")
 
 
 def _match_documents(conn: Connection, incoming: Incoming, path: Path,

@@ -114,8 +114,9 @@ class Verification:
 
     def __str__(self) -> str:
         if self.ok:
-            return f"OK: {self.checked} codings checked, all quotes match their documents."
-        return (f"{len(self.problems)} problem(s) in {self.checked} codings:\n"
+            return (f"OK : {self.checked} codage(s) vérifié(s), toutes les citations "
+                    "correspondent à leurs documents.")
+        return (f"{len(self.problems)} problème(s) dans {self.checked} codage(s) :\n"
                 + self.problems.to_string(index=False))
 
 
@@ -201,11 +202,13 @@ class Project:
         files = []
         for path in paths:
             if not (path.is_dir() or path.is_file()):
-                raise CorpusError(f"{path}: no such file or folder.")
+                raise CorpusError(f"{path} : ni fichier ni dossier à cet endroit ; vérifiez le "
+                                  "chemin.")
             files += corpus_files(path, exclude=attributes) if path.is_dir() else [path]
         files = list(dict.fromkeys(files))
         if not files:
-            raise CorpusError(f"{folder}: no transcript found (supported: {', '.join(SUPPORTED)}).")
+            raise CorpusError(f"{folder} : aucune transcription trouvée (types pris en charge : "
+                              f"{', '.join(SUPPORTED)}).")
         parsed, problems = {}, []
         for path in tqdm(files, desc="Lecture des transcriptions", disable=not progress,
                          unit="doc"):
@@ -214,8 +217,8 @@ class Project:
             except WorkbenchError as exc:
                 problems.append(str(exc))
         if problems:
-            raise CorpusError(f"{folder}: {len(problems)} file(s) cannot be imported, so nothing "
-                              "was imported:\n  - " + "\n  - ".join(problems))
+            raise CorpusError(f"{folder} : {len(problems)} fichier(s) ne peuvent pas être "
+                              "importés, rien n'a été importé :\n  - " + "\n  - ".join(problems))
         names = {path: importer.document_name(path) for path in files}
         same_names(names)
         shared = importer.shared_codes(names.values())
@@ -285,8 +288,8 @@ class Project:
         row = conn.execute(select(d).where(cond)).mappings().first()
         if row is None:
             names = conn.execute(select(d.c.name).order_by(d.c.name).limit(20)).scalars().all()
-            raise NotFoundError(f"no document '{document}' in the project. Known: "
-                                + ", ".join(names))
+            raise NotFoundError(f"aucun document « {document} » dans le projet. Documents "
+                                "connus : " + ", ".join(names))
         return dict(row)
 
     def set_reference(self, document: str | int, reference: str) -> None:
@@ -540,17 +543,18 @@ class Project:
         with self.store.write(self.coder) as w:
             if target == "coding":
                 if coding is None:
-                    raise WorkbenchError("memo('coding', …) needs coding=<id>.")
+                    raise WorkbenchError("memo('coding', …) : donnez coding=<id> (le numéro "
+                                         "du codage).")
                 coding_ops.update_coding(w, int(coding), memo=text)
                 return int(coding)
             target_id: int | None = None
             if target == "document":
                 if document is None:
-                    raise WorkbenchError("memo('document', …) needs document=<name>.")
+                    raise WorkbenchError("memo('document', …) : donnez document=<nom>.")
                 target_id = self._document(w.conn, document)["id"]
             elif target == "code":
                 if code is None:
-                    raise WorkbenchError("memo('code', …) needs code=<id>.")
+                    raise WorkbenchError("memo('code', …) : donnez code=<id> (le code).")
                 target_id = code_ops.resolve_code(w.conn, code)["id"]
             return coding_ops.add_memo(w, target, target_id, text)
 
@@ -730,7 +734,8 @@ class Project:
         """Accept or reject in bulk every pending suggestion of a rule, code or document
         (recorded as a bulk review: the rule report's precision leaves them out)."""
         if action not in ("accept", "reject"):
-            raise WorkbenchError("review action is 'accept' or 'reject'.")
+            raise WorkbenchError(f"action de relecture « {action} » inconnue : écrivez "
+                                 "« accept » (accepter) ou « reject » (rejeter).")
         ids = self.suggestions(rule=rule, code=code, document=document)["coding_id"].tolist()
         return self.review_coding(ids, "accepted" if action == "accept" else "rejected",
                                   bulk=True)
@@ -1110,7 +1115,7 @@ class Project:
                                        | e.c.action.in_(UNDOABLE_ACTIONS)))
                 .order_by(e.c.id.desc()).limit(1)).scalar()
         if txn is None:
-            raise WorkbenchError(f"nothing to undo for {self.coder}.")
+            raise WorkbenchError(f"Rien à annuler pour {self.coder}.")
         return self.revert(txn)
 
     def verify(self) -> Verification:
@@ -1129,10 +1134,11 @@ class Project:
                     checked += 1
                     if not (0 <= start < end <= len(text)):
                         problems.append((coding_id, name, start, end,
-                                         f"outside the text (0–{len(text)})"))
+                                         f"hors du texte (0–{len(text)})"))
                     elif text[start:end] != quote:
                         problems.append((coding_id, name, start, end,
-                                         "stored quote differs from the text at its offsets"))
+                                         "la citation enregistrée diffère du texte à ces "
+                                         "positions"))
         frame = pd.DataFrame(problems, columns=["coding_id", "document", "start", "end",
                                                 "problem"])
         return Verification(checked, frame)
@@ -1157,7 +1163,7 @@ def corpus_files(folder: Path, *, exclude: str | Path | None = None) -> list[Pat
 def _kind(kind: str) -> str:
     value = normalise_kind(str(kind))
     if value is None:
-        raise WorkbenchError(f"document kind '{kind}' is not one of interview, focus_group, "
-                             "notes, report (or entretien, focus group, notes de terrain, "
-                             "compte rendu).")
+        raise WorkbenchError(f"type de document « {kind} » inconnu ; écrivez entretien, "
+                             "focus group, notes de terrain ou compte rendu (ou interview, "
+                             "focus_group, notes, report).")
     return value

@@ -125,7 +125,7 @@ def _document_name(docs: pd.DataFrame, document: str | int) -> str:
     column = "id" if isinstance(document, int) else "name"
     hit = docs.loc[docs[column] == document, "name"]
     if hit.empty:
-        raise NotFoundError(f"no document '{document}' in the project. Known: "
+        raise NotFoundError(f"aucun document « {document} » dans le projet. Documents connus : "
                             + ", ".join(docs["name"].head(20)))
     return str(hit.iloc[0])
 

@@ -196,5 +196,5 @@ def test_origin_links_and_fields_by_place() -> None:
     fields = cartography.fields_by_place(_cases(), place="province_origine",
                                          fields="domaines")
     assert fields.loc["Tiznit", "eau"] == 2 and fields.loc["Taroudannt", "santé"] == 1
-    with pytest.raises(WorkbenchError, match="no attribute 'pays'"):
+    with pytest.raises(WorkbenchError, match="pas d'attribut « pays »"):
         cartography.organisations_by_place(_cases(), ["pays"])

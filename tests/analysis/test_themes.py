@@ -37,7 +37,7 @@ def test_select_codes_by_depth_branch_and_keys(codes: pd.DataFrame) -> None:
     assert select_codes(codes, depth=0) == ["A", "B"]
     assert select_codes(codes, branch="A") == ["A.1", "A.2"]
     assert select_codes(codes, ["B", "A.2"]) == ["A.2", "B"]
-    with pytest.raises(WorkbenchError, match="unknown codes: Z"):
+    with pytest.raises(WorkbenchError, match="codes inconnus : Z"):
         select_codes(codes, ["Z"])
 
 
@@ -72,7 +72,7 @@ def test_missing_and_multi_valued_attributes(extracts: pd.DataFrame,
     assert matrix.loc["A"].tolist() == [4, 2, 0]
     assert matrix.loc["B"].tolist() == [0, 1, 1]
     assert value_label(58.0) == "58" and value_label(True) == "oui"
-    with pytest.raises(WorkbenchError, match="no column or attribute 'pays'"):
+    with pytest.raises(WorkbenchError, match="pas de colonne ni d'attribut « pays »"):
         matrix_coding(extracts, codes, "pays")
 
 
@@ -120,5 +120,5 @@ def test_the_extracts_behind_a_pair(extracts: pd.DataFrame, codes: pd.DataFrame)
     assert pair_extracts(extracts, codes, "A.2", "B")["coding_id"].tolist() == [2, 3]
     assert sorted(pair_extracts(extracts, codes, "A.1", "B", scope="document")["coding_id"]) \
         == [1, 3, 4, 5]
-    with pytest.raises(WorkbenchError, match="scope must be"):
+    with pytest.raises(WorkbenchError, match="scope doit valoir"):
         cooccurrence(extracts, codes, scope="paragraph")

@@ -20,7 +20,7 @@ def test_youth_groups_follow_the_declared_young_classes() -> None:
 
 def test_youth_groups_need_a_column_and_young_classes() -> None:
     frame = pd.DataFrame({"case": ["a"], "tranche": ["18-24"]})
-    with pytest.raises(WorkbenchError, match="no column"):
+    with pytest.raises(WorkbenchError, match="pas de colonne"):
         youth_groups(frame, column="age", young=["18-24"])
-    with pytest.raises(WorkbenchError, match="young"):
+    with pytest.raises(WorkbenchError, match="jeune"):
         youth_groups(frame, column="tranche", young=[])

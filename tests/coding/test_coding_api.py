@@ -49,7 +49,7 @@ def test_coding_outside_the_document_writes_nothing(project: Project) -> None:
 
 
 def test_unknown_document_and_code_have_clear_errors(project: Project) -> None:
-    with pytest.raises(NotFoundError, match=r"no document 'E99'.*E01_fatima"):
+    with pytest.raises(NotFoundError, match=r"aucun document « E99 ».*E01_fatima"):
         project.code("E99", 0, 5, "liens")
     with pytest.raises(NotFoundError,
                        match=r"pas de code « liensss ».*Vouliez-vous dire : « liens »"):

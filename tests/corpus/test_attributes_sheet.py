@@ -73,8 +73,9 @@ def test_xlsx_cases_links_typed_attributes_and_documents(tmp_path: Path) -> None
     )
     assert absente.links == []
     assert sheet.warnings == [
-        "attributs.xlsx, sheet 'Cas', row 6: no document given and the case name matches no "
-        "speaker label of any document; the case is imported without links to documents."
+        "attributs.xlsx, feuille « Cas », ligne 6 : aucun document indiqué et le nom du cas ne "
+        "correspond à aucune étiquette de locuteur d'un document ; le cas est importé sans lien "
+        "vers des documents."
     ]
     assert [(d.name, d.kind, d.attributes, d.row) for d in sheet.documents] == [
         ("E01_fatima", "interview", {"Lieu": ("Gennevilliers", "text")}, 2),
@@ -124,19 +125,22 @@ def test_every_problem_is_listed_once_with_its_row(tmp_path: Path) -> None:
     message = str(err.value)
     lines = message.split("\n  - ")
     assert lines[0] == (
-        "cas.xlsx: 5 problem(s) in the attributes sheet, so nothing was imported; correct them "
-        "and import it again:"
+        "cas.xlsx : 5 problème(s) dans la feuille d'attributs, rien n'a été importé ; "
+        "corrigez-les et importez-la à nouveau :"
     )
     assert lines[1] == (
-        "sheet 'cas', row 1: column E has values but no header; give it a name or delete it."
+        "feuille « cas », ligne 1 : colonne E : des valeurs mais pas d'en-tête ; donnez-lui un "
+        "nom ou supprimez-la."
     )
-    assert lines[2].startswith("sheet 'cas', row 2: document 'E99_inconnu' is not in the project")
+    assert lines[2].startswith("feuille « cas », ligne 2 : document « E99_inconnu » absent du "
+                              "projet")
     assert lines[3].startswith(
-        "sheet 'cas', row 3: the speaker in column 'locuteur' is not a speaker label of "
-        "document 'E02_youssef'"
+        "feuille « cas », ligne 3 : le locuteur de la colonne « locuteur » n'est pas une "
+        "étiquette de locuteur du document « E02_youssef »"
     )
-    assert lines[4].startswith("sheet 'cas', row 5: same case as row 4")
-    assert lines[5].startswith("sheet 'cas', row 6: the case id is empty (column 'cas')")
+    assert lines[4].startswith("feuille « cas », ligne 5 : même cas qu'à la ligne 4")
+    assert lines[5].startswith("feuille « cas », ligne 6 : l'identifiant du cas est vide "
+                              "(colonne « cas »)")
     assert "Yousef" not in message  # what people are called stays out of error messages
 
 
@@ -148,27 +152,27 @@ def test_case_kind_and_document_kind_must_be_known(tmp_path: Path) -> None:
     with pytest.raises(AttributesError) as err:
         read_attributes(path, known=KNOWN)
     message = str(err.value)
-    assert "3 problem(s)" in message
-    assert "sheet 'cas', row 2: type 'famille' is not a case kind" in message
-    assert "sheet 'documents', row 2: type 'podcast' is not a document kind" in message
-    assert "sheet 'documents', row 3: document 'E01_fatima' is already described in row 2" in (
-        message
-    )
+    assert "3 problème(s)" in message
+    assert "feuille « cas », ligne 2 : type « famille » : ce n'est pas un type de cas" in message
+    assert ("feuille « documents », ligne 2 : type « podcast » : ce n'est pas un type de "
+            "document") in message
+    assert ("feuille « documents », ligne 3 : document « E01_fatima » : déjà décrit à la "
+            "ligne 2") in message
 
 
 def test_missing_case_column_and_bad_files(tmp_path: Path) -> None:
     path = workbook(tmp_path / "sans.xlsx", {"Feuil1": [["nom", "age"], ["Fatima", 3]]})
-    with pytest.raises(AttributesError, match=r"sans\.xlsx: .*has no case column"):
+    with pytest.raises(AttributesError, match=r"sans\.xlsx, .* : pas de colonne de cas"):
         read_attributes(path)
-    with pytest.raises(AttributesError, match=r"the case name columns PRENOM are not in"):
+    with pytest.raises(AttributesError, match=r"les colonnes de nom de cas PRENOM ne sont pas"):
         read_attributes(path, case_columns=["PRENOM", "nom"])
     fake = tmp_path / "faux.xlsx"
     fake.write_text("cas;age\n", encoding="utf-8")
-    with pytest.raises(AttributesError, match=r"faux\.xlsx: is not a valid Excel \.xlsx file"):
+    with pytest.raises(AttributesError, match=r"faux\.xlsx : .*pas un classeur Excel \.xlsx"):
         read_attributes(fake)
     old = tmp_path / "vieux.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(AttributesError, match=r"vieux\.xls: \.xls sheets are not read"):
+    with pytest.raises(AttributesError, match=r"vieux\.xls : les feuilles \.xls ne sont pas lues"):
         read_attributes(old)
 
 
@@ -212,9 +216,10 @@ def test_csv_problems_are_given_by_line(tmp_path: Path) -> None:
     with pytest.raises(AttributesError) as err:
         read_attributes(path)
     assert str(err.value).split("\n  - ")[1:] == [
-        "line 4: same case as line 2 (case ids must be unique); merge the two rows or correct "
-        "the id.",
-        "line 5: the case id is empty (column 'id'); fill it in or delete the row.",
+        "ligne 4 : même cas qu'à la ligne 2 (chaque identifiant de cas doit être unique) ; "
+        "fusionnez les deux lignes ou corrigez l'identifiant.",
+        "ligne 5 : l'identifiant du cas est vide (colonne « id ») ; remplissez-le ou supprimez "
+        "la ligne.",
     ]
 
 

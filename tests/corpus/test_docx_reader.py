@@ -93,16 +93,16 @@ def test_a_docx_that_is_not_a_zip_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CorpusError) as err:
         read_document(path)
     assert str(err.value).startswith(
-        "E09.docx: is not a valid Word .docx file (it is not a zip archive)"
+        "E09.docx : ce n'est pas un fichier Word .docx valide (ce n'est pas une archive zip)"
     )
-    assert "save it as .docx" in str(err.value)
+    assert "enregistrez-le en .docx" in str(err.value)
 
 
 def test_a_zip_that_is_not_a_docx_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "E10.docx"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("hello.txt", "pas un document Word")
-    with pytest.raises(CorpusError, match=r"E10\.docx: is not a valid Word \.docx file"):
+    with pytest.raises(CorpusError, match=r"E10\.docx : .*pas un fichier Word \.docx"):
         read_document(path)
 
 
@@ -110,7 +110,7 @@ def test_a_truncated_docx_is_refused(tmp_path: Path) -> None:
     good = build(tmp_path / "full.docx").read_bytes()
     path = tmp_path / "E11.docx"
     path.write_bytes(good[: len(good) // 2])
-    with pytest.raises(CorpusError, match=r"E11\.docx: is not a valid Word \.docx file"):
+    with pytest.raises(CorpusError, match=r"E11\.docx : .*pas un fichier Word \.docx"):
         read_document(path)
 
 

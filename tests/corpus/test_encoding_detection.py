@@ -73,20 +73,20 @@ def test_unsure_detection_gives_a_warning_naming_the_file() -> None:
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG"),
         (b"PK\x03\x04" + bytes(200), "zip"),
         (b"%PDF-1.4\n%\xe2\xe3\n1 0 obj", "PDF"),
-        (random.Random(7).randbytes(4096), "not a text file"),
-        (b"texte" + bytes(range(1, 9)) * 300, "control bytes"),
+        (random.Random(7).randbytes(4096), "octets NUL"),
+        (b"texte" + bytes(range(1, 9)) * 300, "octets de contrôle"),
     ],
 )
 def test_binary_content_is_refused(data: bytes, what: str) -> None:
     with pytest.raises(CorpusError) as err:
         decode_bytes(data, source="image.txt")
     message = str(err.value)
-    assert "image.txt" in message and "not a text file" in message and what in message
+    assert "image.txt" in message and "ce n'est pas un fichier texte" in message and what in message
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\t\r\n", codecs.BOM_UTF8, "  \n".encode("utf-16")])
 def test_empty_or_blank_file_is_refused(data: bytes) -> None:
-    with pytest.raises(CorpusError, match=r"vide\.txt: is empty"):
+    with pytest.raises(CorpusError, match=r"vide\.txt : le fichier est vide"):
         decode_bytes(data, source="vide.txt")
 
 
@@ -96,8 +96,9 @@ def test_utf8_with_one_damaged_byte_stays_utf8_with_a_warning() -> None:
     assert enc == "utf-8"
     assert text == FRENCH * 3 + "caf\ufffd " + FRENCH
     assert warnings == [
-        f"abime.txt: is UTF-8 with 1 damaged byte sequence(s) (the first at byte "
-        f"{len(FRENCH.encode('utf-8')) * 3 + 3}), shown as �; check those places in the original."
+        f"abime.txt : UTF-8 avec 1 séquence(s) d'octets abîmée(s) (la première à l'octet "
+        f"{len(FRENCH.encode('utf-8')) * 3 + 3}), affichée(s) comme � ; vérifiez ces endroits "
+        "dans l'original."
     ]
 
 

@@ -72,7 +72,7 @@ def test_paragraphs_spans_spaces_tabs_breaks_lists_tables(tmp_path: Path, valid)
 def test_an_odt_that_is_not_a_zip_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "CR2.odt"
     path.write_text("Brahim : bonjour", encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"CR2\.odt: is not a valid OpenDocument \.odt file"):
+    with pytest.raises(CorpusError, match=r"CR2\.odt : .*pas un fichier OpenDocument \.odt"):
         read_document(path)
 
 
@@ -80,8 +80,8 @@ def test_an_odt_without_content_or_with_bad_xml_is_refused(tmp_path: Path) -> No
     empty = tmp_path / "CR3.odt"
     with zipfile.ZipFile(empty, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-    with pytest.raises(CorpusError, match=r"CR3\.odt: .*no content\.xml"):
+    with pytest.raises(CorpusError, match=r"CR3\.odt : .*pas de content\.xml"):
         read_document(empty)
     broken = build(tmp_path / "CR4.odt", CONTENT[:300])
-    with pytest.raises(CorpusError, match=r"CR4\.odt: .*not valid XML"):
+    with pytest.raises(CorpusError, match=r"CR4\.odt : .*pas du XML valide"):
         read_document(broken)

@@ -60,8 +60,8 @@ def test_password_protected_pdf_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CorpusError) as err:
         read_document(locked)
     message = str(err.value)
-    assert message.startswith("E12.pdf: is protected by a password")
-    assert "remove the password" in message
+    assert message.startswith("E12.pdf : protégé par un mot de passe")
+    assert "retirez le mot de passe" in message
 
 
 def test_pdf_with_only_an_owner_password_is_read(tmp_path: Path) -> None:
@@ -78,12 +78,12 @@ def test_image_only_pdf_needs_ocr(tmp_path: Path) -> None:
     c.save()
     with pytest.raises(CorpusError) as err:
         read_document(path)
-    assert str(err.value).startswith("scan.pdf: has no text layer")
+    assert str(err.value).startswith("scan.pdf : pas de couche de texte")
     assert "OCR" in str(err.value)
 
 
 def test_a_pdf_suffix_on_something_else_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "faux.pdf"
     path.write_text("Enquêtrice : bonjour", encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"faux\.pdf: is not a valid PDF file"):
+    with pytest.raises(CorpusError, match=r"faux\.pdf : ce n'est pas un fichier PDF valide"):
         read_document(path)

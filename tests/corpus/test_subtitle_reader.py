@@ -78,14 +78,14 @@ def test_srt_leading_labels_need_to_recur_and_unnamed_cues_stay_apart(
 def test_malformed_timing_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "E15.srt"
     path.write_text("1\n00:00:01,000 --> bientôt\nbonjour\n", encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"E15\.srt, line 2: malformed cue timing"):
+    with pytest.raises(CorpusError, match=r"E15\.srt, ligne 2 : horaire de sous-titre mal formé"):
         read_document(path)
 
 
 def test_file_without_cues_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "E16.vtt"
     path.write_text("WEBVTT\n\nNOTE rien\n", encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"E16\.vtt: no subtitle cue"):
+    with pytest.raises(CorpusError, match=r"E16\.vtt : aucun sous-titre"):
         read_document(path)
 
 
@@ -95,5 +95,6 @@ def test_pattern_is_ignored_with_a_warning_for_subtitles(tmp_path: Path) -> None
     doc = read_document(path, pattern=r"(?P<speaker>\w+):", roles={"Salma": "interviewer"})
     assert {t.role for t in doc.turns} == {"interviewer"}
     assert doc.warnings == [
-        "E03.vtt: the speaker pattern is ignored: .vtt files name their speakers themselves."
+        "E03.vtt : le motif de locuteur (pattern) est ignoré : les fichiers .vtt nomment "
+        "eux-mêmes leurs locuteurs."
     ]

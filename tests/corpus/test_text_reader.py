@@ -67,18 +67,19 @@ def test_text_without_labels_is_one_block_with_a_warning(tmp_path: Path, valid) 
         (None, "Visite au douar.\nRéunion avec l'association.")
     ]
     assert len(doc.warnings) == 1
-    assert "notes.txt: no speaker label recognised: imported as one block" in doc.warnings[0]
+    assert ("notes.txt : aucune étiquette de locuteur reconnue, importé en un seul bloc"
+            in doc.warnings[0])
 
 
 def test_binary_file_named_txt_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "photo.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    with pytest.raises(CorpusError, match=r"photo\.txt: is not a text file \(it is a PNG image\)"):
+    with pytest.raises(CorpusError, match=r"photo\.txt : .*\(c'est une image PNG\)"):
         read_document(path)
 
 
 def test_empty_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "vide.txt"
     path.write_bytes(b"")
-    with pytest.raises(CorpusError, match=r"vide\.txt: is empty"):
+    with pytest.raises(CorpusError, match=r"vide\.txt : le fichier est vide"):
         read_document(path)

@@ -126,7 +126,8 @@ def test_long_and_short_format_give_the_same_turns(
         "Sonia Branca-Rosoff": {"tier": "Sonia Branca-Rosoff (Enq.)"},
         "Lucie da Silva": {"tier": "Lucie da Silva"},
     }
-    assert doc.warnings == ["E20.TextGrid: point tier 'bruits' holds no speech; it is skipped."]
+    assert doc.warnings == ["E20.TextGrid : le tier de points « bruits » ne contient pas de "
+                            "parole ; il est ignoré."]
 
 
 def test_suffix_kept_when_stripping_would_merge_two_tiers(tmp_path: Path) -> None:
@@ -142,15 +143,15 @@ def test_suffix_kept_when_stripping_would_merge_two_tiers(tmp_path: Path) -> Non
 def test_not_a_textgrid(tmp_path: Path) -> None:
     path = tmp_path / "E22.TextGrid"
     path.write_text('File type = "ooTextFile"\nObject class = "Pitch 1"\n', encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"E22\.TextGrid: is not a Praat TextGrid"):
+    with pytest.raises(CorpusError, match=r"E22\.TextGrid : ce n'est pas un fichier TextGrid"):
         read_document(path)
     truncated = tmp_path / "E23.TextGrid"
     truncated.write_text(LONG[:600], encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"E23\.TextGrid: is not a valid TextGrid"):
+    with pytest.raises(CorpusError, match=r"E23\.TextGrid : ce n'est pas un TextGrid valide"):
         read_document(truncated)
     binary = tmp_path / "E24.TextGrid"
     binary.write_bytes(b"ooBinaryFile\x08TextGrid" + bytes(40))
-    with pytest.raises(CorpusError, match=r"E24\.TextGrid: is a binary TextGrid"):
+    with pytest.raises(CorpusError, match=r"E24\.TextGrid : c'est un TextGrid binaire"):
         read_document(binary)
 
 

@@ -106,18 +106,18 @@ def test_entities_are_refused_and_the_dtd_is_not_fetched(tmp_path: Path) -> None
         "<Trans><Episode><Section><Turn>&x;</Turn></Section></Episode></Trans>",
         encoding="utf-8",
     )
-    with pytest.raises(CorpusError, match=r"evil\.trs: contains XML entity declarations, refused"):
+    with pytest.raises(CorpusError, match=r"evil\.trs : contient des déclarations d'entités XML"):
         read_document(path)
 
 
 def test_not_transcriber_xml(tmp_path: Path) -> None:
     bad = tmp_path / "E18.trs"
     bad.write_text("<Trans><Episode>", encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"E18\.trs.*not valid Transcriber XML"):
+    with pytest.raises(CorpusError, match=r"E18\.trs.*pas du XML Transcriber valide"):
         read_document(bad)
     other = tmp_path / "E19.trs"
     other.write_text("<TEI><text>bonjour</text></TEI>", encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"E19\.trs: is not a Transcriber file"):
+    with pytest.raises(CorpusError, match=r"E19\.trs : ce n'est pas un fichier Transcriber"):
         read_document(other)
 
 

@@ -172,7 +172,8 @@ def test_user_pattern_replaces_the_default() -> None:
     assert turns[2].t_start == 750.0 and matched == 3
 
 
-@pytest.mark.parametrize(("pattern", "why"), [("(", "not a valid"), (r"^\w+ :", "no named group")])
+@pytest.mark.parametrize(("pattern", "why"), [("(", "pas une expression"),
+                                                 (r"^\w+ :", "pas de groupe nommé")])
 def test_bad_user_pattern_is_a_corpus_error_naming_the_file(pattern: str, why: str) -> None:
     with pytest.raises(CorpusError, match=why) as err:
         parse_turns("a : b", pattern=pattern, source="E01.txt")

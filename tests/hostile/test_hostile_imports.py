@@ -69,7 +69,7 @@ def test_cli_import_of_a_folder_then_a_bad_file_writes_nothing(tmp_path: Path, c
     with Unchanged(coded):
         assert cli_import(coded, good, bad) == 2
     error = capsys.readouterr().err
-    assert "E32_mauvais.docx" in error and "nothing was imported" in error
+    assert "E32_mauvais.docx" in error and "rien n'a été importé" in error
 
 
 def test_cli_import_of_several_files_with_a_bad_one_writes_nothing(tmp_path: Path,

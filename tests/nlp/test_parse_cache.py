@@ -81,7 +81,7 @@ def test_a_text_given_twice_is_parsed_once(interview: str, pipe_counter: Any) ->
 
 
 def test_bad_input_is_refused() -> None:
-    with pytest.raises(WorkbenchError, match="not a str"):
+    with pytest.raises(WorkbenchError, match="au lieu d'un texte"):
         parse_texts({"a": b"bytes"}, progress=False)  # type: ignore[dict-item]
     with pytest.raises(WorkbenchError, match="n_process"):
         parse_texts({"a": "texte"}, n_process=0, progress=False)

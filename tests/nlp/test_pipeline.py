@@ -60,7 +60,7 @@ def test_a_missing_model_names_the_pip_command() -> None:
         load_pipeline("lemma", model="fr_core_news_xx")
     message = str(info.value)
     assert "pip install fr-core-news-xx==3.8.0" in message
-    assert "'fr_core_news_xx' is not installed" in message
+    assert "« fr_core_news_xx » n'est pas installé" in message
 
 
 def test_the_model_can_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

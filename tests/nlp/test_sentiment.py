@@ -117,7 +117,7 @@ def test_extra_lexicon_from_a_mapping_or_a_csv(tmp_path: Path) -> None:
     assert sentiment(text, extra_lexicon={"belle": None})[0] < base  # None removes a word
     path = tmp_path / "lexique_etude.csv"
     path.write_text("mot;polarite;subjectivite\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match="missing column"):
+    with pytest.raises(LexiconError, match="colonne\\(s\\) manquante"):
         sentiment(text, extra_lexicon=path)
     path.write_text("mot,polarite,subjectivite,commentaire\ntizi,0.8,0.5,col en tamazight\n",
                     encoding="utf-8")
@@ -133,8 +133,8 @@ def test_bad_lexicon_rows_are_all_listed(tmp_path: Path) -> None:
     with pytest.raises(LexiconError) as error:
         ProjectAnalyzer(path)
     message = str(error.value)
-    assert "3 bad entries" in message
-    assert "line 2" in message and "line 3" in message and "line 4" in message
+    assert "3 entrées invalides" in message
+    assert "ligne 2" in message and "ligne 3" in message and "ligne 4" in message
 
 
 def test_project_lexicon_is_valid_and_documented() -> None:

@@ -126,7 +126,7 @@ def test_a_project_extends_the_list(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("entry", ["re:(unclosed", "voilà @middle", "tu vois @end"])
 def test_a_bad_entry_names_where_it_is(entry: str) -> None:
-    with pytest.raises(WorkbenchError, match=r"FillerList\.extend, line 1"):
+    with pytest.raises(WorkbenchError, match=r"FillerList\.extend, ligne 1"):
         FillerList().extend([entry])
 
 

@@ -167,15 +167,15 @@ def test_backup_and_restore_commands(project: Project, tmp_path: Path,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     location = str(project.location)
     assert main(["backup", "-p", location, str(tmp_path / "b.sqlite")]) == 0
-    assert "Backup written" in capsys.readouterr().out
+    assert "Sauvegarde écrite" in capsys.readouterr().out
     project.code_quote("E01_fatima", "Le village", "liens.affectifs")
     assert main(["restore", "-p", location, str(tmp_path / "b.sqlite")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "--force" in err
+    assert err.startswith("erreur : ") and "--force" in err
     assert len(project.extracts()) == 1
     assert main(["restore", "-p", location, str(tmp_path / "b.sqlite"), "--force"]) == 0
     out = capsys.readouterr().out
-    assert "Previous project kept as" in out and "restored" in out
+    assert "Ancien projet gardé sous" in out and "restauré" in out
     assert project.extracts().empty
     assert main(["backup", "-p", "postgresql://u@h/etude", str(tmp_path / "x")]) == 2
     assert "pg_dump" in capsys.readouterr().err

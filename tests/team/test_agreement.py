@@ -202,14 +202,14 @@ def test_random_codings_match_the_package_and_the_formulas(level):
 
 def test_bad_input_is_refused_clearly():
     frame = codings(("d", "x", "A", 0, 10), ("d", "x", "B", 4, 14))
-    with pytest.raises(WorkbenchError, match="at least two coders"):
+    with pytest.raises(WorkbenchError, match="au moins deux codeur·euses"):
         agreement(frame[frame["coder"] == "A"], {"d": 20})
-    with pytest.raises(WorkbenchError, match="missing: coder"):
+    with pytest.raises(WorkbenchError, match="il manque : coder"):
         agreement(frame.drop(columns=["coder"]), {"d": 20})
-    with pytest.raises(WorkbenchError, match="ends before it starts"):
+    with pytest.raises(WorkbenchError, match="finit avant de commencer"):
         agreement(codings(("d", "x", "A", 9, 3), ("d", "x", "B", 0, 4)), {"d": 20})
     overlapping = pd.DataFrame({"document": "d", "start": [0, 5], "end": [8, 12]})
-    with pytest.raises(WorkbenchError, match="segments overlap"):
+    with pytest.raises(WorkbenchError, match="des segments se chevauchent"):
         agreement(frame, {"d": 20}, segments=overlapping)
 
 

@@ -213,7 +213,7 @@ def test_what_is_not_a_project_is_refused(team: dict[str, Any], tmp_path: Path) 
 
 def test_only_a_lead_merges(team: dict[str, Any]) -> None:
     karim = Project.open(team["lead"].location, coder="karim")
-    with pytest.raises(RoleError, match="lead's job"):
+    with pytest.raises(RoleError, match="revient à un·e responsable"):
         karim.merge(team["amina"])
     assert karim.extracts(status="all", coder="amina").empty
     karim.close()

@@ -225,7 +225,7 @@ def test_a_project_without_lead_lets_the_first_claimant_lead(tmp_path: Path) -> 
     with p.store.write("test") as w:  # as a project made before roles existed
         w.conn.execute(s.coders.delete())
     karim = Project.open(tmp_path / "p", coder="karim")
-    with pytest.raises(RoleError, match="has none yet"):
+    with pytest.raises(RoleError, match="n'en a pas encore"):
         karim.merge(tmp_path / "p")
     karim.add_coder("karim", role="lead")
     with pytest.raises(RoleError, match=r"seul·e un·e responsable \(karim\)"):

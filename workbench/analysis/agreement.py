@@ -59,16 +59,17 @@ def prepare(codings: pd.DataFrame, *, coders: Sequence[str] | None = None,
     """
     missing = [c for c in CODING_COLUMNS if c not in codings.columns]
     if missing:
-        raise WorkbenchError(f"codings need the columns {', '.join(CODING_COLUMNS)}; "
-                             f"missing: {', '.join(missing)}.")
+        raise WorkbenchError(f"le tableau des codages doit avoir les colonnes "
+                             f"{', '.join(CODING_COLUMNS)} ; il manque : {', '.join(missing)}.")
     frame = codings.loc[:, list(CODING_COLUMNS)]
     coders = sorted(frame["coder"].dropna().unique()) if coders is None else list(coders)
     if len(coders) < 2:
         raise WorkbenchError(
-            f"agreement needs at least two coders, got {len(coders)} ({', '.join(coders)}); "
-            "code the same documents under another coder name first.")
+            f"l'accord demande au moins deux codeur·euses, il y en a {len(coders)} "
+            f"({', '.join(coders)}) ; codez d'abord les mêmes documents sous un autre nom de "
+            "codeur·euse.")
     if len(set(coders)) != len(coders):
-        raise WorkbenchError(f"a coder is listed twice: {', '.join(coders)}.")
+        raise WorkbenchError(f"un·e codeur·euse est cité·e deux fois : {', '.join(coders)}.")
     codes = sorted(frame["code"].dropna().unique()) if codes is None else list(codes)
     keep = frame["coder"].isin(coders) & frame["code"].isin(codes)
     if documents is not None:
@@ -77,8 +78,8 @@ def prepare(codings: pd.DataFrame, *, coders: Sequence[str] | None = None,
     bad = frame[frame["end"] < frame["start"]]
     if len(bad):
         row = bad.iloc[0]
-        raise WorkbenchError(f"document '{row['document']}': a coding ends before it starts "
-                             f"({row['start']}–{row['end']}).")
+        raise WorkbenchError(f"document « {row['document']} » : un codage finit avant de "
+                             f"commencer ({row['start']}–{row['end']}).")
     return frame.reset_index(drop=True), coders, codes
 
 
@@ -111,7 +112,8 @@ def _clip(codings: pd.DataFrame, lengths: Mapping[object, int]) -> pd.DataFrame:
 def _lengths(documents: pd.DataFrame | Mapping[object, int]) -> dict[object, int]:
     if isinstance(documents, pd.DataFrame):
         if not {"document", "length"} <= set(documents.columns):
-            raise WorkbenchError("documents need the columns document and length.")
+            raise WorkbenchError("le tableau des documents doit avoir les colonnes document et "
+                                 "length.")
         return dict(zip(documents["document"], documents["length"].astype(int), strict=True))
     return {k: int(v) for k, v in documents.items()}
 
@@ -153,15 +155,17 @@ def character_counts(codings: pd.DataFrame, lengths: Mapping[object, int], coder
 def sorted_segments(segments: pd.DataFrame) -> pd.DataFrame:
     """Segments ordered by document and start, numbered `unit`; overlapping ones refused."""
     if not {"document", "start", "end"} <= set(segments.columns):
-        raise WorkbenchError("segments need the columns document, start and end.")
+        raise WorkbenchError("le tableau des segments doit avoir les colonnes document, start "
+                             "et end.")
     frame = segments.sort_values(["document", "start"], kind="stable").reset_index(drop=True)
     frame = frame.astype({"start": "int64", "end": "int64"})
     same = frame["document"].eq(frame["document"].shift())
     clash = same & (frame["start"] < frame["end"].shift())
     if clash.any():
         row = frame[clash].iloc[0]
-        raise WorkbenchError(f"document '{row['document']}': segments overlap near "
-                             f"{row['start']}; units must not share characters.")
+        raise WorkbenchError(f"document « {row['document']} » : des segments se chevauchent "
+                             f"vers la position {row['start']} ; les unités ne doivent pas "
+                             "partager de caractères.")
     frame["unit"] = np.arange(len(frame))
     return frame
 

@@ -23,13 +23,14 @@ SEPARATOR = ";"
 def organisations(cases: pd.DataFrame, *, kind: str = "organisation") -> pd.DataFrame:
     """The cases of kind `kind` (the organisations)."""
     if "case_kind" not in cases.columns:
-        raise WorkbenchError("the cases table has no case_kind column (use Project.cases()).")
+        raise WorkbenchError("le tableau des cas n'a pas de colonne case_kind (utilisez "
+                             "Project.cases()).")
     return cases[cases["case_kind"] == kind].reset_index(drop=True)
 
 
 def _explode(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     if column not in frame.columns:
-        raise WorkbenchError(f"the organisations have no attribute '{column}'.")
+        raise WorkbenchError(f"les organisations n'ont pas d'attribut « {column} ».")
     labelled = frame.assign(**{column: frame[column].map(value_label)})
     return split_values(labelled, column, SEPARATOR, keep_empty=False)
 
@@ -40,7 +41,7 @@ def organisations_by_place(cases: pd.DataFrame, levels: Sequence[str], *,
     columns), with their names and, when `fields` names the fields-of-action column,
     their most frequent fields. Unit: organisations."""
     if not levels:
-        raise WorkbenchError("organisations_by_place needs at least one place column.")
+        raise WorkbenchError("organisations_by_place : donnez au moins une colonne de lieu.")
     orgs = organisations(cases)
     for level in levels:
         orgs = _explode(orgs, level)
@@ -69,7 +70,7 @@ def origin_links(cases: pd.DataFrame, *, residence: str, origin: str,
     orgs = organisations(cases)
     for column, values in (exclude or {}).items():
         if column not in orgs.columns:
-            raise WorkbenchError(f"the organisations have no attribute '{column}'.")
+            raise WorkbenchError(f"les organisations n'ont pas d'attribut « {column} ».")
         orgs = orgs[~orgs[column].isin(list(values))]
     orgs = _explode(_explode(orgs, residence), origin)
     out = orgs.groupby([residence, origin])["case"].nunique().rename("organisations")

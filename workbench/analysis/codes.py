@@ -23,7 +23,7 @@ MISSING = "(non renseigné)"
 def unit_column(unit: str) -> str:
     """The extracts column a unit counts (ValueError for an unknown unit)."""
     if unit not in UNITS:
-        raise WorkbenchError(f"unit must be one of {', '.join(UNITS)}, not '{unit}'.")
+        raise WorkbenchError(f"unit doit valoir {', '.join(UNITS)}, pas « {unit} ».")
     return UNITS[unit]
 
 
@@ -31,7 +31,8 @@ def unit_keys(frame: pd.DataFrame, scope: str) -> pd.Series:
     """The turn ("E01#12") or document each row lies in; turns come from the `turn`
     column of extracts or the `idx` column of tokens and entities."""
     if scope not in ("turn", "document"):
-        raise WorkbenchError(f"scope must be 'turn' or 'document', not '{scope}'.")
+        raise WorkbenchError(f"scope doit valoir « turn » (tour de parole) ou « document », "
+                             f"pas « {scope} ».")
     keys = frame["document"].astype(str)
     if scope == "document":
         return keys
@@ -123,7 +124,8 @@ def select_codes(codes: pd.DataFrame, keys: Iterable[str] | None = None, *,
         keys = list(keys)
         unknown = sorted(set(keys) - set(codes["key"]))
         if unknown:
-            raise WorkbenchError(f"unknown codes: {', '.join(unknown)}")
+            raise WorkbenchError(f"codes inconnus : {', '.join(unknown)} ; vérifiez leur "
+                                 "orthographe dans la grille.")
         return [k for k in codes["key"] if k in set(keys)]
     chains = ancestors(codes)
     selected = []

@@ -32,7 +32,7 @@ SCOPES = ("overlap", "turn", "document")
 
 def _check(scope: str) -> None:
     if scope not in SCOPES:
-        raise WorkbenchError(f"scope must be one of {', '.join(SCOPES)}, not '{scope}'.")
+        raise WorkbenchError(f"scope doit valoir {', '.join(SCOPES)}, pas « {scope} ».")
 
 
 def _number_passages(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:

@@ -31,7 +31,7 @@ def age_groups(frame: pd.DataFrame, *, column: str = "age", young_max: int = 35,
     """Add a `name` column: "jeunes (≤ 35 ans)" or "plus de 35 ans" from `column`;
     empty when the age is unknown. The threshold is the studies' (15–35 years)."""
     if column not in frame.columns:
-        raise WorkbenchError(f"no column '{column}' to make age groups from.")
+        raise WorkbenchError(f"pas de colonne « {column} » pour faire des classes d'âge.")
     ages = pd.to_numeric(frame[column], errors="coerce")
     out = frame.copy()
     out[name] = np.where(ages.isna(), None,
@@ -49,7 +49,7 @@ def group_sizes(respondents: pd.DataFrame, by: str, *, split: str | None = None)
     case), so a group's size counts those who never raised a theme too.
     """
     if by not in respondents.columns:
-        raise WorkbenchError(f"the respondents have no attribute '{by}'.")
+        raise WorkbenchError(f"les enquêté·es n'ont pas d'attribut « {by} ».")
     groups = respondents[["case", by]].drop_duplicates("case")
     groups = groups.assign(**{by: groups[by].map(value_label)})
     if split:
@@ -67,7 +67,7 @@ def prevalence(extracts: pd.DataFrame, codes: pd.DataFrame, respondents: pd.Data
     group, cases_coded, cases_in_group, pct.
     """
     if by not in respondents.columns:
-        raise WorkbenchError(f"the respondents have no attribute '{by}'.")
+        raise WorkbenchError(f"les enquêté·es n'ont pas d'attribut « {by} ».")
     keys = select_codes(codes, rows)
     groups = respondents[["case", by]].drop_duplicates("case")
     groups = groups.assign(group=groups[by].map(value_label))[["case", "group"]]
@@ -147,7 +147,7 @@ def speech_shares(tokens: pd.DataFrame, by: str, *, include_interviewers: bool =
     groups speak (focus groups and mixed interviews).
     """
     if by not in tokens.columns:
-        raise WorkbenchError(f"the tokens have no attribute '{by}'.")
+        raise WorkbenchError(f"les mots (tokens) n'ont pas d'attribut « {by} ».")
     spoken = tokens[~tokens["is_punct"] & ~tokens["is_space"] & ~tokens["is_markup"]
                     & tokens["idx"].notna() & tokens["speaker"].notna()].copy()
     spoken["group"] = spoken[by].map(value_label)
@@ -179,7 +179,7 @@ def tone_by_group(scored: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     keys = [by] if isinstance(by, str) else list(by)
     missing = [k for k in keys if k not in scored.columns]
     if missing:
-        raise WorkbenchError(f"the extracts have no column {', '.join(missing)}.")
+        raise WorkbenchError(f"il manque aux extraits la ou les colonnes {', '.join(missing)}.")
     frame = scored.assign(**{k: scored[k].map(value_label) for k in keys if k != "code"})
     grouped = frame.groupby(keys)
     out = pd.DataFrame({

@@ -25,7 +25,8 @@ def _values(frame: pd.DataFrame, by: str, *, split: str | None) -> pd.DataFrame:
     """Rows with `by` filled ("(non renseigné)" when empty), one row per value when
     the attribute holds several separated by `split` ("eau; santé")."""
     if by not in frame.columns:
-        raise WorkbenchError(f"no column or attribute '{by}' (have: {', '.join(frame.columns)}).")
+        raise WorkbenchError(f"pas de colonne ni d'attribut « {by} » (colonnes : "
+                             f"{', '.join(frame.columns)}).")
     out = frame.copy()
     out[by] = out[by].map(value_label)
     return split_values(out, by, split) if split else out
@@ -71,7 +72,8 @@ def percentages(matrix: pd.DataFrame, along: str = "row") -> pd.DataFrame:
     row totals are sums of cells, not distinct cases (say so when you show them).
     """
     if along not in ("row", "column"):
-        raise WorkbenchError(f"along must be 'row' or 'column', not '{along}'.")
+        raise WorkbenchError(f"along doit valoir « row » (par ligne) ou « column » (par "
+                             f"colonne), pas « {along} ».")
     axis = 1 if along == "row" else 0
     totals = matrix.sum(axis=axis)
     shares = matrix.div(totals.where(totals != 0), axis=0 if along == "row" else 1)

@@ -46,7 +46,7 @@ def code_actor_units(extracts: pd.DataFrame, codes: pd.DataFrame, *,
     """Mentions of the actors coded under `branch` (each code named by its name)."""
     keys = select_codes(codes, branch=branch)
     if not keys:
-        raise WorkbenchError(f"the codebook has no code under '{branch}'.")
+        raise WorkbenchError(f"la grille n'a aucun code sous « {branch} ».")
     frame = roll_up(extracts, codes)
     frame = frame[frame["tally"].isin(keys)]
     frame = frame.assign(actor=frame["tally"].map(code_labels(codes)))

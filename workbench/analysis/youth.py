@@ -35,9 +35,10 @@ def youth_groups(frame: pd.DataFrame, *, column: str, young: Iterable[str],
     """
     young = [str(c) for c in young]
     if column not in frame.columns:
-        raise WorkbenchError(f"no column '{column}' to make age groups from.")
+        raise WorkbenchError(f"pas de colonne « {column} » pour faire des classes d'âge.")
     if not young:
-        raise WorkbenchError(f"no age class of '{column}' is counted as young.")
+        raise WorkbenchError(f"aucune classe d'âge de « {column} » n'est comptée comme jeune ; "
+                             "donnez-les avec young= (par ex. StudyProfile.young_classes).")
     label, unknown = young_label(young), value_label(None)
     classes = [value_label(v) for v in frame[column]]
     out = frame.copy()

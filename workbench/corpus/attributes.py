@@ -120,12 +120,12 @@ def _header_key(header: str) -> str:
 
 def _column_letter(index: int, table: Table) -> str:
     if table.csv:
-        return f"column {index + 1}"
+        return f"colonne {index + 1}"
     letters, n = "", index + 1
     while n:
         n, rem = divmod(n - 1, 26)
         letters = chr(65 + rem) + letters
-    return f"column {letters}"
+    return f"colonne {letters}"
 
 
 class _Problems:
@@ -133,14 +133,15 @@ class _Problems:
         self.items: list[tuple[str, int, str]] = []
 
     def add(self, table: Table, row: int, message: str) -> None:
-        self.items.append((table.title, row, f"{table.where(row)}: {message}"))
+        self.items.append((table.title, row, f"{table.where(row)} : {message}"))
 
     def raise_if_any(self, source: str) -> None:
         if self.items:
             lines = [m for _, _, m in sorted(self.items, key=lambda x: (x[0], x[1]))]
             raise AttributesError(
-                f"{source}: {len(lines)} problem(s) in the attributes sheet, so nothing was "
-                "imported; correct them and import it again:\n  - " + "\n  - ".join(lines)
+                f"{source} : {len(lines)} problème(s) dans la feuille d'attributs, rien n'a "
+                "été importé ; corrigez-les et importez-la à nouveau :\n  - "
+                + "\n  - ".join(lines)
             )
 
 
@@ -156,14 +157,15 @@ class _Columns:
             header = " ".join(str(cell).split()) if cell is not None else ""
             if not header:
                 if any(j < len(cells) and typed_value(cells[j]) for _, cells in table.rows):
-                    problems.add(table, table.header_row, f"{_column_letter(j, table)} has "
-                                 "values but no header; give it a name or delete it.")
+                    problems.add(table, table.header_row, f"{_column_letter(j, table)} : "
+                                 "des valeurs mais pas d'en-tête ; donnez-lui un nom ou "
+                                 "supprimez-la.")
                 continue
             key = _header_key(header)
             if key in seen:
-                problems.add(table, table.header_row, f"column '{header}' appears twice "
-                             f"({_column_letter(seen[key], table)} and "
-                             f"{_column_letter(j, table)}); rename or merge one of them.")
+                problems.add(table, table.header_row, f"la colonne « {header} » apparaît deux "
+                             f"fois ({_column_letter(seen[key], table)} et "
+                             f"{_column_letter(j, table)}) ; renommez-en une ou fusionnez-les.")
                 continue
             seen[key] = j
             self.headers[header] = j
@@ -253,10 +255,10 @@ def _links(table: Table, row: int, name: str, cells: list[object], cols: _Column
     if not named:
         links: list[tuple[str, str | None]] = list(docs.speaking(speaker or name))
         if not links:
-            what = "speaker" if speaker else "case name"
-            warnings.append(f"{source}, {table.where(row)}: no document given and the {what} "
-                            "matches no speaker label of any document; the case is imported "
-                            "without links to documents.")
+            what = "le locuteur" if speaker else "le nom du cas"
+            warnings.append(f"{source}, {table.where(row)} : aucun document indiqué et {what} "
+                            "ne correspond à aucune étiquette de locuteur d'un document ; le "
+                            "cas est importé sans lien vers des documents.")
         return links
     links = []
     for value in named:
@@ -264,12 +266,12 @@ def _links(table: Table, row: int, name: str, cells: list[object], cols: _Column
         if not found:
             names = sorted(docs.known)
             shown = ", ".join(names[:10]) + (" …" if len(names) > 10 else "")
-            problems.add(table, row, f"document '{value}' is not in the project (its documents: "
-                         f"{shown or 'none'}); correct the name or import the document.")
+            problems.add(table, row, f"document « {value} » absent du projet (ses documents : "
+                         f"{shown or 'aucun'}) ; corrigez le nom ou importez le document.")
             continue
         if len(found) > 1:
-            problems.add(table, row, f"document '{value}' matches several documents "
-                         f"({', '.join(found)}); write the full file name.")
+            problems.add(table, row, f"document « {value} » : correspond à plusieurs "
+                         f"documents ({', '.join(found)}) ; écrivez le nom de fichier complet.")
             continue
         document = found[0]
         if speaker is not None:
@@ -277,9 +279,9 @@ def _links(table: Table, row: int, name: str, cells: list[object], cols: _Column
             if label is None:
                 count = len(docs.known.get(document, []))
                 column = _speaker_header(table, cols)
-                problems.add(table, row, f"the speaker in column '{column}' is not a speaker "
-                             f"label of document '{document}' (it has {count} speaker "
-                             "label(s)); check its spelling in the transcript.")
+                problems.add(table, row, f"le locuteur de la colonne « {column} » n'est pas "
+                             f"une étiquette de locuteur du document « {document} » (il en a "
+                             f"{count}) ; vérifiez son orthographe dans la transcription.")
                 continue
             links.append((document, label))
         else:
@@ -307,17 +309,19 @@ def _cases(table: Table, *, docs: _Documents, case_columns: list[str] | None,
         missing = [c for c in case_columns if _header_key(c) not in by_key]
         if missing:
             raise AttributesError(
-                f"{source}: the case name columns {', '.join(missing)} are not in "
-                f"{table.where(table.header_row)} (its columns: {', '.join(cols.headers)}); "
-                "correct case_columns."
+                f"{source} : les colonnes de nom de cas {', '.join(missing)} ne sont pas dans "
+                f"l'en-tête ({table.where(table.header_row)} ; ses colonnes : "
+                f"{', '.join(cols.headers)}) ; "
+                "corrigez case_columns."
             )
         name_columns = [by_key[_header_key(c)] for c in case_columns]
         cols.attributes = [(j, h) for j, h in cols.attributes if j not in name_columns]
         columns.extend(h for _, h in cols.attributes)
     elif "case" not in cols.special:
         raise AttributesError(
-            f"{source}: {table.where(table.header_row)} has no case column; add a column named "
-            "'cas' (or 'case' / 'id') with one case per row, or give case_columns."
+            f"{source}, {table.where(table.header_row)} : pas de colonne de cas ; ajoutez une "
+            "colonne nommée « cas » (ou « case » / « id ») avec un cas par ligne, ou donnez "
+            "case_columns."
         )
     if not name_columns:
         columns.extend(h for _, h in cols.attributes)
@@ -330,31 +334,32 @@ def _cases(table: Table, *, docs: _Documents, case_columns: list[str] | None,
             name = _text(cols.cell(cells, "case"))
         if not name:
             if case_columns:
-                where = "columns " + ", ".join(case_columns)
+                where = "colonnes " + ", ".join(case_columns)
             else:
-                where = f"column '{str(table.header[cols.special['case']]).strip()}'"
-            problems.add(table, row, f"the case id is empty ({where}); fill it in or delete "
-                         "the row.")
+                where = f"colonne « {str(table.header[cols.special['case']]).strip()} »"
+            problems.add(table, row, f"l'identifiant du cas est vide ({where}) ; "
+                         "remplissez-le ou supprimez la ligne.")
             continue
         key = fold_name(name)
         if key in first_row:
-            problems.add(table, row, f"same case as {table.unit} {first_row[key]} (case ids "
-                         "must be unique); merge the two rows or correct the id.")
+            problems.add(table, row, f"même cas qu'à la {table.unit} {first_row[key]} "
+                         "(chaque identifiant de cas doit être unique) ; fusionnez les deux "
+                         "lignes ou corrigez l'identifiant.")
             continue
         first_row[key] = row
         kind_text = _text(cols.cell(cells, "kind"))
         kind = _CASE_KINDS.get(fold_name(kind_text)) if kind_text else "person"
         if kind is None:
-            problems.add(table, row, f"type '{kind_text}' is not a case kind; write personne "
-                         "(person), organisation or initiative (projet).")
+            problems.add(table, row, f"type « {kind_text} » : ce n'est pas un type de cas ; "
+                         "écrivez personne, organisation ou initiative (projet).")
             continue
         links = _links(table, row, name, cells, cols, docs, problems, warnings, source)
         attributes, texts = _attributes(cells, cols.attributes)
         role_text = _text(cols.cell(cells, "speaker_role"))
         speaker_role = speaker_role_word(role_text) if role_text else None
         if role_text and speaker_role is None:
-            problems.add(table, row, f"speaker role '{role_text}' is not a role; write "
-                         "enquêteur (interviewer) or enquêté·e (respondent), or leave it empty.")
+            problems.add(table, row, f"rôle de locuteur « {role_text} » inconnu ; écrivez "
+                         "enquêteur ou enquêté·e, ou laissez la cellule vide.")
             continue
         cases.append(CaseRow(name, kind, links, attributes, row, texts, speaker_role))
     return cases
@@ -379,35 +384,36 @@ def _role_column(table: Table, cols: _Columns) -> None:
 def _doc_rows(table: Table, *, docs: _Documents, problems: _Problems) -> list[DocRow]:
     cols = _Columns(table, problems, {"documents": _DOCS, "kind": _KIND})
     if "documents" not in cols.special:
-        problems.add(table, table.header_row, "the documents sheet has no 'document' column; "
-                     "add one naming each document.")
+        problems.add(table, table.header_row, "la feuille des documents n'a pas de colonne "
+                     "« document » ; ajoutez-en une qui nomme chaque document.")
         return []
     rows: list[DocRow] = []
     first_row: dict[str, int] = {}
     for row, cells in table.rows:
         value = _text(cols.cell(cells, "documents"))
         if not value:
-            problems.add(table, row, "the document name is empty; fill it in or delete the row.")
+            problems.add(table, row, "le nom du document est vide ; remplissez-le ou supprimez la "
+                         "ligne.")
             continue
         name = value
         if docs.known is not None:
             found = docs.find(value)
             if len(found) != 1:
-                why = "is not in the project" if not found else "matches several documents"
-                problems.add(table, row, f"document '{value}' {why}; correct the name.")
+                why = "absent du projet" if not found else "correspond à plusieurs documents"
+                problems.add(table, row, f"document « {value} » : {why} ; corrigez le nom.")
                 continue
             name = found[0]
         if name in first_row:
-            problems.add(table, row, f"document '{value}' is already described in "
-                         f"{table.unit} {first_row[name]}; keep one row per document.")
+            problems.add(table, row, f"document « {value} » : déjà décrit à la "
+                         f"{table.unit} {first_row[name]} ; gardez une ligne par document.")
             continue
         first_row[name] = row
         kind_text = _text(cols.cell(cells, "kind"))
         kind = normalise_kind(kind_text) if kind_text else None
         if kind_text and kind is None:
-            problems.add(table, row, f"type '{kind_text}' is not a document kind; write "
-                         "entretien, focus group, notes (de terrain) or compte rendu "
-                         "(interview, focus_group, notes, report).")
+            problems.add(table, row, f"type « {kind_text} » : ce n'est pas un type de "
+                         "document ; écrivez entretien, focus group, notes (de terrain) ou "
+                         "compte rendu.")
             continue
         attributes, texts = _attributes(cells, cols.attributes)
         rows.append(DocRow(name, kind, attributes, row, texts))
@@ -420,8 +426,8 @@ def _pick(tables: list[Table], sheet: str | None, source: str) -> tuple[Table, T
     if sheet is not None:
         if fold_name(sheet) not in by_name:
             raise AttributesError(
-                f"{source}: has no sheet '{sheet}' (its sheets: "
-                f"{', '.join(t.title for t in tables)}); give the name of the cases sheet."
+                f"{source} : pas de feuille « {sheet} » (ses feuilles : "
+                f"{', '.join(t.title for t in tables)}) ; donnez le nom de la feuille des cas."
             )
         return by_name[fold_name(sheet)], documents
     for name in ("cas", "cases", "case"):
@@ -429,7 +435,8 @@ def _pick(tables: list[Table], sheet: str | None, source: str) -> tuple[Table, T
             return by_name[name], documents
     others = [t for t in tables if t is not documents]
     if not others:
-        raise AttributesError(f"{source}: has no cases sheet; add a sheet with one row per case.")
+        raise AttributesError(f"{source} : pas de feuille des cas ; ajoutez une feuille avec une "
+                              "ligne par cas.")
     return others[0], documents
 
 
@@ -464,18 +471,18 @@ def read_attributes(
         tables = read_xlsx(path)
     elif suffix in (".xls", ".ods"):
         raise AttributesError(
-            f"{source}: {suffix} sheets are not read; save it as .xlsx (Excel) or .csv and "
-            "try again."
+            f"{source} : les feuilles {suffix} ne sont pas lues ; enregistrez-le en .xlsx "
+            "(Excel) ou en .csv et réessayez."
         )
     else:
         raise AttributesError(
-            f"{source}: unsupported attributes sheet type '{suffix or '(no suffix)'}'; use an "
-            ".xlsx workbook or a .csv file."
+            f"{source} : type de feuille d'attributs non pris en charge "
+            f"« {suffix or '(sans extension)'} » ; utilisez un classeur .xlsx ou un fichier .csv."
         )
     cases_table, docs_table = _pick(tables, sheet, source)
     if not cases_table.header:
-        raise AttributesError(f"{source}: the cases sheet is empty; add a header row and one "
-                              "row per case.")
+        raise AttributesError(f"{source} : la feuille des cas est vide ; ajoutez une ligne "
+                              "d'en-tête et une ligne par cas.")
     docs = _Documents(known)
     problems = _Problems()
     warnings: list[str] = []

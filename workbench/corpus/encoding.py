@@ -26,20 +26,21 @@ import re
 
 from workbench.errors import CorpusError
 
+_IMAGE = "une image ne peut pas être importée comme transcription"
 _SIGNATURES: list[tuple[bytes, str, str]] = [
-    (b"\x89PNG\r\n\x1a\n", "a PNG image", "an image cannot be imported as a transcript"),
-    (b"\xff\xd8\xff", "a JPEG image", "an image cannot be imported as a transcript"),
-    (b"GIF8", "a GIF image", "an image cannot be imported as a transcript"),
-    (b"%PDF-", "a PDF document", "rename it with the .pdf suffix and import it again"),
+    (b"\x89PNG\r\n\x1a\n", "une image PNG", _IMAGE),
+    (b"\xff\xd8\xff", "une image JPEG", _IMAGE),
+    (b"GIF8", "une image GIF", _IMAGE),
+    (b"%PDF-", "un document PDF", "renommez-le avec l'extension .pdf et importez-le à nouveau"),
     (
         b"PK\x03\x04",
-        "a zip archive (perhaps a .docx, .odt or .xlsx file)",
-        "give it its proper suffix (.docx, .odt) and import it again",
+        "une archive zip (peut-être un fichier .docx, .odt ou .xlsx)",
+        "donnez-lui sa bonne extension (.docx, .odt) et importez-le à nouveau",
     ),
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "an old binary Office file (.doc or .xls)",
-        "open it in Word or LibreOffice and save it as .docx, .odt or .txt",
+        "un ancien fichier Office binaire (.doc ou .xls)",
+        "ouvrez-le dans Word ou LibreOffice et enregistrez-le en .docx, .odt ou .txt",
     ),
 ]
 
@@ -68,14 +69,15 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def _fail(source: str, what: str, todo: str) -> CorpusError:
-    return CorpusError(f"{source}: {what}; {todo}.")
+    return CorpusError(f"{source} : {what} ; {todo}.")
 
 
 def _not_text(source: str, why: str) -> CorpusError:
     return _fail(
         source,
-        f"is not a text file ({why})",
-        "import transcripts as .txt, .md, .docx, .odt, .pdf, .vtt, .srt, .trs or .TextGrid",
+        f"ce n'est pas un fichier texte ({why})",
+        "importez les transcriptions en .txt, .md, .docx, .odt, .pdf, .vtt, .srt, .trs ou "
+        ".TextGrid",
     )
 
 
@@ -97,14 +99,14 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 def _check_binary(data: bytes, source: str) -> None:
     for magic, what, todo in _SIGNATURES:
         if data.startswith(magic):
-            raise _fail(source, f"is not a text file (it is {what})", todo)
+            raise _fail(source, f"ce n'est pas un fichier texte (c'est {what})", todo)
     sample = data[:_SAMPLE]
     nuls = sample.count(0)
     if nuls > max(8, len(sample) // 1000):
-        raise _not_text(source, "it contains NUL bytes and is not UTF-16 text")
+        raise _not_text(source, "il contient des octets NUL et n'est pas du texte UTF-16")
     controls = sum(sample.count(b) for b in _CONTROL_BYTES)
     if controls > max(8, len(sample) // 100):
-        raise _not_text(source, "it contains many control bytes")
+        raise _not_text(source, "il contient beaucoup d'octets de contrôle")
 
 
 def _mostly_utf8(data: bytes) -> str | None:
@@ -167,8 +169,9 @@ def _decode_8bit(data: bytes, source: str) -> tuple[str, str, list[str]]:
             guess = None
         enc = guess.encoding if guess is not None else (best[1] if best else "latin-1")
         warnings.append(
-            f"{source}: the text encoding could not be detected with certainty (read as {enc}); "
-            "check the accented letters, or save the file as UTF-8 and import it again."
+            f"{source} : l'encodage du texte n'a pas pu être détecté avec certitude (lu en "
+            f"{enc}) ; vérifiez les lettres accentuées, ou enregistrez le fichier en UTF-8 et "
+            "importez-le à nouveau."
         )
     try:
         text = data.decode(enc)
@@ -195,7 +198,8 @@ def decode_bytes(data: bytes, *, source: str) -> tuple[str, str, list[str]]:
         CorpusError: the file is empty or blank, binary, or not decodable.
     """
     if not data:
-        raise _fail(source, "is empty", "check that the right file was exported, then import it")
+        raise _fail(source, "le fichier est vide",
+                    "vérifiez que le bon fichier a été exporté, puis importez-le")
     text: str | None = None
     enc = ""
     for bom, name in _BOMS:
@@ -206,9 +210,9 @@ def decode_bytes(data: bytes, *, source: str) -> tuple[str, str, list[str]]:
             except UnicodeDecodeError as exc:
                 raise _fail(
                     source,
-                    f"starts with a {name.upper()} byte-order mark but is not valid {name.upper()} "
-                    f"(byte {exc.start + len(bom)})",
-                    "open it in a text editor and save it again as UTF-8",
+                    f"commence par une marque d'ordre des octets (BOM) {name.upper()} mais "
+                    f"n'est pas du {name.upper()} valide (octet {exc.start + len(bom)})",
+                    "ouvrez-le dans un éditeur de texte et enregistrez-le à nouveau en UTF-8",
                 ) from exc
             break
     warnings: list[str] = []
@@ -218,7 +222,8 @@ def decode_bytes(data: bytes, *, source: str) -> tuple[str, str, list[str]]:
             try:
                 text, enc = data.decode(utf16), utf16
             except UnicodeDecodeError as exc:
-                raise _not_text(source, "it contains NUL bytes and is not UTF-16 text") from exc
+                raise _not_text(source, "il contient des octets NUL et n'est pas du texte "
+                                         "UTF-16") from exc
         else:
             _check_binary(data, source)
             try:
@@ -228,15 +233,16 @@ def decode_bytes(data: bytes, *, source: str) -> tuple[str, str, list[str]]:
                 if repaired is not None:
                     text, enc = repaired, "utf-8"
                     warnings.append(
-                        f"{source}: is UTF-8 with {repaired.count(chr(0xFFFD))} damaged byte "
-                        f"sequence(s) (the first at byte {exc.start}), shown as �; check those "
-                        "places in the original."
+                        f"{source} : UTF-8 avec {repaired.count(chr(0xFFFD))} séquence(s) "
+                        f"d'octets abîmée(s) (la première à l'octet {exc.start}), affichée(s) "
+                        "comme � ; vérifiez ces endroits dans l'original."
                     )
                 else:
                     text, enc, warnings = _decode_8bit(data, source)
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise _fail(
-            source, "is empty (it contains only blank space)", "check the export, then import it"
+            source, "le fichier est vide (il ne contient que des blancs)",
+            "vérifiez l'export, puis importez-le"
         )
     return text, enc, warnings

@@ -29,16 +29,18 @@ def _check_roles(roles: dict[str, str] | None, source: str) -> None:
     bad = sorted({v for v in (roles or {}).values() if v not in (INTERVIEWER, RESPONDENT)})
     if bad:
         raise CorpusError(
-            f"{source}: unknown role(s) {', '.join(map(repr, bad))} in roles; use "
-            f"'{INTERVIEWER}' or '{RESPONDENT}'."
+            f"{source} : rôle(s) inconnu(s) dans roles : {', '.join(f'« {b} »' for b in bad)} ; "
+            f"utilisez « {INTERVIEWER} » ou « {RESPONDENT} »."
         )
 
 
 def turn_summary(doc: ParsedDocument) -> str | None:
-    """"N of M lines start with a speaker label" for text-like documents, else None."""
+    """"N ligne(s) sur M commencent par une étiquette de locuteur" for text-like documents,
+    else None."""
     if doc.matched_lines is None or doc.total_lines is None:
         return None
-    return f"{doc.matched_lines} of {doc.total_lines} lines start with a speaker label"
+    return (f"{doc.matched_lines} ligne(s) sur {doc.total_lines} commencent par une étiquette "
+            "de locuteur")
 
 
 def read_document(
@@ -67,9 +69,10 @@ def read_document(
     suffix = path.suffix.lower()
     if suffix not in _READERS:
         raise CorpusError(
-            f"{path.name}: unsupported file type '{suffix or '(no suffix)'}'; the supported "
-            f"types are {', '.join(SUPPORTED)}. Save the transcript in one of them "
-            "(e.g. as .docx or .txt) and import it again."
+            f"{path.name} : type de fichier non pris en charge "
+            f"« {suffix or '(sans extension)'} » ; "
+            f"les types pris en charge sont {', '.join(SUPPORTED)}. Enregistrez la transcription "
+            "dans l'un d'eux (par ex. en .docx ou .txt) et importez-la à nouveau."
         )
     _check_roles(roles, path.name)
     module_name, function, takes_pattern = _READERS[suffix]
@@ -81,15 +84,16 @@ def read_document(
         doc = reader(path, roles=roles)
         if pattern:
             doc.warnings.append(
-                f"{path.name}: the speaker pattern is ignored: {suffix} files name their "
-                "speakers themselves."
+                f"{path.name} : le motif de locuteur (pattern) est ignoré : les fichiers {suffix} "
+                "nomment eux-mêmes leurs locuteurs."
             )
     if doc.matched_lines == 0 and doc.total_lines:
-        blocks = "one block" if len(doc.turns) <= 1 else "one block per section"
+        blocks = "un seul bloc" if len(doc.turns) <= 1 else "un bloc par section"
         doc.warnings.append(
-            f"{path.name}: no speaker label recognised: imported as {blocks} without speaker. "
-            "If speakers are marked, write labels like 'Enquêteur : …' / 'Fatima : …' at line "
-            "start, or give their regular expression (pattern=, with a group 'speaker')."
+            f"{path.name} : aucune étiquette de locuteur reconnue, importé en {blocks} sans "
+            "locuteur. Si les locuteurs sont indiqués, écrivez des étiquettes comme "
+            "« Enquêteur : … » / « Fatima : … » en début de ligne, ou donnez leur expression "
+            "régulière (pattern=, avec un groupe « speaker »)."
         )
     return doc
 

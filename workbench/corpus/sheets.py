@@ -78,12 +78,12 @@ class Table:
 
     @property
     def unit(self) -> str:
-        """What a row number counts: "line" in a CSV file, "row" in a sheet."""
-        return "line" if self.csv else "row"
+        """What a row number counts, in the user's words ("ligne" in a CSV file and a sheet)."""
+        return "ligne"
 
     def where(self, row: int) -> str:
-        """How to point the user at a row: "line 5" (CSV) or "sheet 'cas', row 5"."""
-        return f"line {row}" if self.csv else f"sheet '{self.title}', row {row}"
+        """How to point the user at a row: "ligne 5" (CSV) or "feuille « cas », ligne 5"."""
+        return f"ligne {row}" if self.csv else f"feuille « {self.title} », ligne {row}"
 
 
 def _blank(cell: object) -> bool:
@@ -205,11 +205,12 @@ def workbook_tables(path: Path, *, error: type[WorkbenchError],
 def read_xlsx(path: Path) -> list[Table]:
     """Every sheet of an Excel workbook, in order (formulas read as their last value)."""
     source = path.name
-    todo = "open it in Excel or LibreOffice, save it as .xlsx and try again"
+    todo = "ouvrez-le dans Excel ou LibreOffice, enregistrez-le en .xlsx et réessayez"
     if not path.exists():
-        raise AttributesError(f"{source}: file not found ({path}); check the path.")
+        raise AttributesError(f"{source} : fichier introuvable ({path}) ; vérifiez le chemin.")
     if not zipfile.is_zipfile(path):
         raise AttributesError(
-            f"{source}: is not a valid Excel .xlsx file (it is not a zip archive); {todo}."
+            f"{source} : ce n'est pas un classeur Excel .xlsx valide (ce n'est pas une archive "
+            f"zip) ; {todo}."
         )
     return workbook_tables(path, error=AttributesError)

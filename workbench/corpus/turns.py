@@ -190,13 +190,13 @@ def _user_regex(pattern: str, source: str) -> re.Pattern[str]:
         regex = re.compile(pattern)
     except re.error as exc:
         raise CorpusError(
-            f"{source}: the speaker pattern {pattern!r} is not a valid regular expression "
-            f"({exc}); correct it and import again."
+            f"{source} : le motif de locuteur {pattern!r} n'est pas une expression régulière "
+            f"valide ({exc}) ; corrigez-le et importez à nouveau."
         ) from exc
     if "speaker" not in regex.groupindex:
         raise CorpusError(
-            f"{source}: the speaker pattern {pattern!r} has no named group 'speaker'; "
-            r"write it like '^(?P<speaker>[A-Z]\w+) :'."
+            f"{source} : le motif de locuteur {pattern!r} n'a pas de groupe nommé « speaker » ; "
+            r"écrivez-le comme « ^(?P<speaker>[A-Z]\w+) : »."
         )
     return regex
 

@@ -145,8 +145,9 @@ class DocCache:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            warnings.warn(f"spaCy cache not written in {self.folder} ({exc}); the analysis "
-                          "goes on, but these texts will be parsed again next time.",
+            warnings.warn(f"cache spaCy non écrit dans {self.folder} ({exc}) ; l'analyse "
+                          "continue, mais ces textes seront analysés à nouveau la prochaine "
+                          "fois.",
                           stacklevel=2)
             return None
         return path

@@ -16,7 +16,8 @@ def kwic(tokens: pd.DataFrame, texts: Mapping[int, str], word: str, *, by: str =
     Line breaks in the context become spaces so the table reads in one line.
     """
     if by not in ("lemma", "form"):
-        raise ValueError("by is 'lemma' or 'form'")
+        raise ValueError(f"by = {by!r} : écrivez by=\"lemma\" (par lemme) ou by=\"form\" "
+                         "(par forme exacte).")
     column = "lemma" if by == "lemma" else "lower"
     hits = tokens[tokens[column] == word.strip().lower()]
     rows = []

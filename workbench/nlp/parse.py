@@ -178,11 +178,11 @@ def parse_texts(texts: Mapping[Hashable, str], *, task: str = "lemma", model: st
     """
     for key, text in texts.items():
         if not isinstance(text, str):
-            raise WorkbenchError(f"text '{key}' is a {type(text).__name__}, not a str: "
-                                 "only texts can be parsed.")
+            raise WorkbenchError(f"texte « {key} » : {type(text).__name__} reçu au lieu d'un "
+                                 "texte (str) ; seuls des textes peuvent être analysés.")
     for name, value in (("n_process", n_process), ("batch_size", batch_size)):
         if value is not None and value < 1:
-            raise WorkbenchError(f"{name} must be 1 or more, not {value}.")
+            raise WorkbenchError(f"{name} doit valoir 1 ou plus, pas {value}.")
     nlp = load_pipeline(task, model=model)
     signature = pipeline_signature(task, model) if cache is not None else ""
     keys_of: dict[str, list[Hashable]] = {}  # the same text under two keys is parsed once

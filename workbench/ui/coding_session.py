@@ -148,7 +148,7 @@ class CodingSession:
         try:
             n = self.project.undo()
         except WorkbenchError as error:
-            if str(error).startswith("nothing to undo"):
+            if str(error).startswith("Rien à annuler"):
                 return f"Rien à annuler pour {self.project.coder}."
             raise
         return ("Dernière modification annulée ("

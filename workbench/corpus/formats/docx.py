@@ -282,8 +282,9 @@ def _relationship(archive: SafeArchive, rels: str, kind: str, folder: str) -> st
 
 def _damaged(source: str, exc: Exception) -> CorpusError:
     return CorpusError(
-        f"{source}: is not a valid Word .docx file (its content cannot be read: "
-        f"{type(exc).__name__}); open it in Word or LibreOffice, save it again and import it.")
+        f"{source} : ce n'est pas un fichier Word .docx valide (son contenu est illisible : "
+        f"{type(exc).__name__}) ; ouvrez-le dans Word ou LibreOffice, enregistrez-le à nouveau "
+        "et importez-le.")
 
 
 def _read(archive: SafeArchive, source: str) -> LineCollector:
@@ -293,9 +294,9 @@ def _read(archive: SafeArchive, source: str) -> LineCollector:
         or archive.find("word/document.xml")
     if document is None:
         raise CorpusError(
-            f"{source}: is not a valid Word .docx file (it has no word/document.xml; it is "
-            "damaged or is another kind of zip); open it in Word or LibreOffice, save it again "
-            "as .docx and import it again.")
+            f"{source} : ce n'est pas un fichier Word .docx valide (il n'a pas de "
+            "word/document.xml : il est abîmé ou c'est un autre type de zip) ; ouvrez-le dans "
+            "Word ou LibreOffice, enregistrez-le à nouveau en .docx et importez-le à nouveau.")
     folder, base = posixpath.split(document)
     styles_part = _relationship(archive, posixpath.join(folder, "_rels", base + ".rels"),
                                 "styles", folder) or archive.find(posixpath.join(folder,
@@ -318,8 +319,9 @@ def _read(archive: SafeArchive, source: str) -> LineCollector:
         root = events.root
     if root is None or root.tag != _W + "document" or root.find(_W + "body") is None:
         raise CorpusError(
-            f"{source}: is not a valid Word .docx file (its main part has no document body); "
-            "open it in Word or LibreOffice, save it again as .docx and import it again.")
+            f"{source} : ce n'est pas un fichier Word .docx valide (sa partie principale n'a pas "
+            "de corps de document) ; ouvrez-le dans Word ou LibreOffice, enregistrez-le à "
+            "nouveau en .docx et importez-le à nouveau.")
     return reader.lines
 
 
@@ -335,12 +337,13 @@ def read_docx(
 
     source = path.name
     if not path.exists():
-        raise CorpusError(f"{source}: file not found ({path}); check the path and try again.")
+        raise CorpusError(f"{source} : fichier introuvable ({path}) ; vérifiez le chemin et "
+                          "réessayez.")
     if not zipfile.is_zipfile(path):
         raise CorpusError(
-            f"{source}: is not a valid Word .docx file (it is not a zip archive); if it is an "
-            "old .doc or another format, open it in Word or LibreOffice, save it as .docx and "
-            "import it again."
+            f"{source} : ce n'est pas un fichier Word .docx valide (ce n'est pas une archive "
+            "zip) ; si c'est un ancien .doc ou un autre format, ouvrez-le dans Word ou "
+            "LibreOffice, enregistrez-le en .docx et importez-le à nouveau."
         )
     with SafeArchive(path, error=CorpusError, kind="un fichier Word .docx",
                      todo=_TODO) as archive:

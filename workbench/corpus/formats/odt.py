@@ -148,11 +148,13 @@ _TODO = ("ouvrez-le dans LibreOffice, enregistrez-le à nouveau en .odt (ou en .
 def _archive(path: Path) -> SafeArchive:
     source = path.name
     if not path.exists():
-        raise CorpusError(f"{source}: file not found ({path}); check the path and try again.")
+        raise CorpusError(f"{source} : fichier introuvable ({path}) ; vérifiez le chemin et "
+                          "réessayez.")
     if not zipfile.is_zipfile(path):
         raise CorpusError(
-            f"{source}: is not a valid OpenDocument .odt file (it is not a zip archive); "
-            "open it in LibreOffice, save it again as .odt and import it again."
+            f"{source} : ce n'est pas un fichier OpenDocument .odt valide (ce n'est pas une "
+            "archive zip) ; ouvrez-le dans LibreOffice, enregistrez-le à nouveau en .odt et "
+            "importez-le à nouveau."
         )
     return SafeArchive(path, error=CorpusError, kind="un fichier OpenDocument .odt", todo=_TODO)
 
@@ -165,8 +167,9 @@ def _stream(archive: SafeArchive, reader: _Reader, source: str) -> None:
     member = archive.find("content.xml")
     if member is None:
         raise CorpusError(
-            f"{source}: is not a valid OpenDocument .odt file (it has no content.xml); open it "
-            "in LibreOffice, save it again as .odt and import it again.")
+            f"{source} : ce n'est pas un fichier OpenDocument .odt valide (il n'a pas de "
+            "content.xml) ; ouvrez-le dans LibreOffice, enregistrez-le à nouveau en .odt et "
+            "importez-le à nouveau.")
     stack: list[Any] = []
     body = False
     with archive.open(member) as stream:
@@ -187,8 +190,9 @@ def _stream(archive: SafeArchive, reader: _Reader, source: str) -> None:
                 body = True
     if not body:
         raise CorpusError(
-            f"{source}: is not an OpenDocument text (no office:text body; perhaps a "
-            "spreadsheet or presentation); save the transcript as a Writer .odt file."
+            f"{source} : ce n'est pas un texte OpenDocument (pas de corps office:text ; "
+            "peut-être un tableur ou une présentation) ; enregistrez la transcription en "
+            "fichier .odt de Writer."
         )
 
 
@@ -209,7 +213,8 @@ def read_odt(
             _stream(archive, reader, path.name)
         except (ParseError, DefusedXmlException) as exc:
             raise CorpusError(
-                f"{path.name}: the text of this .odt file is not valid XML ({exc}); open it in "
-                "LibreOffice, save it again as .odt and import it again."
+                f"{path.name} : le texte de ce fichier .odt n'est pas du XML valide ({exc}) ; "
+                "ouvrez-le dans LibreOffice, enregistrez-le à nouveau en .odt et importez-le "
+                "à nouveau."
             ) from exc
     return reader.lines.parse(source=path.name, pattern=pattern, roles=roles, progress=progress)

@@ -35,29 +35,30 @@ def _open(path: Path) -> Any:
     data = read_bytes(path)
     if b"%PDF" not in data[:1024]:
         raise CorpusError(
-            f"{source}: is not a valid PDF file (no PDF header); export the transcript again "
-            "as PDF, or import it as .docx or .txt."
+            f"{source} : ce n'est pas un fichier PDF valide (pas d'en-tête PDF) ; exportez à "
+            "nouveau la transcription en PDF, ou importez-la en .docx ou .txt."
         )
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise CorpusError(
-            f"{source}: is a damaged PDF file ({exc}); export it again, or import the "
-            "transcript as .docx or .txt."
+            f"{source} : fichier PDF abîmé ({exc}) ; exportez-le à nouveau, ou importez la "
+            "transcription en .docx ou .txt."
         ) from exc
     if reader.is_encrypted:
         locked = CorpusError(
-            f"{source}: is protected by a password; remove the password (open it and print or "
-            "export it to a new PDF, or run 'qpdf --decrypt') and import it again."
+            f"{source} : protégé par un mot de passe ; retirez le mot de passe (ouvrez-le et "
+            "imprimez-le ou exportez-le dans un nouveau PDF, ou lancez « qpdf --decrypt ») et "
+            "importez-le à nouveau."
         )
         try:
             if not reader.decrypt(""):
                 raise locked
         except DependencyError as exc:
             raise CorpusError(
-                f"{source}: is encrypted (AES) and cannot be opened without the 'cryptography' "
-                "package; remove its protection (print or export it to a new PDF) and import "
-                "it again."
+                f"{source} : chiffré (AES), il ne peut pas être ouvert sans le paquet "
+                "« cryptography » ; retirez sa protection (imprimez-le ou exportez-le dans un "
+                "nouveau PDF) et importez-le à nouveau."
             ) from exc
         except (PdfReadError, NotImplementedError) as exc:
             raise locked from exc
@@ -90,8 +91,8 @@ def read_pdf(
             text = page.extract_text() or ""
         except Exception as exc:  # pypdf raises many kinds on odd pages
             warnings.append(
-                f"{path.name}: the text of page {number} could not be read "
-                f"({type(exc).__name__}); that page is missing from the import."
+                f"{path.name} : le texte de la page {number} n'a pas pu être lu "
+                f"({type(exc).__name__}) ; cette page manque dans l'import."
             )
             continue
         page_lines = _page_lines(text)
@@ -100,9 +101,9 @@ def read_pdf(
             lines.add("\n".join(page_lines))
     if not found_text:
         raise CorpusError(
-            f"{path.name}: has no text layer (it looks like a scanned image); run OCR on it "
-            "first (e.g. 'ocrmypdf in.pdf out.pdf') and import the result, or import the "
-            "original .docx."
+            f"{path.name} : pas de couche de texte (il ressemble à une image numérisée) ; "
+            "passez-le d'abord à l'OCR (par ex. « ocrmypdf in.pdf out.pdf ») et importez le "
+            "résultat, ou importez le .docx d'origine."
         )
     return lines.parse(
         source=path.name, pattern=pattern, roles=roles, warnings=warnings, progress=progress

@@ -92,8 +92,9 @@ def _cues(text: str, source: str) -> list[_Segment]:
         m = _TIMING.match(line)
         if not m:
             raise CorpusError(
-                f"{source}, line {i + 1}: malformed cue timing {line.strip()!r}; write it as "
-                "'00:01:02.500 --> 00:01:04.000' (.vtt) or '00:01:02,500 --> 00:01:04,000' (.srt)."
+                f"{source}, ligne {i + 1} : horaire de sous-titre mal formé {line.strip()!r} ; "
+                "écrivez-le « 00:01:02.500 --> 00:01:04.000 » (.vtt) ou "
+                "« 00:01:02,500 --> 00:01:04,000 » (.srt)."
             )
         t0, t1 = _seconds(m.groups()[:4]), _seconds(m.groups()[4:])
         if t0 is None or t1 is None or t1 < t0:
@@ -155,8 +156,9 @@ def read_subtitles(path: Path, *, roles: dict[str, str] | None = None) -> Parsed
     segments = _cues(normalise_text(raw), path.name)
     if not segments:
         raise CorpusError(
-            f"{path.name}: no subtitle cue with text was found (a cue needs a line like "
-            "'00:00:01.000 --> 00:00:04.000'); check that it is a .vtt or .srt file."
+            f"{path.name} : aucun sous-titre avec du texte n'a été trouvé (un sous-titre a "
+            "besoin d'une ligne comme « 00:00:01.000 --> 00:00:04.000 ») ; vérifiez que c'est "
+            "un fichier .vtt ou .srt."
         )
     _leading_labels(segments)
     marked = {seg.speaker for seg in segments if seg.enq}

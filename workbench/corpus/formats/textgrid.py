@@ -76,8 +76,9 @@ class _Tokens:
 
     def _bad(self, expected: str) -> CorpusError:
         return CorpusError(
-            f"{self.source}: is not a valid TextGrid (expected {expected} at value "
-            f"{self.pos + 1}); open it in Praat, save it as a text file and import it again."
+            f"{self.source} : ce n'est pas un TextGrid valide ({expected} attendu à la valeur "
+            f"{self.pos + 1}) ; ouvrez-le dans Praat, enregistrez-le en fichier texte et "
+            "importez-le à nouveau."
         )
 
     def _line(self, index: int) -> int:
@@ -90,14 +91,14 @@ class _Tokens:
 
     def string(self) -> str:
         if self.pos >= len(self.values) or not isinstance(self.values[self.pos], str):
-            raise self._bad("a quoted string")
+            raise self._bad("une chaîne entre guillemets")
         self.pos += 1
         return str(self.values[self.pos - 1])
 
     def number(self, what: str = "une valeur") -> float:
         """The next number, which must be finite."""
         if self.pos >= len(self.values) or not isinstance(self.values[self.pos], float):
-            raise self._bad("a number")
+            raise self._bad("un nombre")
         self.pos += 1
         value = float(self.values[self.pos - 1])
         if not math.isfinite(value):
@@ -138,8 +139,9 @@ def parse_textgrid(text: str, *, source: str) -> list[Tier]:
     tokens = _Tokens(text, source)
     if tokens.string() != "ooTextFile" or tokens.string() != "TextGrid":
         raise CorpusError(
-            f"{source}: is not a Praat TextGrid text file (it must start with File type = "
-            '"ooTextFile" and Object class = "TextGrid"); save it from Praat as a text file.'
+            f"{source} : ce n'est pas un fichier TextGrid texte de Praat (il doit commencer par "
+            'File type = "ooTextFile" et Object class = "TextGrid") ; enregistrez-le depuis '
+            "Praat en fichier texte."
         )
     tokens.span("du fichier : xmin, xmax")
     if tokens.pos < len(tokens.values) and tokens.values[tokens.pos] in ("<exists>", "<absent>"):
@@ -207,15 +209,16 @@ def read_textgrid(path: Path, *, roles: dict[str, str] | None = None) -> ParsedD
     data = read_bytes(path)
     if data.startswith(b"ooBinaryFile"):
         raise CorpusError(
-            f"{source}: is a binary TextGrid; open it in Praat, save it as a text file "
-            "(Save as text file…) and import it again."
+            f"{source} : c'est un TextGrid binaire ; ouvrez-le dans Praat, enregistrez-le en "
+            "fichier texte (Save as text file…) et importez-le à nouveau."
         )
     text, encoding, warnings = decode_bytes(data, source=source)
     tiers = parse_textgrid(text, source=source)
     interval_tiers = [t for t in tiers if t.kind == "IntervalTier"]
     for tier in tiers:
         if tier.kind != "IntervalTier":
-            warnings.append(f"{source}: point tier '{tier.name}' holds no speech; it is skipped.")
+            warnings.append(f"{source} : le tier de points « {tier.name} » ne contient pas de "
+                            "parole ; il est ignoré.")
     labels = _labels([t.name for t in interval_tiers])
     intervals = [
         _Interval(start, end, k, words)
@@ -226,8 +229,8 @@ def read_textgrid(path: Path, *, roles: dict[str, str] | None = None) -> ParsedD
     intervals.sort(key=lambda iv: (iv.start, iv.tier))
     if not intervals:
         raise CorpusError(
-            f"{source}: this TextGrid has no interval with text; check that the transcription "
-            "was saved in it."
+            f"{source} : ce TextGrid n'a aucun intervalle avec du texte ; vérifiez que la "
+            "transcription y a été enregistrée."
         )
     builder = TranscriptBuilder()
     speakers: dict[str, dict[str, str]] = {}

@@ -53,8 +53,8 @@ def _parse(data: bytes, source: str) -> tuple[Any, str]:
         return fromstring(data), encoding
     except DefusedXmlException as exc:
         raise CorpusError(
-            f"{source}: contains XML entity declarations, refused for safety ({exc}); "
-            "save it again from Transcriber and import it again."
+            f"{source} : contient des déclarations d'entités XML, refusées par sécurité ({exc}) ; "
+            "enregistrez-le à nouveau depuis Transcriber et importez-le à nouveau."
         ) from exc
     except ParseError:
         pass
@@ -65,10 +65,10 @@ def _parse(data: bytes, source: str) -> tuple[Any, str]:
         return fromstring(text), encoding
     except (ParseError, DefusedXmlException) as exc:
         line = getattr(exc, "position", (None,))[0]
-        where = f", line {line}" if line else ""
+        where = f", ligne {line}" if line else ""
         raise CorpusError(
-            f"{source}{where}: is not valid Transcriber XML ({exc}); open it in Transcriber "
-            "or a text editor, correct it and import it again."
+            f"{source}{where} : ce n'est pas du XML Transcriber valide ({exc}) ; ouvrez-le dans "
+            "Transcriber ou un éditeur de texte, corrigez-le et importez-le à nouveau."
         ) from exc
 
 
@@ -146,8 +146,8 @@ def read_transcriber(path: Path, *, roles: dict[str, str] | None = None) -> Pars
     root, encoding = _parse(read_bytes(path), source)
     if root.tag != "Trans":
         raise CorpusError(
-            f"{source}: is not a Transcriber file (its root element is <{root.tag}>, not "
-            "<Trans>); export the transcription from Transcriber as .trs."
+            f"{source} : ce n'est pas un fichier Transcriber (son élément racine est "
+            f"<{root.tag}>, pas <Trans>) ; exportez la transcription depuis Transcriber en .trs."
         )
     topics = {t.get("id"): (t.get("desc") or t.get("id")) for t in root.iter("Topic")}
     speakers = _speakers(root)
@@ -186,12 +186,12 @@ def read_transcriber(path: Path, *, roles: dict[str, str] | None = None) -> Pars
                             role=role)
     if not builder.turns:
         raise CorpusError(
-            f"{source}: this Transcriber file has no turn with words; check that the "
-            "transcription was saved."
+            f"{source} : ce fichier Transcriber n'a aucun tour avec des mots ; vérifiez que la "
+            "transcription a été enregistrée."
         )
     warnings = [
-        f"{source}: speaker id '{sid}' is used in turns but not declared in <Speakers>; "
-        "it is kept as the speaker label."
+        f"{source} : l'identifiant de locuteur « {sid} » est utilisé dans des tours mais pas "
+        "déclaré dans <Speakers> ; il est gardé comme étiquette de locuteur."
         for sid in sorted(unknown)
     ]
     return builder.document(encoding=encoding, warnings=warnings, speakers=used)
