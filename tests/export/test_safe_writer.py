@@ -188,7 +188,7 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 def test_extracts_out_csv_is_formula_safe(hostile_project: Path, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "x.csv"
-    assert "2 extracts" in cli(capsys, "extracts", "-p", str(hostile_project), "--out",
+    assert "2 extrait(s) écrit(s)" in cli(capsys, "extracts", "-p", str(hostile_project), "--out",
                                str(out))
     rows = csv_rows(out)
     assert len(rows) == 3 and len({len(r) for r in rows}) == 1  # the CR split no row
@@ -205,7 +205,7 @@ def test_extracts_out_csv_is_formula_safe(hostile_project: Path, tmp_path: Path,
 def test_extracts_out_xlsx_is_formula_safe_and_survives_controls(
         hostile_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "x.xlsx"
-    assert "2 extracts" in cli(capsys, "extracts", "-p", str(hostile_project), "--out",
+    assert "2 extrait(s) écrit(s)" in cli(capsys, "extracts", "-p", str(hostile_project), "--out",
                                str(out))
     assert_xlsx_safe(out)
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
