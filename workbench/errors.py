@@ -50,3 +50,7 @@ class TemplateError(ExportError):
 class ProfileError(WorkbenchError):
     """A study profile (attribute labels, types, roles) is invalid or names an unknown
     attribute."""
+
+
+class NothingToUndo(WorkbenchError):
+    """The coder has no change left to undo."""

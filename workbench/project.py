@@ -26,7 +26,7 @@ from workbench.coding.review import set_status as set_review_status
 from workbench.coding.structure import select_turns
 from workbench.corpus.attributes import normalise_kind, read_attributes
 from workbench.corpus.readers import SUPPORTED, read_document, same_names, turn_summary
-from workbench.errors import CorpusError, NotFoundError, WorkbenchError
+from workbench.errors import CorpusError, NotFoundError, NothingToUndo, WorkbenchError
 from workbench.export.tables import write_table
 from workbench.name_check import (
     Sensitive,
@@ -1115,7 +1115,7 @@ class Project:
                                        | e.c.action.in_(UNDOABLE_ACTIONS)))
                 .order_by(e.c.id.desc()).limit(1)).scalar()
         if txn is None:
-            raise WorkbenchError(f"Rien à annuler pour {self.coder}.")
+            raise NothingToUndo(f"Rien à annuler pour {self.coder}.")
         return self.revert(txn)
 
     def verify(self) -> Verification:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from workbench.errors import CodingError, NotFoundError, WorkbenchError
+from workbench.errors import CodingError, NotFoundError, NothingToUndo
 from workbench.ui.coding_state import (
     NameSpan,
     check_selection,
@@ -147,9 +147,7 @@ class CodingSession:
         """Undo this coder's last change (a coding, a review, a memo…)."""
         try:
             n = self.project.undo()
-        except WorkbenchError as error:
-            if str(error).startswith("Rien à annuler"):
-                return f"Rien à annuler pour {self.project.coder}."
-            raise
+        except NothingToUndo as nothing:
+            return str(nothing)
         return ("Dernière modification annulée ("
                 + _plural(n, "ligne rétablie", "lignes rétablies") + ").")
