@@ -7,28 +7,61 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from workbench.analysis.labels import STATUS_LABELS
 from workbench.errors import WorkbenchError
 from workbench.serve import add_arguments
 
+_NO_BREAK = re.compile(r" ([:;?!»])|(«) ")
+
+
+def _no_break(text: str) -> str:
+    """French typography: no line break before « : ; ? ! » nor after «."""
+    return _NO_BREAK.sub(lambda m: f"\u00a0{m[1]}" if m[1] else f"{m[2]}\u00a0", text)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Wraps help texts without leaving « : » or « ; » at the start of a line."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return super()._split_lines(_no_break(text), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return super()._fill_text(_no_break(text), width, indent)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser with a French -h/--help line and French line breaking
+    (subcommands inherit both)."""
+
+    def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help="afficher cette aide et quitter")
+
 
 def _project_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "-p", "--project", default=os.environ.get("WORKBENCH_PROJECT"),
-        help="project folder or database URL (default: $WORKBENCH_PROJECT)")
-    parser.add_argument("--coder", help="your name as a coder (default: $WORKBENCH_CODER or login)")
+        "-p", "--project", default=os.environ.get("WORKBENCH_PROJECT"), metavar="PROJET",
+        help="dossier du projet ou URL de la base (par défaut : $WORKBENCH_PROJECT)")
+    parser.add_argument("--coder", metavar="NOM",
+                        help="votre nom de codeur·euse (par défaut : $WORKBENCH_CODER "
+                             "ou l'identifiant de session)")
 
 
 def _selection_args(parser: argparse.ArgumentParser) -> None:
     """--codes and --where, as `extracts` and `annex` take them."""
-    parser.add_argument("--codes", help="code or expression, e.g. \"femmes & actions.eau\" "
-                                        "(default: all codes)")
-    parser.add_argument("--where", action="append", default=[], metavar="KEY=VALUE[,VALUE]",
-                        help="attribute filter, repeatable (genre=F, "
+    parser.add_argument("--codes", help="code ou expression, p. ex. « femmes & actions.eau » "
+                                        "(par défaut : tous les codes)")
+    parser.add_argument("--where", action="append", default=[], metavar="CLÉ=VALEUR[,VALEUR]",
+                        help="filtre sur un attribut, répétable (genre=F, "
                              "region_residence=PACA,Occitanie)")
 
 
@@ -190,8 +223,8 @@ def cmd_extracts(args: argparse.Namespace) -> None:
 
 def _names_reviewed_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--names-reviewed", action="store_true",
-                   help="the list of possible names (workbench names) has been read: write "
-                        "even if some of them are in the output")
+                   help="la liste des noms possibles (workbench names) a été relue : écrire "
+                        "même si certains figurent dans le fichier produit")
 
 
 def cmd_names(args: argparse.Namespace) -> None:
@@ -364,194 +397,219 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="workbench",
-        description="Qualitative analysis of interview research: import transcripts, code them "
-                    "against a codebook, query and export extracts.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+        description="Analyse qualitative d'enquêtes par entretiens : importer les transcriptions, "
+                    "les coder selon une grille, interroger et exporter les extraits.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
-    p = sub.add_parser("init", help="create a project (a folder with project.sqlite, or --db URL)")
-    p.add_argument("path", nargs="?", help="project folder to create")
-    p.add_argument("--db", help="database URL instead, e.g. postgresql://user@host/db")
-    p.add_argument("--coder", help="the lead's name (default: $WORKBENCH_CODER or login)")
+    p = sub.add_parser("init", help="créer un projet (un dossier avec project.sqlite, ou --db URL)")
+    p.add_argument("path", nargs="?", help="dossier du projet à créer")
+    p.add_argument("--db", metavar="URL",
+                   help="URL d'une base à la place, p. ex. postgresql://user@host/db")
+    p.add_argument("--coder", metavar="NOM", help="nom du ou de la responsable (par défaut : "
+                                         "$WORKBENCH_CODER ou l'identifiant de session)")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("import", help="import transcripts (files or folders) and attributes")
+    p = sub.add_parser("import", help="importer des transcriptions (fichiers ou dossiers) et des "
+                                     "attributs")
     _project_arg(p)
-    p.add_argument("paths", nargs="+", help="transcript files or corpus folders")
-    p.add_argument("--attributes", help="attributes sheet (.xlsx or .csv), one row per case")
-    p.add_argument("--kind", default="interview",
-                   help="interview | focus_group | notes | report (default: interview)")
-    p.add_argument("--pattern", help="regex for speaker labels, with a (?P<speaker>…) group")
+    p.add_argument("paths", nargs="+", help="fichiers de transcription ou dossiers de corpus")
+    p.add_argument("--attributes", metavar="FICHIER",
+                   help="tableau des attributs (.xlsx ou .csv), une ligne par cas")
+    p.add_argument("--kind", default="interview", metavar="TYPE",
+                   help="interview | focus_group | notes | report (par défaut : interview)")
+    p.add_argument("--pattern", metavar="REGEX",
+                   help="expression régulière des noms de locuteur·rices, avec un "
+                        "groupe (?P<speaker>…)")
     p.add_argument("--drop-unplaced", action="store_true",
-                   help="when a changed text loses coded passages, drop those codings")
+                   help="si un texte modifié perd des passages codés, supprimer ces codages")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("codebook", help="load, export or show the codebook")
+    p = sub.add_parser("codebook", help="charger, exporter ou afficher la grille de codage")
     _project_arg(p)
     p.add_argument("action", choices=["load", "export", "show"])
-    p.add_argument("file", nargs="?", help=".yaml or .xlsx file to load or write")
+    p.add_argument("file", nargs="?", help="fichier .yaml ou .xlsx à charger ou à écrire")
     p.set_defaults(func=cmd_codebook)
 
-    p = sub.add_parser("profile", help="the study profile: label, type and role of each "
-                                       "attribute (show, set, role, load, export, versions)")
+    p = sub.add_parser("profile", help="le profil de l'étude : libellé, type et rôle de chaque "
+                                       "attribut (show, set, role, load, export, versions)")
     _project_arg(p)
     p.add_argument("action", nargs="?", default="show",
                    choices=["show", "set", "role", "load", "export", "versions"])
-    p.add_argument("values", nargs="*", help="set: ATTRIBUTE; role: ROLE [ATTRIBUTE]; "
-                                             "load/export: FILE (.yaml or .xlsx)")
-    p.add_argument("--label", help="set: the label people read")
-    p.add_argument("--type", help="set: category | multi | number | date | text")
-    p.add_argument("--values", dest="values_map", metavar="V=MEANING;…",
-                   help="set: gender values, e.g. \"F=women;H=men\"")
-    p.add_argument("--bins", help="set: lower bounds of the age classes, e.g. 0,25,35,50,65")
+    p.add_argument("values", nargs="*", help="set : ATTRIBUT ; role : ROLE [ATTRIBUT] ; "
+                                             "load/export : FICHIER (.yaml ou .xlsx)")
+    p.add_argument("--label", metavar="LIBELLÉ", help="set : le libellé affiché aux lecteur·rices")
+    p.add_argument("--type", help="set : category | multi | number | date | text")
+    p.add_argument("--values", dest="values_map", metavar="V=SENS;…",
+                   help="set : sens des valeurs, p. ex. « F=femmes;H=hommes »")
+    p.add_argument("--bins", metavar="BORNES",
+                   help="set : bornes inférieures des classes d'âge, p. ex. 0,25,35,50,65")
     p.set_defaults(func=cmd_profile)
 
-    p = sub.add_parser("speakers", help="speakers of each document with their role; "
-                                        "--set DOCUMENT SPEAKER ROLE declares one")
+    p = sub.add_parser("speakers", help="locuteur·rices de chaque document et leur rôle ; "
+                                        "--set DOCUMENT LOCUTEUR ROLE en déclare un")
     _project_arg(p)
-    p.add_argument("--document", help="only this document")
-    p.add_argument("--set", nargs=3, metavar=("DOCUMENT", "SPEAKER", "ROLE"),
-                   help="ROLE: interviewer (enquêteur) or respondent (enquêté·e)")
+    p.add_argument("--document", help="seulement ce document")
+    p.add_argument("--set", nargs=3, metavar=("DOCUMENT", "LOCUTEUR", "ROLE"),
+                   help="ROLE : interviewer (enquêteur) ou respondent (enquêté·e)")
     p.set_defaults(func=cmd_speakers)
 
-    p = sub.add_parser("code", help="code a passage by quote or by offsets")
+    p = sub.add_parser("code", help="coder un passage, par citation ou par positions")
     _project_arg(p)
-    p.add_argument("document", help="document name (file name without extension)")
-    p.add_argument("code", help="code id, name or path")
-    p.add_argument("--quote", help="exact text to code (must occur once)")
-    p.add_argument("--start", type=int, help="start offset (code points)")
-    p.add_argument("--end", type=int, help="end offset (exclusive)")
-    p.add_argument("--memo", help="a note on this coding")
+    p.add_argument("document", help="nom du document (nom du fichier sans extension)")
+    p.add_argument("code", help="identifiant, nom ou chemin du code")
+    p.add_argument("--quote", metavar="CITATION", help="texte exact à coder (une seule occurrence)")
+    p.add_argument("--start", type=int, metavar="DÉBUT",
+                   help="position de début (en caractères Unicode)")
+    p.add_argument("--end", type=int, metavar="FIN", help="position de fin (exclue)")
+    p.add_argument("--memo", metavar="MÉMO", help="une note sur ce codage")
     p.set_defaults(func=cmd_code)
 
-    p = sub.add_parser("extracts", help="list or save coded extracts")
+    p = sub.add_parser("extracts", help="lister ou enregistrer les extraits codés")
     _project_arg(p)
     _selection_args(p)
     p.add_argument("--scope", default="overlap", choices=["overlap", "turn", "document"])
-    p.add_argument("--status", action="append",
-                   help="accepted (default) | suggested | rejected | all; repeatable")
-    p.add_argument("--by", action="append", help="only codings by this coder")
-    p.add_argument("--out", help="write to .csv (UTF-8 with BOM) or .xlsx instead of printing")
+    p.add_argument("--status", action="append", metavar="STATUT",
+                   help="accepted (par défaut) | suggested | rejected | all ; répétable")
+    p.add_argument("--by", action="append", metavar="CODEUR",
+                   help="seulement les codages de ce·tte codeur·euse")
+    p.add_argument("--out", metavar="FICHIER",
+                   help="écrire dans un .csv (UTF-8 avec BOM) ou un .xlsx au lieu d'afficher")
     p.add_argument("--pseudonymise", action="store_true",
-                   help="with --out: names replaced, documents by reference, checked for "
-                        "real and unreviewed names before writing (for the COPIL)")
+                   help="avec --out : noms remplacés, documents désignés par leur référence, "
+                        "vérification des vrais noms et des noms non relus avant "
+                        "l'écriture (pour le COPIL)")
     _names_reviewed_arg(p)
     p.set_defaults(func=cmd_extracts)
 
-    p = sub.add_parser("names", help="possible person names not in the pseudonym table, to "
-                                     "review before a pseudonymised export")
+    p = sub.add_parser("names", help="noms de personnes possibles absents de la table des "
+                                     "pseudonymes, à relire avant un export pseudonymisé")
     _project_arg(p)
-    p.add_argument("--not-a-name", action="append", default=[], metavar="WORD",
-                   help="declare a listed word reviewed and not a person's name; repeatable")
-    p.add_argument("--load", metavar="FILE.yaml",
-                   help="apply a review file (pseudonymes: / pas_des_noms:)")
+    p.add_argument("--not-a-name", action="append", default=[], metavar="MOT",
+                   help="déclarer un mot de la liste relu, et qui n'est pas un nom de personne ; "
+                        "répétable")
+    p.add_argument("--load", metavar="FICHIER.yaml",
+                   help="appliquer un fichier de relecture (pseudonymes: / pas_des_noms:)")
     p.set_defaults(func=cmd_names)
 
-    p = sub.add_parser("snapshot", help="freeze a pseudonymised, read-only copy of the "
-                                        "accepted codings for the COPIL (apps can serve it)")
+    p = sub.add_parser("snapshot", help="figer une copie pseudonymisée, en lecture seule, des "
+                                        "codages acceptés pour le COPIL (les applis peuvent "
+                                        "la servir)")
     _project_arg(p)
-    p.add_argument("name", help='the snapshot\'s name, e.g. "COPIL du 12 mars"')
-    p.add_argument("--out", required=True, help="a new folder for the snapshot project")
+    p.add_argument("name", help="nom de l'instantané, p. ex. « COPIL du 12 mars »")
+    p.add_argument("--out", required=True, metavar="DOSSIER",
+                   help="un nouveau dossier pour le projet instantané")
     _names_reviewed_arg(p)
     p.set_defaults(func=cmd_snapshot)
 
-    p = sub.add_parser("annex", help="the annex of coded extracts for a report: .xlsx (one "
-                                     "sheet per theme), .csv or .docx (Word)")
+    p = sub.add_parser("annex", help="l'annexe des extraits codés d'un rapport : .xlsx (une "
+                                     "feuille par thème), .csv ou .docx (Word)")
     _project_arg(p)
-    p.add_argument("out", help="annexe.xlsx, annexe.csv or annexe.docx")
+    p.add_argument("out", help="annexe.xlsx, annexe.csv ou annexe.docx")
     _selection_args(p)
-    p.add_argument("--status", action="append", help="default: accepted")
+    p.add_argument("--status", action="append", metavar="STATUT", help="par défaut : accepted")
     p.add_argument("--layout", default="themes", choices=["themes", "master"])
     p.add_argument("--real-names", action="store_true",
-                   help="keep real names (internal use only; pseudonymised by default)")
+                   help="garder les vrais noms (usage interne seulement ; pseudonymisé par "
+                        "défaut)")
     _names_reviewed_arg(p)
     p.set_defaults(func=cmd_annex)
 
-    p = sub.add_parser("qdpx", help="exchange with NVivo, ATLAS.ti, MAXQDA, QualCoder "
-                                    "(REFI-QDA .qdpx): export this project or import one")
+    p = sub.add_parser("qdpx", help="échanger avec NVivo, ATLAS.ti, MAXQDA, QualCoder "
+                                    "(REFI-QDA .qdpx) : exporter ce projet ou en importer un")
     _project_arg(p)
     p.add_argument("action", choices=["export", "import"])
-    p.add_argument("file", help="the .qdpx archive")
-    p.add_argument("--sources-folder", metavar="DIR",
-                   help="import: the only folder from which texts kept outside the archive "
-                        "(external sources) may be read; without it they are refused")
+    p.add_argument("file", help="l'archive .qdpx")
+    p.add_argument("--sources-folder", metavar="DOSSIER",
+                   help="import : le seul dossier où lire les textes gardés hors de l'archive "
+                        "(sources externes) ; sans lui, ils sont refusés")
     p.set_defaults(func=cmd_qdpx)
 
-    p = sub.add_parser("merge", help="merge a coder's copy (folder or .sqlite) into the "
-                                     "project (lead only; one transaction, undo reverts it)")
+    p = sub.add_parser("merge", help="fusionner dans le projet la copie d'un·e codeur·euse "
+                                     "(dossier ou .sqlite) ; responsable seulement, une "
+                                     "transaction qu'undo annule")
     _project_arg(p)
-    p.add_argument("copy", help="the coder's copy: a project folder or .sqlite file")
-    p.add_argument("--only", metavar="CODER", help="merge only this coder's codings and memos")
+    p.add_argument("copy", help="la copie du ou de la codeur·euse : dossier de projet ou "
+                                "fichier .sqlite")
+    p.add_argument("--only", metavar="CODEUR",
+                   help="fusionner seulement les codages et mémos de ce·tte codeur·euse")
     p.set_defaults(func=cmd_merge)
 
-    p = sub.add_parser("copy-for", help="a SQLite working copy of the project for a coder")
+    p = sub.add_parser("copy-for", help="une copie de travail SQLite du projet pour un·e "
+                                        "codeur·euse")
     _project_arg(p)
-    p.add_argument("name", help="the coder's name")
-    p.add_argument("destination", help="new folder or .sqlite file")
+    p.add_argument("name", help="nom du ou de la codeur·euse")
+    p.add_argument("destination", help="nouveau dossier ou fichier .sqlite")
     p.set_defaults(func=cmd_copy_for)
 
-    p = sub.add_parser("agreement", help="inter-coder agreement (%%, Cohen's kappa, "
-                                         "Krippendorff's alpha) per code and overall")
+    p = sub.add_parser("agreement", help="accord inter-codeur·euses (%%, kappa de Cohen, "
+                                         "alpha de Krippendorff) par code et global")
     _project_arg(p)
-    p.add_argument("--between", action="append", metavar="CODER",
-                   help="coders to compare, repeatable (default: all)")
-    p.add_argument("--codes", help="code or expression (default: all codes)")
+    p.add_argument("--between", action="append", metavar="CODEUR",
+                   help="codeur·euses à comparer, répétable (par défaut : tou·tes)")
+    p.add_argument("--codes", help="code ou expression (par défaut : tous les codes)")
     p.add_argument("--level", default="character", choices=["character", "turn", "sentence"])
-    p.add_argument("--disagreements", metavar="FILE",
-                   help="also write the disagreement list (.csv or .xlsx)")
+    p.add_argument("--disagreements", metavar="FICHIER",
+                   help="écrire aussi la liste des désaccords (.csv ou .xlsx)")
     p.set_defaults(func=cmd_agreement)
 
-    p = sub.add_parser("export", help="write extracts, codebook, documents and cases to a folder")
+    p = sub.add_parser("export", help="écrire extraits, grille, documents et cas dans un dossier")
     _project_arg(p)
-    p.add_argument("out", help="output folder")
+    p.add_argument("out", help="dossier de sortie")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("verify", help="re-read every coding against its document")
+    p = sub.add_parser("verify", help="relire chaque codage contre son document")
     _project_arg(p)
     p.set_defaults(func=cmd_verify)
 
-    p = sub.add_parser("history", help="the audit log: who changed what, when")
+    p = sub.add_parser("history", help="le journal : qui a changé quoi, et quand")
     _project_arg(p)
-    p.add_argument("--limit", type=int, default=30)
+    p.add_argument("--limit", type=int, default=30, metavar="N",
+                   help="nombre de lignes (par défaut : %(default)s)")
     p.set_defaults(func=cmd_history)
 
-    p = sub.add_parser("undo", help="undo your last change (or --txn ID)")
+    p = sub.add_parser("undo", help="annuler votre dernière modification (ou --txn ID)")
     _project_arg(p)
-    p.add_argument("--txn", help="transaction id from `workbench history`")
+    p.add_argument("--txn", metavar="ID",
+                   help="identifiant de transaction donné par `workbench history`")
     p.set_defaults(func=cmd_undo)
 
-    p = sub.add_parser("language", help="the language of each document (detected at import), "
-                                        "or correct one: DOCUMENT CODE (fr, en, ar… or und)")
+    p = sub.add_parser("language", help="la langue de chaque document (détectée à l'import), "
+                                        "ou en corriger une : DOCUMENT CODE (fr, en, ar… ou und)")
     _project_arg(p)
-    p.add_argument("document", nargs="?", help="document name (default: list all)")
-    p.add_argument("code", nargs="?", help="new language code (ISO 639-1: fr, en, ar…; und)")
+    p.add_argument("document", nargs="?", help="nom du document (par défaut : tous les lister)")
+    p.add_argument("code", nargs="?", help="nouveau code de langue (ISO 639-1 : fr, en, ar… ; und)")
     p.set_defaults(func=cmd_language)
 
-    p = sub.add_parser("backup", help="a consistent copy of a SQLite project, even while "
-                                      "others are coding (PostgreSQL: use pg_dump)")
+    p = sub.add_parser("backup", help="une copie cohérente d'un projet SQLite, même pendant que "
+                                      "d'autres codent (PostgreSQL : utilisez pg_dump)")
     _project_arg(p)
-    p.add_argument("destination", help="backup file to write, or a folder (existing, or "
-                                       "ending with /) for a dated name")
+    p.add_argument("destination", help="fichier de sauvegarde à écrire, ou un dossier (existant, "
+                                       "ou finissant par /) pour un nom daté")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", help="put a backup back as the project (--force to replace "
-                                       "an existing one, which is kept aside)")
+    p = sub.add_parser("restore", help="remettre une sauvegarde comme projet (--force pour "
+                                       "remplacer un projet existant, qui est mis de côté)")
     _project_arg(p)
-    p.add_argument("backup", help="backup file made by `workbench backup`")
+    p.add_argument("backup", help="fichier de sauvegarde fait par `workbench backup`")
     p.add_argument("--force", action="store_true",
-                   help="replace the existing project (kept as project.before-restore-….sqlite)")
+                   help="remplacer le projet existant (gardé sous "
+                        "project.before-restore-….sqlite)")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("app", help="serve the COPIL apps (notebooks/apps) with Voila, on "
-                                   "127.0.0.1, or the network with --share (token or "
-                                   "password); Ctrl-C stops it and every kernel")
+    p = sub.add_parser("app", help="servir les applis du COPIL (notebooks/apps) avec Voila, sur "
+                                   "127.0.0.1, ou sur le réseau avec --share (jeton ou "
+                                   "mot de passe) ; Ctrl-C l'arrête avec tous les noyaux")
     add_arguments(p)
     p.set_defaults(func=cmd_app)
 
-    p = sub.add_parser("demo", help="build the demo project from corpora/demo and codebooks/")
-    p.add_argument("--root", default=".", help="repository root holding corpora/ and codebooks/")
-    p.add_argument("--out", default="outputs", help="where to write the project and outputs")
+    p = sub.add_parser("demo", help="construire le projet de démonstration à partir de "
+                                    "corpora/demo et codebooks/")
+    p.add_argument("--root", default=".", metavar="DOSSIER",
+                   help="racine du dépôt, qui contient corpora/ et codebooks/")
+    p.add_argument("--out", default="outputs", metavar="DOSSIER",
+                   help="où écrire le projet et les résultats")
     p.set_defaults(func=cmd_demo)
     return parser
 

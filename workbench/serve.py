@@ -314,45 +314,52 @@ def remove_password() -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `workbench app` (shared with ``python -m workbench.serve``)."""
-    parser.add_argument("--project", "-p", default=None,
-                        help="project folder or URL (default: $WORKBENCH_PROJECT, else the demo)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (another than 127.0.0.1 implies --share's "
-                             "token or password)")
+    parser.add_argument("--project", "-p", default=None, metavar="PROJET",
+                        help="dossier ou URL du projet (par défaut : $WORKBENCH_PROJECT, "
+                             "sinon la démonstration)")
+    parser.add_argument("--host", default="127.0.0.1", metavar="ADRESSE",
+                        help="adresse d'écoute (une autre que 127.0.0.1 impose le jeton ou le "
+                             "mot de passe de --share)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    parser.add_argument("--open", action="store_true", help="open a browser")
+    parser.add_argument("--open", action="store_true", help="ouvrir un navigateur")
     parser.add_argument("--share", action="store_true",
-                        help="listen on the network (0.0.0.0) behind a token link printed at "
-                             "start, or the password set with --set-password")
+                        help="écouter sur le réseau (0.0.0.0) derrière un lien à jeton affiché "
+                             "au démarrage, ou le mot de passe défini par --set-password")
     parser.add_argument("--set-password", action="store_true",
-                        help="store a password (hashed) for --share, then exit")
+                        help="enregistrer un mot de passe (haché) pour --share, puis quitter")
     parser.add_argument("--remove-password", action="store_true",
-                        help="forget the stored password (back to a token link), then exit")
-    parser.add_argument("--certfile", default=None, help="TLS certificate (PEM): serve HTTPS")
-    parser.add_argument("--keyfile", default=None, help="TLS private key (PEM)")
-    parser.add_argument("--max-kernels", type=int, default=MAX_KERNELS,
-                        help="most sessions (kernels) at once, pre-heated ones included; "
-                             "beyond, visitors get a 'server busy' page (0: no limit; "
-                             f"default {MAX_KERNELS})")
+                        help="oublier le mot de passe enregistré (retour au lien à jeton), "
+                             "puis quitter")
+    parser.add_argument("--certfile", default=None, metavar="FICHIER",
+                        help="certificat TLS (PEM) : servir en HTTPS")
+    parser.add_argument("--keyfile", default=None, metavar="FICHIER", help="clé privée TLS (PEM)")
+    parser.add_argument("--max-kernels", type=int, default=MAX_KERNELS, metavar="N",
+                        help="nombre maximal de sessions (noyaux) à la fois, préchauffées "
+                             "comprises ; au-delà, les visiteur·euses voient une page « serveur "
+                             f"occupé » (0 : sans limite ; par défaut {MAX_KERNELS})")
     parser.add_argument("--cull-idle", type=float, default=CULL_IDLE_MINUTES, metavar="MINUTES",
-                        help="stop a session idle that long with no page open on it (0: "
-                             f"never; default {CULL_IDLE_MINUTES:g})")
-    parser.add_argument("--cull-interval", type=int, default=CULL_INTERVAL, metavar="SECONDS",
-                        help=f"how often to look for idle sessions (default {CULL_INTERVAL})")
+                        help="arrêter une session inactive depuis ce temps sans page ouverte "
+                             f"(0 : jamais ; par défaut {CULL_IDLE_MINUTES:g})")
+    parser.add_argument("--cull-interval", type=int, default=CULL_INTERVAL, metavar="SECONDES",
+                        help="intervalle de recherche des sessions inactives "
+                             f"(par défaut {CULL_INTERVAL})")
     parser.add_argument("--cull-connected", action="store_true",
-                        help="also stop idle sessions whose page is still open")
-    parser.add_argument("--pool-size", type=int, default=POOL_SIZE,
-                        help=f"pre-heated sessions per app (default {POOL_SIZE}; 0: none)")
+                        help="arrêter aussi les sessions inactives dont la page est encore "
+                             "ouverte")
+    parser.add_argument("--pool-size", type=int, default=POOL_SIZE, metavar="N",
+                        help=f"sessions préchauffées par appli (par défaut {POOL_SIZE} ; 0 : "
+                             "aucune)")
     parser.add_argument("--pool", type=_pool, action="append", default=[],
-                        metavar="APP=N",
-                        help="N pre-heated sessions for one app, e.g. tableau_de_bord_copil=20 "
-                             "for a meeting of twenty opening the dashboard together "
-                             "(repeatable; counted in --max-kernels)")
+                        metavar="APPLI=N",
+                        help="N sessions préchauffées pour une appli, p. ex. "
+                             "tableau_de_bord_copil=20 pour une réunion de vingt personnes "
+                             "ouvrant ensemble le tableau de bord (répétable ; compté dans "
+                             "--max-kernels)")
     parser.add_argument("--no-preheat", action="store_true",
-                        help="start sessions on each visit instead of ahead of time "
+                        help="démarrer les sessions à chaque visite plutôt qu'à l'avance "
                              "(= --pool-size 0)")
-    parser.add_argument("--apps", default=None,
-                        help="folder of apps to serve (default: notebooks/apps)")
+    parser.add_argument("--apps", default=None, metavar="DOSSIER",
+                        help="dossier des applis à servir (par défaut : notebooks/apps)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -374,7 +381,7 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m workbench.serve [--project P] [--host H] [--port N] [--share] …`."""
     parser = argparse.ArgumentParser(prog="workbench app",
-                                     description="Serve the COPIL apps with Voila.")
+                                     description="Servir les applis du COPIL avec Voila.")
     add_arguments(parser)
     args = parser.parse_args(argv)
     try:

@@ -49,7 +49,8 @@ COLUMNS = ["document", "code", "coder", "start", "end"]
 
 def _level(level: str) -> str:
     if level not in LEVELS:
-        raise WorkbenchError(f"level must be one of {', '.join(LEVELS)}, not '{level}'.")
+        raise WorkbenchError(f"niveau « {level} » inconnu ; niveaux possibles : "
+                             f"{', '.join(LEVELS)}.")
     return LEVELS[level]
 
 
@@ -74,14 +75,15 @@ def compared_codings(project: Project, *, coders: Sequence[str] | None = None,
     coders = list(coders)
     if len(coders) < 2:
         raise WorkbenchError(
-            f"agreement needs at least two coders; the codings with status {status!r} have "
-            f"{len(coders)} ({', '.join(coders) or 'none'}). Name them with coders=[…].")
+            f"l'accord demande au moins deux codeur·euses ; les codages de statut {status!r} "
+            f"en ont {len(coders)} ({', '.join(coders) or 'aucun·e'}). Nommez-les avec "
+            "coders=[…] (--between en ligne de commande).")
     if documents is None:
         coded = every.groupby("document")["coder"].agg(set)
         names = [d for d in all_docs["name"] if d in coded.index and set(coders) <= coded[d]]
         if not names:
-            raise WorkbenchError(f"no document is coded by all of {', '.join(coders)}; "
-                                 "pass documents=[…] to compare some anyway.")
+            raise WorkbenchError(f"aucun document n'est codé par tou·tes ({', '.join(coders)}) ; "
+                                 "donnez documents=[…] pour en comparer quand même.")
     else:
         names = [_document_name(all_docs, d) for d in _as_list(documents) or []]
     docs = all_docs.loc[all_docs["name"].isin(names), ["name", "length"]] \
@@ -154,7 +156,8 @@ def segments(project: Project, documents: Iterable[str], level: str) -> pd.DataF
         frame = tokens.groupby(["document", "idx", "sent"], sort=False) \
             .agg(start=("start", "min"), end=("end", "max")).reset_index()
         return frame[["document", "sent", "start", "end"]]
-    raise WorkbenchError(f"segments are turns or sentences, not '{level}'.")
+    raise WorkbenchError(f"segments : tours de parole (turn) ou phrases (sentence), "
+                         f"pas « {level} ».")
 
 
 def agreement(project: Project, *, coders: Sequence[str] | None = None,
@@ -231,7 +234,7 @@ def accept_version(project: Project, row: Mapping[str, Any], coder: str, *,
     """
     if f"codes_{coder}" not in row:
         shown = [str(k).removeprefix("codes_") for k in row if str(k).startswith("codes_")]
-        raise WorkbenchError(f"'{coder}' is not a coder of this row (coders: "
+        raise WorkbenchError(f"« {coder} » n'a pas codé cette ligne (codeur·euses : "
                              f"{', '.join(shown)}).")
     document, start, end = row["document"], int(row["start"]), int(row["end"])
     labels = coder_codes(row, coder)
@@ -265,7 +268,7 @@ def import_quoted_codings(project: Project, rows: pd.DataFrame, coder: str, *,
     """
     missing = {"document", "code", "quote"} - set(rows.columns)
     if missing:
-        raise WorkbenchError(f"rows need the columns document, code and quote; missing: "
+        raise WorkbenchError(f"il faut les colonnes document, code et quote ; manquantes : "
                              f"{', '.join(sorted(missing))}.")
     known = set(project.documents()["name"])
     texts: dict[str, str] = {}

@@ -337,7 +337,7 @@ def test_project_disagreements_list_and_consensus(coded):
     assert team.agreement(coded).attrs["coders"] == ["amina", "karim"]
     versus = team.agreement(coded, coders=["karim", "consensus"])
     assert row(versus, "liens.affectifs")["kappa"] == 1
-    with pytest.raises(WorkbenchError, match="not a coder of this row"):
+    with pytest.raises(WorkbenchError, match="n'a pas codé cette ligne"):
         team.accept_version(coded, listed.iloc[0], "sophie")
 
 
@@ -360,9 +360,9 @@ def test_project_codes_branches_and_documents(coded):
     assert math.isnan(row(three, "liens.affectifs")["kappa"])
     with pytest.raises(NotFoundError):
         team.agreement(coded, codes=["nulle_part"])
-    with pytest.raises(WorkbenchError, match="level must be"):
+    with pytest.raises(WorkbenchError, match="niveau « paragraph » inconnu"):
         team.agreement(coded, level="paragraph")
-    with pytest.raises(WorkbenchError, match="at least two coders"):
+    with pytest.raises(WorkbenchError, match="au moins deux codeur·euses"):
         team.agreement(coded, coders=["amina"])
 
 
