@@ -45,6 +45,29 @@ def test_open_missing_project_says_how_to_create_it(tmp_path: Path) -> None:
         Project.open(tmp_path / "nothing")
 
 
+def test_another_programs_sqlite_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "autre.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE contacts (nom TEXT)")
+        conn.execute("INSERT INTO contacts VALUES ('Aïcha')")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="n'est pas un projet du workbench"):
+        Project.open(path)
+    assert path.read_bytes() == before
+    with sqlite3.connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert tables == {"contacts"}
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "project.sqlite"
+    path.write_bytes(b"ceci n'est pas une base SQLite, juste du texte" * 100)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="impossible d'ouvrir la base de données du projet"):
+        Project.open(tmp_path)
+    assert path.read_bytes() == before
+
+
 def test_open_an_empty_database_says_how_to_create_a_project(pg_url: str) -> None:
     with pytest.raises(StoreError, match="workbench init --db"):
         Project.open(pg_url)

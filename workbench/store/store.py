@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from workbench.errors import StoreError
 from workbench.store import schema
-from workbench.store.engine import is_url, make_engine, sqlite_path
+from workbench.store.engine import BUSY_TIMEOUT_MS, is_url, make_engine, sqlite_path
 from workbench.store.migrations import create_or_migrate, current_version
 
 LOCK_RETRIES = 8
@@ -98,6 +99,8 @@ class Store:
                     f"{path} : aucun projet ici. Créez-en un avec `workbench init "
                     f"{Path(target)}` ou Project.create(path)."
                 )
+            else:
+                _refuse_foreign_file(path)
         store = cls(make_engine(target), where)
         try:
             with store.write("workbench") as w:
@@ -110,10 +113,11 @@ class Store:
                     raise StoreError(
                         f"{where} : cette base de données ne contient aucun projet. Créez-en "
                         f"un avec `workbench init --db {where}` ou Project.create(url).")
+
                 create_or_migrate(w.conn, where=where)
                 store.read_only = w.conn.execute(
                     text("SELECT 1 FROM meta WHERE key = 'snapshot'")).first() is not None
-        except OperationalError as exc:
+        except DatabaseError as exc:  # locked, unreadable, or not a database at all
             store.close()
             raise StoreError(f"{where} : impossible d'ouvrir la base de données du projet "
                              f"({exc.orig}).") from exc
@@ -195,3 +199,24 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Refuse, before anything is written to it (not even the WAL switch), a file that is
+    not a database or is another program's SQLite database."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            tables = {row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} : impossible d'ouvrir la base de données du projet ({exc}) ; "
+                         "rien n'y a été écrit.") from exc
+    if tables and "schema_migrations" not in tables:
+        raise StoreError(
+            f"{path} : ce fichier SQLite n'est pas un projet du workbench (il contient les "
+            "tables d'un autre programme) ; rien n'y a été écrit. Ouvrez le dossier d'un "
+            "projet, ou créez-en un ailleurs avec `workbench init`.")
