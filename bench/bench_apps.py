@@ -215,10 +215,16 @@ def memory_mb(pid: int) -> dict[str, float]:
     return figures
 
 
+def _is_kernel(pid: int) -> bool:
+    try:
+        return b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # gone since it was listed (a kernel culled or shut down)
+        return False
+
+
 def kernel_pids(server_pid: int) -> list[serve_process.Proc]:
     """The kernels below the server, oldest first."""
-    found = [p for p in serve_process.descendants(server_pid)
-             if b"ipykernel" in Path(f"/proc/{p.pid}/cmdline").read_bytes()]
+    found = [p for p in serve_process.descendants(server_pid) if _is_kernel(p.pid)]
     return sorted(found, key=lambda p: p.started)
 
 

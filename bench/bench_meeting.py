@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_apps import CHANGE_SCRIPT, TIMING_SCRIPT, copil_project, memory_mb
+from bench_apps import CHANGE_SCRIPT, TIMING_SCRIPT, copil_project, kernel_pids, memory_mb
 from common import OUT, ROOT, report
 
 sys.path.insert(0, str(ROOT))
@@ -47,11 +47,7 @@ def tree(pid: int) -> list[int]:
 
 
 def kernels(pid: int) -> int:
-    count = 0
-    for child in serve_process.descendants(pid):
-        with contextlib.suppress(OSError):
-            count += b"ipykernel" in Path(f"/proc/{child.pid}/cmdline").read_bytes()
-    return count
+    return len(kernel_pids(pid))
 
 
 def cpu_seconds(pids: list[int]) -> float:
