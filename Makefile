@@ -16,7 +16,7 @@ help:
 	@echo "make test   run the whole test suite (installs the Debian packages it drives)"
 	@echo "make lab    open the notebooks in JupyterLab"
 	@echo "make app    serve the COPIL apps with Voila (PROJECT=…, HOST=…, PORT=…)"
-	@echo "make lint   ruff, and lint-imports (the layers of ARCHITECTURE.md)"
+	@echo "make lint   ruff, lint-imports (the layers of ARCHITECTURE.md), mypy (type hints)"
 	@echo "make bench  run the benchmarks (figures in outputs/bench/)"
 	@echo "make clean  remove outputs and caches (keeps .venv)"
 
@@ -63,6 +63,7 @@ app: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check workbench tests bench
 	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -127,9 +127,9 @@ def copil_project(folder: Path, interviews: int) -> Path:
     with sheet.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f, delimiter=";").writerows(rows)
     project.import_attributes(sheet)
-    project.propose_pseudonyms()
+    project.privacy.propose()
     for label in SPEAKERS[1::2]:
-        project.set_pseudonym(label, "Personne interrogée")
+        project.privacy.set_pseudonym(label, "Personne interrogée")
     project.close()
     (folder / "copil-ready").write_text("ok\n", encoding="utf-8")
     return location
@@ -137,7 +137,7 @@ def copil_project(folder: Path, interviews: int) -> Path:
 
 def view_load_seconds(location: Path) -> float:
     """How long a kernel takes to read the project into the app's view."""
-    from workbench.views import load_view
+    from workbench.notebook import load_view
 
     start = time.perf_counter()
     load_view(location)

@@ -29,7 +29,7 @@ def child(project: str, out: str, repeat: int) -> None:
     walls, cpus = [], []
     for _ in range(repeat):
         wall, cpu = time.perf_counter(), time.process_time()
-        result = p.export_annex(out)
+        result = p.export.annex(out)
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     print(json.dumps({"extracts": result.extracts, "wall_s": walls, "cpu_s": cpus,

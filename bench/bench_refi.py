@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import report, synthetic_project, timed
 
-from workbench.refi import export_qdpx, import_qdpx
+from workbench import Project
+from workbench.refi import export_qdpx
 
 
 def main() -> None:
@@ -37,14 +38,14 @@ def main() -> None:
         figures["archive_mb"] = round(archive.stat().st_size / 1024**2, 2)
         figures["exported_codings"] = exported.codings
 
-        project.propose_pseudonyms()
+        project.privacy.propose()
         seconds, pseudo = timed(lambda: export_qdpx(project, folder / "copil.qdpx",
                                                     pseudonymise=True))
         figures["export_qdpx_pseudonymised_s"] = round(seconds, 2)
-        figures["pseudonym_entries"] = len(project.pseudonyms())
+        figures["pseudonym_entries"] = len(project.privacy.table())
 
         seconds, (imported, result) = timed(
-            lambda: import_qdpx(archive, folder / "importe", coder="bench"))
+            lambda: Project.import_qdpx(archive, folder / "importe", coder="bench"))
         figures["import_qdpx_s"] = round(seconds, 2)
         figures["imported_codings"] = result.codings
         figures["imported_turns"] = int(imported.documents()["turns"].sum())

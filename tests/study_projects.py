@@ -261,7 +261,7 @@ def build_real_project(folder: Path, *, coder: str = "lead") -> Path:
         codings = _real_codings(project, respondents)
         ids = _code_rows(project, codings)
         project.memo("coding", "passage à relire avec l'équipe", coding=ids[0])
-        project.propose_pseudonyms()
+        project.privacy.propose()
     finally:
         project.close()
     return path
@@ -660,9 +660,9 @@ def build_random_project(folder: Path, *, seed: int = 7, coder: str = "lead") ->
         accepted, proposed = _random_codings(project, rng, writers, leaves, rules)
         _code_rows(project, accepted)
         ids = _code_rows(project, proposed)
-        project.reject(ids[:3], comment="hors définition")
-        project.accept(ids[3])
-        project.propose_pseudonyms()
+        project.review.reject(ids[:3], comment="hors définition")
+        project.review.accept(ids[3])
+        project.privacy.propose()
     finally:
         project.close()
     return path

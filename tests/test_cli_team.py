@@ -39,7 +39,7 @@ def test_lead_copy_merge_agreement_annex_and_qdpx(tmp_path: Path, corpus_dir: Pa
     p = Project.open(lead)
     try:
         assert set(p.extracts("femmes")["coder"]) == {"nadia", "karim"}
-        assert dict(zip(p.coders()["coder"], p.coders()["role"], strict=True)) == {
+        assert dict(zip(p.team.coders()["coder"], p.team.coders()["role"], strict=True)) == {
             "nadia": "lead", "karim": "coder"}
     finally:
         p.close()
@@ -47,8 +47,8 @@ def test_lead_copy_merge_agreement_annex_and_qdpx(tmp_path: Path, corpus_dir: Pa
     p = Project.open(lead, coder="nadia")
     try:
         for coding_id in p.extracts("femmes")["coding_id"]:
-            p.set_status(int(coding_id), "accepted")
-        p.propose_pseudonyms()  # the annex is pseudonymised: names need their pseudonyms
+            p.review.set(int(coding_id), "accepted")
+        p.privacy.propose()  # the annex is pseudonymised: names need their pseudonyms
     finally:
         p.close()
     table = tmp_path / "desaccords.csv"

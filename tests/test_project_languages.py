@@ -155,7 +155,7 @@ def test_documents_show_the_detected_languages(bilingual: Project) -> None:
 
 
 def test_word_frequencies_leave_english_out_with_a_french_warning(bilingual: Project) -> None:
-    frequencies, messages = recorded(bilingual.word_frequencies)
+    frequencies, messages = recorded(bilingual.words.frequencies)
     lemmas = set(frequencies["lemma"])  # type: ignore[index]
     assert {"puits", "école", "village", "coopérative", "association"} <= lemmas
     assert not lemmas & ENGLISH_WORDS
@@ -175,15 +175,15 @@ def test_french_fillers_are_not_words(bilingual: Project) -> None:
     assert set(said["lower"]) == FILLERS  # every filler is in the texts…
     assert not said["is_word"].any()  # …and none is counted
     assert "ouai" in set(said["lemma"])
-    frequencies, _ = recorded(bilingual.word_frequencies)
+    frequencies, _ = recorded(bilingual.words.frequencies)
     assert not set(frequencies["lemma"]) & FILLERS  # type: ignore[index]
 
 
 def test_kwic_by_lemma_skips_english_by_form_reads_every_document(bilingual: Project) -> None:
-    by_lemma, messages = recorded(bilingual.kwic, "village")
+    by_lemma, messages = recorded(bilingual.words.kwic, "village")
     assert set(by_lemma["document"]) == {"F1_fatima", "F2_youssef"}  # type: ignore[index]
     assert messages and "le KWIC par lemme" in messages[0]
-    by_form, messages = recorded(bilingual.kwic, "village", by="form")
+    by_form, messages = recorded(bilingual.words.kwic, "village", by="form")
     assert set(by_form["document"]) == {  # type: ignore[index]
         "F1_fatima", "F2_youssef", "E1_john", "E2_mary"}
     assert messages == []
@@ -194,22 +194,22 @@ def test_kwic_by_lemma_skips_english_by_form_reads_every_document(bilingual: Pro
 
 
 def test_autocode_leaves_english_documents_out(bilingual: Project) -> None:
-    summary, messages = recorded(bilingual.autocode, progress=False)
+    summary, messages = recorded(bilingual.review.autocode, progress=False)
     try:
-        suggested = bilingual.suggestions()
+        suggested = bilingual.review.suggestions()
         assert set(suggested["document"]) == {"F1_fatima", "F2_youssef"}
         assert summary["new_suggestions"].sum() == len(suggested) > 3  # type: ignore[index]
         assert len(messages) == 1 and "le codage automatique" in messages[0]
         assert "E1_john, E2_mary" in messages[0]
     finally:
-        bilingual.reject(bilingual.suggestions()["coding_id"].tolist())
+        bilingual.review.reject(bilingual.review.suggestions()["coding_id"].tolist())
 
 
 def test_sentiment_scores_french_extracts_only(bilingual: Project) -> None:
     ids = [bilingual.code_quote("E1_john", "honestly most of the money came", "actions.eau"),
            bilingual.code_quote("F1_fatima", "c'est pas facile de les garder", "actions.eau")]
     try:
-        scored, messages = recorded(bilingual.sentiment, "actions.eau")
+        scored, messages = recorded(bilingual.words.sentiment, "actions.eau")
         assert list(scored["document"]) == ["F1_fatima"]  # type: ignore[index]
         assert len(messages) == 1 and "Document en anglais (E1_john)" in messages[0]
         assert "l'indicateur de tonalité" in messages[0] and "textblob-fr" in messages[0]
@@ -226,7 +226,7 @@ def test_a_corrected_language_is_audited_and_can_be_reverted(bilingual: Project)
     tokens, messages = recorded(bilingual.tokens, progress=False)
     assert "E2_mary" in set(tokens["document"])  # type: ignore[index]
     assert "E2_mary" not in messages[0] and "E1_john" in messages[0]
-    assert bilingual.revert(event["txn"]) == 1
+    assert bilingual.history.revert(event["txn"]) == 1
     assert bilingual.documents().set_index("name").loc["E2_mary", "language"] == "en"
     assert bilingual.verify().ok
 
@@ -252,7 +252,7 @@ def test_a_reimport_keeps_a_corrected_language(tmp_path: Path) -> None:
                for r in project.import_corpus(corpus, progress=False)}
     assert results == {"E1_john": ("updated", "ary"), "E2_mary": ("updated", "en")}
     project.set_language("E2_mary", "de")
-    project.revert(project.history(limit=1).iloc[0]["txn"])  # an undone correction…
+    project.history.revert(project.history(limit=1).iloc[0]["txn"])  # an undone correction…
     write_corpus(corpus, {"E2_mary": YOUSSEF})  # …no longer holds: the new text is French
     assert project.import_corpus(corpus, progress=False)[1].language == "fr"
     assert project.documents().set_index("name")["language"].to_dict() == \
@@ -295,13 +295,13 @@ def test_a_project_in_english_only_gives_empty_tables_and_warnings(tmp_path: Pat
     project = Project.create(tmp_path / "projet", coder="claire")
     project.load_codebook(tmp_path / "grille.yaml")
     project.import_corpus(corpus, progress=False)
-    for call, args in [(project.word_frequencies, ()), (project.kwic, ("village",)),
-                       (project.distinctive_words, ("speaker", "John"))]:
+    for call, args in [(project.words.frequencies, ()), (project.words.kwic, ("village",)),
+                       (project.words.distinctive, ("speaker", "John"))]:
         frame, messages = recorded(call, *args)
         assert frame.empty and len(messages) == 1, call  # type: ignore[attr-defined]
     shares, _ = recorded(project.analysis.speech_shares, "speaker")
     assert shares.empty  # type: ignore[attr-defined]
-    summary, messages = recorded(project.autocode, progress=False)
+    summary, messages = recorded(project.review.autocode, progress=False)
     assert summary["new_suggestions"].sum() == 0 and len(messages) == 1  # type: ignore[index]
-    assert project.suggestions().empty
+    assert project.review.suggestions().empty
     project.close()

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from workbench import Project
-from workbench.nlp.pseudonyms import PseudonymEntry, leaks
+from workbench.privacy.forms import PseudonymEntry
+from workbench.privacy.matching import leaks
 
 
 def table_of(p: Project) -> list[PseudonymEntry]:
-    return [PseudonymEntry(*row) for row in p.pseudonyms().itertuples(index=False)]
+    return [PseudonymEntry(*row) for row in p.privacy.table().itertuples(index=False)]
 
 
 def test_tokens_carry_speaker_case_and_attributes(demo: Project) -> None:
@@ -24,14 +25,14 @@ def test_tokens_carry_speaker_case_and_attributes(demo: Project) -> None:
 
 
 def test_word_frequencies_by_gender_leave_out_stop_words(demo: Project) -> None:
-    freq = demo.word_frequencies(by="genre", top=20)
+    freq = demo.words.frequencies(by="genre", top=20)
     assert set(freq["genre"].dropna()) == {"F", "H"}
     assert not set(freq["lemma"]) & {"le", "de", "euh", "ben", "et"}
     assert freq.groupby("genre")["share"].max().le(1).all()
 
 
 def test_kwic_gives_context_and_speaker(demo: Project) -> None:
-    lines = demo.kwic("puits")
+    lines = demo.words.kwic("puits")
     assert len(lines) > 0
     assert lines["keyword"].str.lower().str.startswith("puits").all()
     assert {"speaker", "case", "left", "right"} <= set(lines.columns)
@@ -39,15 +40,15 @@ def test_kwic_gives_context_and_speaker(demo: Project) -> None:
 
 
 def test_autocode_suggestions_and_rule_report(demo: Project) -> None:
-    suggested = demo.suggestions()
+    suggested = demo.review.suggestions()
     assert len(suggested) > 100 and set(suggested["status"]) == {"suggested"}
-    report = demo.rule_report()
+    report = demo.review.rule_report()
     assert report["suggestions"].sum() == len(suggested)
     assert demo.verify().ok
 
 
 def test_wordcloud_png_is_written(demo: Project, tmp_path: Path) -> None:
-    path = demo.wordcloud(tmp_path / "nuage.png", codes="jeunes", title="Jeunes")
+    path = demo.words.wordcloud(tmp_path / "nuage.png", codes="jeunes", title="Jeunes")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 20_000
 
 
@@ -67,7 +68,7 @@ def test_pseudonymised_extracts_and_texts_hold_no_real_name(demo: Project) -> No
 
 
 def test_sentiment_on_extracts(demo: Project) -> None:
-    frame = demo.sentiment("obstacles")
+    frame = demo.words.sentiment("obstacles")
     assert {"polarite", "subjectivite", "tonalite"} <= set(frame.columns)
     assert frame["polarite"].between(-1, 1).all()
     assert (frame["tonalite"] == "négatif").sum() > (frame["tonalite"] == "positif").sum()
@@ -82,7 +83,7 @@ def test_cfpp_real_names_do_not_survive_pseudonymisation(shared_data: Path,
                  "Gary_Collard_H_24_20e-v2"):
         p.import_file(folder / f"{name}.TextGrid", name=f"cfpp_{name[:4]}")
     p.import_attributes(folder / "cfpp_metadata.csv", case_columns=["PRÉNOM", "NOM"])
-    p.propose_pseudonyms()
+    p.privacy.propose()
     table = table_of(p)
     speakers = set(p.turns("cfpp_Anit")["speaker"])
     assert {"Anita Musso"} <= speakers
@@ -95,7 +96,7 @@ def test_cfpp_real_names_do_not_survive_pseudonymisation(shared_data: Path,
 
 
 def test_named_entities_table(demo: Project) -> None:
-    entities = demo.entities(progress=False)
+    entities = demo.words.entities(progress=False)
     assert {"lieu", "organisation", "personne"} <= set(entities["type"])
     places = set(entities.loc[entities["type"] == "lieu", "text"])
     assert places & {"Tiznit", "Agadir", "Montpellier", "Taroudannt"}
@@ -104,6 +105,6 @@ def test_named_entities_table(demo: Project) -> None:
 
 
 def test_word_views_never_show_a_real_name(demo: Project) -> None:
-    lemmas = set(demo.word_frequencies(codes="femmes")["lemma"])
+    lemmas = set(demo.words.frequencies(codes="femmes")["lemma"])
     assert not lemmas & {"ouberri", "fatima", "amzil", "naïma"}
     assert "femme" in lemmas

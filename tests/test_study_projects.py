@@ -46,7 +46,7 @@ def common_codes_checks(p: Project) -> pd.DataFrame:
     check = p.verify()
     assert check.ok, str(check)
     cases = p.cases()
-    covered = set(p.pseudonyms()["real"])
+    covered = set(p.privacy.table()["real"])
     assert set(cases["case"]) <= covered, set(cases["case"]) - covered
     accepted = p.extracts(status="accepted")
     assert not accepted.empty

@@ -14,22 +14,23 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from workbench.accessors.words import Words
 from workbench.analysis import cartography, cooccurrence, groups, matrix, network, population
 from workbench.analysis.codes import code_frequencies
+from workbench.analysis.population import ANALYSED
 from workbench.analysis.youth import YOUTH, youth_groups
 from workbench.coding.extracts import turn_table
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
-ANALYSED = ("accepted",)  # what counts: reviewed and manual codings
 
 
 class Analyses:
     """Thematic, gender and actor analyses of one project (``project.analysis``)."""
 
-    def __init__(self, project: Project, *, status: str | Iterable[str] = ANALYSED) -> None:
+    def __init__(self, project: ProjectData, *, status: str | Iterable[str] = ANALYSED) -> None:
         self.project = project
         self.status = status
 
@@ -133,7 +134,7 @@ class Analyses:
 
     def tone(self, by: str | list[str], codes: object = None) -> pd.DataFrame:
         """Mean polarity and share of positive / negative extracts per group."""
-        scored = self.project.sentiment(codes, status=self.status)
+        scored = Words(self.project).sentiment(codes, status=self.status)
         return groups.tone_by_group(scored, by)
 
     # -- actors and places -----------------------------------------------------------------
@@ -145,9 +146,11 @@ class Analyses:
             return network.code_actor_units(self.codings(), self.project.codes(),
                                             branch=branch, scope=scope)
         if source == "entities":
-            return network.entity_actor_units(self.project.entities(progress=False),
+            return network.entity_actor_units(Words(self.project).entities(progress=False),
                                               min_mentions=min_mentions, scope=scope)
-        raise WorkbenchError(f"source must be 'codes' or 'entities', not '{source}'.")
+        raise WorkbenchError(f"source des acteurs « {source} » inconnue : « codes » (la "
+                             "branche de la grille) ou « entities » (les organisations "
+                             "nommées).")
 
     def _territory(self, *roles: str) -> str:
         """The column of the first of `roles` the study profile declares; else a French

@@ -121,7 +121,7 @@ def cmd_codebook(args: argparse.Namespace) -> None:
                       + (" …" if len(items) > 8 else ""))
         print(f"{len(project.codes())} code(s) dans le projet.")
     elif args.action == "export":
-        print(f"Écrit : {project.export_codebook(args.file)}")
+        print(f"Écrit : {project.export.codebook(args.file)}")
     else:
         for row in project.codes().itertuples():
             print(f"{'  ' * row.depth}{row.key}  {row.name}")
@@ -139,7 +139,7 @@ def cmd_profile(args: argparse.Namespace) -> None:
         if not args.values:
             raise WorkbenchError("donnez le fichier à écrire : workbench profile export "
                                  "profil.yaml (ou .xlsx)")
-        print(f"Écrit : {project.export_profile(args.values[0])}")
+        print(f"Écrit : {project.export.profile(args.values[0])}")
         return
     elif args.action == "versions":
         print(project.profile_versions().to_string(index=False))
@@ -208,7 +208,7 @@ def cmd_extracts(args: argparse.Namespace) -> None:
         STATUS_LABELS.get(x, x) for x in ([statuses] if isinstance(statuses, str) else statuses))
     print(f"Codages : {shown}.", file=sys.stderr)
     if args.out and args.pseudonymise:
-        path = project.export_extracts(args.out, args.codes, where=_where(args.where),
+        path = project.export.extracts(args.out, args.codes, where=_where(args.where),
                                        status=statuses, names_reviewed=args.names_reviewed)
         print(f"{len(frame)} extrait(s) écrit(s) dans {path} (pseudonymisés)")
     elif args.out:
@@ -230,12 +230,12 @@ def _names_reviewed_arg(p: argparse.ArgumentParser) -> None:
 def cmd_names(args: argparse.Namespace) -> None:
     project = _open(args)
     if args.load:
-        added, reviewed = project.load_name_review(args.load)
+        added, reviewed = project.privacy.load_review(args.load)
         print(f"{added} pseudonyme(s) ajouté(s) ou changé(s), {reviewed} mot(s) déclaré(s) "
               "relu(s).")
     if args.not_a_name:
-        print(f"{project.review_names(args.not_a_name)} mot(s) déclaré(s) relu(s).")
-    candidates = project.name_candidates()
+        print(f"{project.privacy.review_names(args.not_a_name)} mot(s) déclaré(s) relu(s).")
+    candidates = project.privacy.candidates()
     if candidates.empty:
         print("Aucun nom de personne possible à relire.")
         return
@@ -247,7 +247,7 @@ def cmd_names(args: argparse.Namespace) -> None:
 
 def cmd_snapshot(args: argparse.Namespace) -> None:
     project = _open(args)
-    info = project.snapshot(args.out, args.name, names_reviewed=args.names_reviewed)
+    info = project.export.snapshot(args.out, args.name, names_reviewed=args.names_reviewed)
     print(f"{info.label()} : {info.documents} documents, {info.codings} codages validés, "
           f"codeurs {', '.join(info.coders) or '—'} ; dans {args.out} (lecture seule).")
     print(f"Pour le montrer au COPIL : workbench app --project {args.out}")
@@ -277,9 +277,9 @@ def cmd_annex(args: argparse.Namespace) -> None:
                "status": args.status or "accepted", "pseudonymise": not args.real_names,
                "names_reviewed": args.names_reviewed}
     if out.suffix.lower() == ".docx":
-        print(f"Écrit : {project.export_word_annex(out, **options)}")
+        print(f"Écrit : {project.export.word_annex(out, **options)}")
         return
-    report = project.export_annex(out, layout=args.layout, **options)
+    report = project.export.annex(out, layout=args.layout, **options)
     print(f"Écrit : {report.path} ({report.extracts} extrait(s) ; feuilles : "
           f"{', '.join(report.sheets)})")
 
@@ -291,7 +291,7 @@ def cmd_qdpx(args: argparse.Namespace) -> None:
         if args.sources_folder:
             raise WorkbenchError("--sources-folder ne sert qu'à l'import : retirez-le pour "
                                  "exporter.")
-        report = _open(args).export_qdpx(args.file)
+        report = _open(args).export.qdpx(args.file)
     else:
         if not args.project:
             raise WorkbenchError("indiquez où créer le projet : -p CHEMIN ou URL.")
@@ -302,26 +302,26 @@ def cmd_qdpx(args: argparse.Namespace) -> None:
 
 
 def cmd_merge(args: argparse.Namespace) -> None:
-    report = _open(args).merge(args.copy, coder=args.only)
+    report = _open(args).team.merge(args.copy, coder=args.only)
     print(report)
     if not report.conflicts.empty:
         print(report.conflicts.to_string(index=False))
 
 
 def cmd_copy_for(args: argparse.Namespace) -> None:
-    path = _open(args).copy_for(args.name, args.destination)
+    path = _open(args).team.copy_for(args.name, args.destination)
     print(f"Copie de travail : {path} (ouvrez-la avec --coder {args.name})")
 
 
 def cmd_agreement(args: argparse.Namespace) -> None:
     project = _open(args)
-    frame = project.agreement(coders=args.between, codes=args.codes, level=args.level)
+    frame = project.team.agreement(coders=args.between, codes=args.codes, level=args.level)
     print(f"Unité : {frame.attrs.get('unit', args.level)}")
     print(frame.to_string(index=False))
     if args.disagreements:
         from workbench.export.tables import write_table
 
-        spans = project.disagreements(coders=args.between, codes=args.codes, level=args.level)
+        spans = project.team.disagreements(coders=args.between, codes=args.codes, level=args.level)
         print(f"{len(spans)} désaccord(s) écrit(s) dans "
               f"{write_table(spans, args.disagreements)}")
 
@@ -340,7 +340,7 @@ def cmd_history(args: argparse.Namespace) -> None:
 
 def cmd_undo(args: argparse.Namespace) -> None:
     project = _open(args)
-    n = project.revert(args.txn) if args.txn else project.undo()
+    n = project.history.revert(args.txn) if args.txn else project.undo()
     print(f"Annulé : {n} modification(s).")
 
 

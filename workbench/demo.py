@@ -28,9 +28,9 @@ def build_demo(root: Path, project_dir: Path, *, progress: bool = True) -> Proje
     project.load_profile(root / PROFILE)  # the demo's labels and roles, as a study keeps them
     rows = yaml.safe_load((root / CODINGS).read_text(encoding="utf-8"))
     project.code_many(rows, progress=progress)
-    project.autocode(progress=progress)
-    project.propose_pseudonyms()
-    project.load_name_review(root / NAMES)  # the names a researcher read before the exports
+    project.review.autocode(progress=progress)
+    project.privacy.propose()
+    project.privacy.load_review(root / NAMES)  # the names a researcher read before the exports
     return project
 
 
@@ -39,19 +39,19 @@ def write_demo_outputs(project: Project, folder: Path) -> list[Path]:
     extracts, the Excel and Word annexes, the fiches, a REFI-QDA archive, a word cloud."""
     exports = folder / "exports"
     written = export_tables(project, exports)
-    written.append(project.export_extracts(exports / "extraits_pseudonymises_copil.csv"))
-    written.append(project.export_annex(exports / "annexe_extraits.xlsx",
+    written.append(project.export.extracts(exports / "extraits_pseudonymises_copil.csv"))
+    written.append(project.export.annex(exports / "annexe_extraits.xlsx",
                                         matrix="genre", cooccurrence="overlap").path)
-    written.append(project.export_word_annex(exports / "annexe_extraits.docx"))
+    written.append(project.export.word_annex(exports / "annexe_extraits.docx"))
     for kind in ("signaletique", "capitalisation"):
-        fiches = project.export_fiches(exports / "fiches", kind=kind)
+        fiches = project.export.fiches(exports / "fiches", kind=kind)
         written.extend(fiches.documents)
         if fiches.table is not None:
             written.append(fiches.table)
-    written.append(project.export_qdpx(exports / "projet_demo.qdpx").path)
-    written.append(project.wordcloud(folder / "figures" / "nuage_femmes.png",
-                                     codes="femmes", title="Place des femmes — mots les plus "
-                                     "fréquents"))
+    written.append(project.export.qdpx(exports / "projet_demo.qdpx").path)
+    written.append(project.words.wordcloud(folder / "figures" / "nuage_femmes.png",
+                                           codes="femmes", title="Place des femmes — mots les plus "
+                                           "fréquents"))
     return written
 
 
@@ -61,7 +61,7 @@ def run_demo(root: Path, out: Path) -> Project:
     project = build_demo(root, project_dir)
     report = project.verify()
     written = write_demo_outputs(project, project_dir)
-    report_rules = project.rule_report()
+    report_rules = project.review.rule_report()
     docs = project.documents()
     print(f"\nProjet de démonstration : {project_dir / 'project.sqlite'}")
     kinds = project.cases()["case_kind"].value_counts()
@@ -71,7 +71,8 @@ def run_demo(root: Path, out: Path) -> Project:
           f"initiatives), {len(project.codes())} codes, {int(docs['codings'].sum())} codages")
     print(f"  Vérification : {report}")
     print(f"  Autocodage : {int(report_rules['suggestions'].sum())} propositions de "
-          f"{len(report_rules)} règles, à valider (p.suggestions(), p.accept(), p.reject())")
+          f"{len(report_rules)} règles, à valider (p.review.suggestions(), "
+          "p.review.accept(), p.review.reject())")
     print("  Fichiers écrits :")
     for path in written:
         print(f"    {path}")

@@ -54,3 +54,7 @@ class ProfileError(WorkbenchError):
 
 class NothingToUndo(WorkbenchError):
     """The coder has no change left to undo."""
+
+
+class RenamedWarning(FutureWarning):
+    """A method of `Project` used under its former name (it moved to a namespace)."""

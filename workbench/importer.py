@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from workbench.coding.anchor import reanchor
+from workbench.coding.codings import delete_coding
 from workbench.corpus.attributes import AttributesSheet
 from workbench.corpus.model import ParsedDocument
 from workbench.corpus.roles import INTERVIEWER, RESPONDENT
-from workbench.errors import CodingError, WorkbenchError
+from workbench.errors import CodingError, NotFoundError, WorkbenchError
 from workbench.nlp.languages import UNDETERMINED, detect_language, normalise_language
 from workbench.nlp.scripts import script_of, turn_scripts
 from workbench.profile.stored import (
@@ -30,6 +31,7 @@ from workbench.profile.stored import (
 )
 from workbench.store import Writer, row_of
 from workbench.store import schema as s
+from workbench.store.queries import document_speakers, find_document
 
 KINDS = ("interview", "focus_group", "notes", "report")
 
@@ -355,3 +357,23 @@ def _text(value: Any) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def declare_speaker(w: Writer, document: str | int, speaker: str, role: str) -> None:
+    """Declare a speaker of a document the interviewer or a respondent, by hand."""
+    doc = find_document(w.conn, document)
+    known = document_speakers(w.conn, doc["id"])
+    if speaker not in known:
+        raise NotFoundError(f"« {doc['name']} » n'a pas de locuteur « {speaker} » "
+                            f"(locuteurs : {', '.join(sorted(known)) or 'aucun'}).")
+    declare_speaker_role(w, doc["id"], speaker, role, source="manual")
+
+
+def remove_document(w: Writer, document: str | int) -> None:
+    """Delete a document with its turns and codings (the audit log keeps the codings)."""
+    doc = find_document(w.conn, document)
+    for coding_id in w.conn.execute(select(s.codings.c.id).where(
+            s.codings.c.document_id == doc["id"])).scalars().all():
+        delete_coding(w, coding_id)
+    w.conn.execute(s.documents.delete().where(s.documents.c.id == doc["id"]))
+    w.log("remove", "documents", doc["id"], before=_doc_summary(doc))

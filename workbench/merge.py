@@ -44,7 +44,7 @@ from workbench.store.migrations import NewerSchemaError, check_known_version
 from workbench.store.project_file import NotAProjectFile, read_project_file
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
 CONFLICT_COLUMNS = ["document", "start", "end", "text", "lead_codes", "lead_coders",
                     "incoming_code", "incoming_coder", "coding_id"]
@@ -102,7 +102,7 @@ class Incoming:
 
 
 # -- giving a coder a copy ------------------------------------------------------------------
-def copy_project(project: Project, destination: str | Path) -> Path:
+def copy_project(project: ProjectData, destination: str | Path) -> Path:
     """Write the whole project (SQLite or PostgreSQL) as a new SQLite project at
     `destination` (a folder, or a .sqlite file); returns the file written.
 
@@ -139,7 +139,7 @@ def copy_project(project: Project, destination: str | Path) -> Path:
     return target
 
 
-def copy_for(project: Project, coder: str, destination: str | Path) -> Path:
+def copy_for(project: ProjectData, coder: str, destination: str | Path) -> Path:
     """Register `coder` in the project (as coder unless already known) and give them a copy."""
     with project.store.write(project.coder) as w:
         if role_of(w.conn, coder) is None:
@@ -208,7 +208,7 @@ def _origin(conn: Connection) -> str | None:
 
 
 # -- merging ----------------------------------------------------------------------------
-def merge_project(lead_project: Project, coder_copy_path: str | Path, *,
+def merge_project(lead_project: ProjectData, coder_copy_path: str | Path, *,
                   coder: str | None = None) -> MergeReport:
     """Merge a coder's copy (folder or .sqlite file) into `lead_project`, as its lead.
 
@@ -224,7 +224,7 @@ def merge_project(lead_project: Project, coder_copy_path: str | Path, *,
             raise MergeError(
                 f"{path} : ce n'est pas une copie de ce projet (son historique commence "
                 "ailleurs). Une copie se fait à partir du projet de la ou du responsable : "
-                "copie du dossier, `workbench backup` ou Project.copy_for ; rien n'a été fusionné.")
+                "copie du dossier, `workbench backup` ou p.team.copy_for ; rien n'a été fusionné.")
         docs = _match_documents(w.conn, incoming, path, report)
         codes = _merge_codes(w, incoming, report)
         codings = [c for c in incoming.codings if coder is None or c["coder"] == coder]

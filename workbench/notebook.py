@@ -17,6 +17,7 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.project import Project
+from workbench.views import CopilView, project_location
 
 DEMO_MARKER = Path("corpora") / "demo"
 
@@ -76,3 +77,21 @@ def run_notebook(path: str | Path, parameters: Mapping[str, Any] | None = None, 
                             resources={"metadata": {"path": str(cwd or path.parent)}})
     client.execute()
     return notebook
+
+
+_VIEWS: dict[tuple[str, bool], CopilView] = {}
+
+
+def load_view(projet: str | Path | None = None, *, words: bool = False) -> CopilView:
+    """The COPIL view of the project the apps show (`projet`, else $WORKBENCH_PROJECT,
+    else the demo), loaded once per process and kept in memory; the project itself is
+    closed once read."""
+    location = project_location(projet)
+    key = (str(location), words)
+    if key not in _VIEWS:
+        project = open_project(location)
+        try:
+            _VIEWS[key] = CopilView.from_project(project, words=words)
+        finally:
+            project.close()
+    return _VIEWS[key]

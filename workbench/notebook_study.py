@@ -19,7 +19,7 @@ from workbench.profile import GENDERS, StudyProfile
 from workbench.text import fold_words
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
 # Words (folded) naming the branches of a codebook that the gender notebook looks for.
 WOMEN_WORDS = ("femme", "femmes", "feminin", "feminine", "genre", "gender", "women", "woman",
@@ -55,7 +55,7 @@ def chosen(values: Mapping[str, object]) -> None:
         print(f"{name:<{width}} : {'—' if value is None else value}")
 
 
-def attribute(project: Project | StudyProfile, role: str, given: str | None = None
+def attribute(project: ProjectData | StudyProfile, role: str, given: str | None = None
               ) -> str | None:
     """`given` when set, else the attribute that plays `role` in the study profile
     (for "age_class": the declared age classes, else those derived from the age);
@@ -68,7 +68,7 @@ def attribute(project: Project | StudyProfile, role: str, given: str | None = No
     return profile.key(role)
 
 
-def missing_roles(project: Project | StudyProfile, roles: Iterable[str]) -> list[str]:
+def missing_roles(project: ProjectData | StudyProfile, roles: Iterable[str]) -> list[str]:
     """The `roles` no attribute plays in the profile; each one is explained in French
     (what to declare, how)."""
     profile = _profile(project)
@@ -78,7 +78,7 @@ def missing_roles(project: Project | StudyProfile, roles: Iterable[str]) -> list
     return missing
 
 
-def crossing(project: Project, frame: pd.DataFrame, given: str | Sequence[str] | None = None,
+def crossing(project: ProjectData, frame: pd.DataFrame, given: str | Sequence[str] | None = None,
              *, roles: Sequence[str] = CROSSING_ROLES, count: int = 2) -> list[str]:
     """The attributes to cross `frame` (respondents, extracts) by: `given` (one name or
     a list), else the profile's attributes playing `roles` (gender, generation, age
@@ -101,13 +101,13 @@ def crossing(project: Project, frame: pd.DataFrame, given: str | Sequence[str] |
     return picked
 
 
-def first_crossing(project: Project, frame: pd.DataFrame, given: str | None = None, *,
+def first_crossing(project: ProjectData, frame: pd.DataFrame, given: str | None = None, *,
                    roles: Sequence[str] = ("generation", "age_class", "gender")) -> str | None:
     """One attribute to cross `frame` by (see :func:`crossing`), or None."""
     return next(iter(crossing(project, frame, given, roles=roles, count=1)), None)
 
 
-def youth_ready(project: Project | StudyProfile, young_max: float | None = None) -> bool:
+def youth_ready(project: ProjectData | StudyProfile, young_max: float | None = None) -> bool:
     """Whether young and older respondents can be told apart: by the profile's age
     with `young_max`, else by its age classes and those it counts as young. Says in
     French what to declare when they cannot."""
@@ -123,7 +123,7 @@ def youth_ready(project: Project | StudyProfile, young_max: float | None = None)
                  "young=[…]), ou donnez JEUNES_AGE_MAX = 35 dans les paramètres.")
 
 
-def places_ready(project: Project, *roles: str) -> bool:
+def places_ready(project: ProjectData, *roles: str) -> bool:
     """Whether the mapping of organisations can be drawn: the profile has an attribute
     for each of `roles` (residence: the place or else the country of residence) and
     some cases are organisations. Says in French what is missing."""
@@ -139,7 +139,7 @@ def places_ready(project: Project, *roles: str) -> bool:
                  ) and ok
 
 
-def first_coded(project: Project, given: str | None = None) -> str | None:
+def first_coded(project: ProjectData, given: str | None = None) -> str | None:
     """`given`, else the first code of the codebook (in its order) that has accepted
     extracts, else the first code; None for an empty codebook."""
     if given:
@@ -149,7 +149,7 @@ def first_coded(project: Project, given: str | None = None) -> str | None:
     return next((key for key in keys if key in coded), keys[0] if keys else None)
 
 
-def most_coded_theme(project: Project, given: str | None = None) -> str | None:
+def most_coded_theme(project: ProjectData, given: str | None = None) -> str | None:
     """`given`, else the top-level theme with the most accepted codings (its branch
     included); None when nothing is coded yet."""
     if given:
@@ -161,7 +161,7 @@ def most_coded_theme(project: Project, given: str | None = None) -> str | None:
     return str(themes.sort_values("codings", ascending=False, kind="stable")["code"].iloc[0])
 
 
-def branch(project: Project, given: str | None = None, *,
+def branch(project: ProjectData, given: str | None = None, *,
            words: Iterable[str] = WOMEN_WORDS) -> str | None:
     """`given`, else the highest code of the codebook whose id or name holds one of
     `words` (compared without case or accents); None when there is none."""
@@ -175,7 +175,7 @@ def branch(project: Project, given: str | None = None, *,
     return None
 
 
-def no_branch(project: Project, subject: str, parameter: str,
+def no_branch(project: ProjectData, subject: str, parameter: str,
               words: Iterable[str] = WOMEN_WORDS) -> str:
     """The French sentence for a codebook with no branch on `subject`."""
     themes = select_codes(project.codes(), depth=0)
@@ -185,7 +185,7 @@ def no_branch(project: Project, subject: str, parameter: str,
             f"{', '.join(themes) or 'aucun'}).")
 
 
-def gender_value(project: Project | StudyProfile, meaning: str = "women",
+def gender_value(project: ProjectData | StudyProfile, meaning: str = "women",
                  given: str | None = None) -> str | None:
     """`given`, else the value of the gender attribute that the profile maps to
     `meaning` (women, men, other); None when there is none."""
@@ -197,7 +197,7 @@ def gender_value(project: Project | StudyProfile, meaning: str = "women",
     return next((raw for raw, sense in spec.values.items() if sense == meaning), None)
 
 
-def no_gender_value(project: Project | StudyProfile, meaning: str = "women") -> str:
+def no_gender_value(project: ProjectData | StudyProfile, meaning: str = "women") -> str:
     """The French sentence for a gender attribute with no value mapped to `meaning`."""
     profile = _profile(project)
     key = profile.key("gender")
@@ -208,7 +208,7 @@ def no_gender_value(project: Project | StudyProfile, meaning: str = "women") -> 
             f"p.set_attribute(\"{key}\", values={{\"<valeur>\": \"{meaning}\", …}}).")
 
 
-def sample_passage(project: Project) -> tuple[str, str]:
+def sample_passage(project: ProjectData) -> tuple[str, str]:
     """A document and the start of a respondent's turn in it (20 to 80 characters), to
     code as an example: the first answer of SUBSTANTIAL characters or more (opening
     courtesies are shorter), else the first one long enough to quote."""
@@ -246,7 +246,7 @@ def example_filter(extracts: pd.DataFrame, attributes: Sequence[str]) -> dict[st
     return {}
 
 
-def example_expression(project: Project) -> str | None:
+def example_expression(project: ProjectData) -> str | None:
     """A code expression worth trying: the two top-level themes that share the most
     turns (« a & b »), else the first theme; None for an empty codebook."""
     themes = select_codes(project.codes(), depth=0)
@@ -259,7 +259,7 @@ def example_expression(project: Project) -> str | None:
     return themes[0] if len(themes) == 1 else f"{themes[0]} | {themes[1]}"
 
 
-def columns_for(extracts: pd.DataFrame, project: Project,
+def columns_for(extracts: pd.DataFrame, project: ProjectData,
                 given: Sequence[str] | None = None) -> list[str]:
     """The extracts' columns to export: reference and case, then `given` attributes,
     else the profile's filter attributes present in `extracts`, then code and text."""
@@ -271,7 +271,7 @@ def columns_for(extracts: pd.DataFrame, project: Project,
     return list(dict.fromkeys(base))
 
 
-def _profile(project: Project | StudyProfile) -> StudyProfile:
+def _profile(project: ProjectData | StudyProfile) -> StudyProfile:
     return project if isinstance(project, StudyProfile) else project.profile()
 
 

@@ -13,9 +13,7 @@ The live project keeps moving; the committee's figures do not.
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,46 +21,22 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, func, select, update
 
 from workbench.errors import WorkbenchError
-from workbench.nlp.pseudonyms import name_spans, pseudonymise_text
-from workbench.privacy import protected_values, stored_table
+from workbench.privacy.matching import name_spans, pseudonymise_text
+from workbench.privacy.table import protected_values, stored_table
 from workbench.profile.stored import current_profile
 from workbench.refi.positions import replace_spans
 from workbench.store import Store
 from workbench.store import schema as s
+from workbench.store.snapshot_info import SNAPSHOT_KEY, SnapshotInfo, snapshot_info
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
-SNAPSHOT_KEY = "snapshot"
 # Tables a snapshot never carries: who changed what (with real rows), the real names.
 LEFT_OUT = ("events", "pseudonyms", "name_reviews")
 
 
-@dataclass(frozen=True)
-class SnapshotInfo:
-    """What a snapshot holds, shown on every page that serves it."""
-
-    name: str
-    created_at: str
-    codebook_version: int | None
-    coders: list[str]
-    documents: int
-    codings: int
-
-    def label(self) -> str:
-        """« Instantané « COPIL du 12 mars » du 06/12/2026, grille v3 » (French)."""
-        day = datetime.fromisoformat(self.created_at).strftime("%d/%m/%Y")
-        version = f", grille v{self.codebook_version}" if self.codebook_version else ""
-        return f"Instantané « {self.name} » du {day}{version}"
-
-
-def snapshot_info(conn: Connection) -> SnapshotInfo | None:
-    """The snapshot a store holds, or None for a live project."""
-    value = conn.execute(select(s.meta.c.value).where(s.meta.c.key == SNAPSHOT_KEY)).scalar()
-    return SnapshotInfo(**json.loads(value)) if value else None
-
-
-def make_snapshot(project: Project, folder: str | Path, name: str, *,
+def make_snapshot(project: ProjectData, folder: str | Path, name: str, *,
                   names_reviewed: bool = False) -> SnapshotInfo:
     """Freeze `project` as a pseudonymised read-only project in `folder` (new)."""
     name = " ".join(str(name).split())
@@ -78,7 +52,7 @@ def make_snapshot(project: Project, folder: str | Path, name: str, *,
                                  "projet vivant.")
         if not stored_table(conn):
             raise WorkbenchError("instantané impossible : la table des pseudonymes est vide. "
-                                 "Lancez project.propose_pseudonyms() (et vérifiez-la).")
+                                 "Lancez p.privacy.propose() (et vérifiez-la).")
     target = Store.connect(folder, create=True)
     try:
         with project.store.read() as source, target.write("workbench") as w:
@@ -163,11 +137,11 @@ def _pseudonymise(source: Connection, conn: Connection, name: str) -> SnapshotIn
                                              .select_from(s.codings)).scalar_one())
     conn.execute(delete(s.meta).where(s.meta.c.key == SNAPSHOT_KEY))
     conn.execute(s.meta.insert().values(key=SNAPSHOT_KEY,
-                                        value=json.dumps(info.__dict__, ensure_ascii=False)))
+                                        value=info.to_json()))
     return info
 
 
-def _check(project: Project, target: Store, names_reviewed: bool) -> None:
+def _check(project: ProjectData, target: Store, names_reviewed: bool) -> None:
     """Refuse a snapshot that still holds a real name (or an unreviewed possible name)."""
     shown: list[str] = []
     with target.read() as conn:

@@ -33,14 +33,15 @@ from workbench.analysis.disagreements import (
     disagreement_spans,
     segment_disagreements,
 )
+from workbench.coding import edits
 from workbench.coding.anchor import find_quote
-from workbench.coding.extracts import Atom, as_expr
+from workbench.coding.extracts import Atom, CodeSpec, as_expr
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.parsed import project_tokens
 from workbench.store import schema as s
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
 LEVELS = {"character": "caractère", "turn": "tour de parole", "sentence": "phrase"}
 CONSENSUS = "consensus"
@@ -60,16 +61,16 @@ def _as_list(value: str | Iterable[Any] | None) -> list[Any] | None:
     return [value] if isinstance(value, str | int) else list(value)
 
 
-def compared_codings(project: Project, *, coders: Sequence[str] | None = None,
-                     codes: str | Iterable[str] | None = None,
+def compared_codings(data: ProjectData, *, coders: Sequence[str] | None = None,
+                     codes: CodeSpec = None,
                      documents: Iterable[str | int] | None = None,
                      status: str | Iterable[str] | None = "accepted",
                      branches: bool = False) -> tuple[pd.DataFrame, list[str], list[str],
                                                       pd.DataFrame]:
     """The codings compared (document, code, coder, start, end), the coders, the code
     labels and the documents compared (document, length); see the module's decisions."""
-    all_docs = project.documents()
-    every = project.extracts(coder=_as_list(coders), status=status)[COLUMNS]
+    all_docs = data.documents()
+    every = data.extracts(coder=_as_list(coders), status=status)[COLUMNS]
     if coders is None:
         coders = sorted(set(every["coder"]) - {CONSENSUS})
     coders = list(coders)
@@ -91,33 +92,33 @@ def compared_codings(project: Project, *, coders: Sequence[str] | None = None,
     refs = _as_list(codes)
     if refs is None:
         frame = every[every["coder"].isin(coders) & every["document"].isin(names)]
-        order = list(project.codes()["key"])
+        order = list(data.codes()["key"])
         if branches:
-            frame = roll_up(frame, project.codes()).assign(code=lambda f: f["tally"])
+            frame = roll_up(frame, data.codes()).assign(code=lambda f: f["tally"])
         present = set(frame["code"])
         labels = [k for k in order if k in present]
         frame = frame[COLUMNS]
     else:
-        parts = [_codings_of(project, ref, coders, status, branches)[COLUMNS] for ref in refs]
+        parts = [_codings_of(data, ref, coders, status, branches)[COLUMNS] for ref in refs]
         frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
         frame = frame[frame["document"].isin(names)]
         labels = [str(r) for r in refs]
     return frame.reset_index(drop=True), coders, labels, docs
 
 
-def _codings_of(project: Project, ref: str, coders: list[str], status: Any,
+def _codings_of(data: ProjectData, ref: str, coders: list[str], status: Any,
                 branches: bool) -> pd.DataFrame:
     """One code's (or expression's) codings by the coders, labelled `ref`."""
-    codes = project.codes()
+    codes = data.codes()
     folded = str(ref).casefold()
     named = (codes["key"].eq(ref) | codes["name"].str.casefold().eq(folded)
              | codes["path"].str.casefold().eq(folded)).any()
     expr = Atom(str(ref)) if named else as_expr(ref)  # "Export (meta)data" is a name
     if isinstance(expr, Atom):
-        frames = [project.extracts(expr, coder=coders, status=status,
+        frames = [data.extracts(expr, coder=coders, status=status,
                                    include_children=branches)]
     else:  # `a & b` must hold within one coder's codings, not across coders
-        frames = [project.extracts(expr, coder=c, status=status, include_children=branches)
+        frames = [data.extracts(expr, coder=c, status=status, include_children=branches)
                   for c in coders]
     frame = pd.concat(frames, ignore_index=True)
     return frame.assign(key=frame["code"], code=str(ref))
@@ -132,24 +133,24 @@ def _document_name(docs: pd.DataFrame, document: str | int) -> str:
     return str(hit.iloc[0])
 
 
-def segments(project: Project, documents: Iterable[str], level: str) -> pd.DataFrame:
+def segments(data: ProjectData, documents: Iterable[str], level: str) -> pd.DataFrame:
     """The units of a segment level: turns (document, idx, speaker, start, end) or
     sentences (document, sent, start, end) from the project's spaCy parse."""
     names = list(documents)
-    if level == "turn":  # one query: project.turns() per document costs 20 ms each
+    if level == "turn":  # one query: data.turns() per document costs 20 ms each
         t, d = s.turns, s.documents
         query = (select(d.c.name.label("document"), t.c.idx, t.c.speaker, t.c.start, t.c.end)
                  .join(d, d.c.id == t.c.document_id).where(d.c.name.in_(names))
                  .order_by(d.c.name, t.c.start))
-        with project.store.read() as conn:
+        with data.store.read() as conn:
             rows = conn.execute(query).all()
         return pd.DataFrame([tuple(r) for r in rows],
                             columns=["document", "idx", "speaker", "start", "end"])
     if level == "sentence":
         # Documents whose language has no spaCy model are cut into sentences by spaCy's
         # rules for that language: a sentence needs no lemma.
-        tokens = project_tokens(project.store, project.location, progress=False,
-                                documents=project._doc_ids(names), sentences_only=True)
+        tokens = project_tokens(data.store, data.location, progress=False,
+                                documents=data.document_ids(names), sentences_only=True)
         # A sentence runs from its first to its last token inside a turn: speaker labels
         # ("Fatima :") and timestamps between turns are no one's words.
         tokens = tokens[~tokens["is_space"] & tokens["idx"].notna()]
@@ -160,8 +161,8 @@ def segments(project: Project, documents: Iterable[str], level: str) -> pd.DataF
                          f"pas « {level} ».")
 
 
-def agreement(project: Project, *, coders: Sequence[str] | None = None,
-              codes: str | Iterable[str] | None = None,
+def agreement(data: ProjectData, *, coders: Sequence[str] | None = None,
+              codes: CodeSpec = None,
               documents: Iterable[str | int] | None = None, level: str = "character",
               status: str | Iterable[str] | None = "accepted",
               branches: bool = False) -> pd.DataFrame:
@@ -175,9 +176,9 @@ def agreement(project: Project, *, coders: Sequence[str] | None = None,
     """
     label = _level(level)
     frame, coders, labels, docs = compared_codings(
-        project, coders=coders, codes=codes, documents=documents, status=status,
+        data, coders=coders, codes=codes, documents=documents, status=status,
         branches=branches)
-    units = None if level == "character" else segments(project, docs["document"], level)
+    units = None if level == "character" else segments(data, docs["document"], level)
     table = agreement_measures.agreement(frame, docs, coders=coders, codes=labels,
                                          segments=units, unit=label)
     table.attrs.update(level=level, documents=list(docs["document"]),
@@ -185,8 +186,8 @@ def agreement(project: Project, *, coders: Sequence[str] | None = None,
     return table
 
 
-def disagreements(project: Project, *, coders: Sequence[str] | None = None,
-                  codes: str | Iterable[str] | None = None,
+def disagreements(data: ProjectData, *, coders: Sequence[str] | None = None,
+                  codes: CodeSpec = None,
                   documents: Iterable[str | int] | None = None, level: str = "character",
                   status: str | Iterable[str] | None = "accepted", branches: bool = False,
                   ignore_trivial: bool = True) -> pd.DataFrame:
@@ -200,28 +201,29 @@ def disagreements(project: Project, *, coders: Sequence[str] | None = None,
     """
     label = _level(level)
     frame, coders, labels, docs = compared_codings(
-        project, coders=coders, codes=codes, documents=documents, status=status,
+        data, coders=coders, codes=codes, documents=documents, status=status,
         branches=branches)
-    texts = {name: project.text(name) for name in docs["document"]}
+    texts = {name: data.text(name) for name in docs["document"]}
     if level == "character":
         out = disagreement_spans(frame, texts, coders=coders, codes=labels,
                                  ignore_trivial=ignore_trivial)
     else:
-        out = segment_disagreements(frame, segments(project, texts, level), texts,
+        out = segment_disagreements(frame, segments(data, texts, level), texts,
                                     coders=coders, codes=labels, unit=label)
     out.attrs.update(level=level, status=status, branches=branches)
     return out
 
 
-def record_consensus(project: Project, document: str | int, start: int, end: int,
+def record_consensus(data: ProjectData, document: str | int, start: int, end: int,
                      code: str, *, memo: str | None = None) -> int:
     """Store the team's decision: a coding by coder "consensus" (origin "consensus",
     status "accepted"), visible in extracts like any other coding."""
-    return int(project.code(document, start, end, code, coder=CONSENSUS, memo=memo,
-                            origin=CONSENSUS, status="accepted"))
+    with data.store.write(CONSENSUS) as w:
+        return edits.code_span(w, document, start, end, [code], memo=memo, origin=CONSENSUS,
+                               status="accepted")[0]
 
 
-def accept_version(project: Project, row: Mapping[str, Any], coder: str, *,
+def accept_version(data: ProjectData, row: Mapping[str, Any], coder: str, *,
                    memo: str | None = None, status: str | Iterable[str] | None = "accepted",
                    branches: bool = False) -> list[int]:
     """Settle a disagreement row with one coder's version: that coder's codings of the
@@ -240,21 +242,24 @@ def accept_version(project: Project, row: Mapping[str, Any], coder: str, *,
     labels = coder_codes(row, coder)
     if not labels:
         return []
-    found = pd.concat([_codings_of(project, label, [coder], status, branches)
+    found = pd.concat([_codings_of(data, label, [coder], status, branches)
                        for label in labels], ignore_index=True)
     found = found[(found["document"] == document) & (found["start"] < end)
                   & (found["end"] > start)]
-    done = project.extracts(coder=CONSENSUS, status=None)
+    done = data.extracts(coder=CONSENSUS, status=None)
     done = set(zip(done["document"], done["code"], done["start"], done["end"], strict=True))
     # The codings themselves, under their own code, not the row's label.
     rows = [{"document": document, "code": key, "start": int(a), "end": int(b),
              "origin": CONSENSUS, "status": "accepted", "memo": memo}
             for key, a, b in found[["key", "start", "end"]].drop_duplicates()
             .itertuples(index=False) if (document, key, a, b) not in done]
-    return project.code_many(rows, coder=CONSENSUS) if rows else []
+    if not rows:
+        return []
+    with data.store.write(CONSENSUS) as w:
+        return edits.code_rows(w, rows)
 
 
-def import_quoted_codings(project: Project, rows: pd.DataFrame, coder: str, *,
+def import_quoted_codings(data: ProjectData, rows: pd.DataFrame, coder: str, *,
                           origin: str = "import",
                           status: str = "accepted") -> pd.DataFrame:
     """Import a coding round given by quotes (another tool's export: document, code, quote
@@ -270,7 +275,7 @@ def import_quoted_codings(project: Project, rows: pd.DataFrame, coder: str, *,
     if missing:
         raise WorkbenchError(f"il faut les colonnes document, code et quote ; manquantes : "
                              f"{', '.join(sorted(missing))}.")
-    known = set(project.documents()["name"])
+    known = set(data.documents()["name"])
     texts: dict[str, str] = {}
     cursor: dict[str, int] = {}
     out = rows.reset_index(drop=True).copy()
@@ -280,7 +285,7 @@ def import_quoted_codings(project: Project, rows: pd.DataFrame, coder: str, *,
         hits = []
         if doc in known and quote.strip():
             if doc not in texts:
-                texts[doc] = project.text(doc)
+                texts[doc] = data.text(doc)
             hits = find_quote(texts[doc], quote)
         near = getattr(row, "near", None)
         if not hits:
@@ -298,10 +303,11 @@ def import_quoted_codings(project: Project, rows: pd.DataFrame, coder: str, *,
     out["end"] = pd.array(ends, dtype="Int64")
     out["located"] = out["start"].notna()
     placed = out[out["located"]]
-    ids = project.code_many(
-        [{"document": d, "code": c, "start": int(a), "end": int(b), "origin": origin,
-          "status": status} for d, c, a, b in placed[["document", "code", "start", "end"]]
-         .itertuples(index=False)], coder=coder)
+    with data.store.write(coder) as w:
+        ids = edits.code_rows(
+            w, [{"document": d, "code": c, "start": int(a), "end": int(b), "origin": origin,
+                 "status": status} for d, c, a, b in placed[["document", "code", "start", "end"]]
+                .itertuples(index=False)])
     out["coding_id"] = pd.array([None] * len(out), dtype="Int64")
     out.loc[out["located"], "coding_id"] = ids
     out.attrs.update(located=int(out["located"].sum()), not_located=int((~out["located"]).sum()))

@@ -20,31 +20,37 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from workbench.analyses import Analyses
 from workbench.analysis import cartography
 from workbench.analysis.codes import ancestors, code_frequencies, select_codes
 from workbench.analysis.groups import prevalence
 from workbench.analysis.matrix import matrix_coding, value_label
-from workbench.analysis.population import counted
+from workbench.analysis.population import ANALYSED, counted
 from workbench.analysis.words import tokens_in_spans
 from workbench.coding.extracts import apply_where, turn_table
 from workbench.errors import WorkbenchError
 from workbench.export.annex import frame_texts, pseudonymised_codes
 from workbench.nlp.kwic import kwic
-from workbench.nlp.pseudonyms import PseudonymEntry, fold, is_name_label
-from workbench.privacy import name_words, protected_values, stored_table
+from workbench.privacy.forms import PseudonymEntry, fold
+from workbench.privacy.matching import is_name_label
+from workbench.privacy.table import name_words, protected_values, stored_table
 from workbench.profile.model import (
     DERIVED_AGE_CLASS,
     IDENTIFYING_ROLES,
     MAX_FILTER_VALUES,
     StudyProfile,
 )
+from workbench.store import Store
+from workbench.store.snapshot_info import snapshot_info
+
+if TYPE_CHECKING:
+    from workbench.project_data import ProjectData
 
 ENV_VARIABLE = "WORKBENCH_PROJECT"
-ANALYSED = "accepted"
 # Attribute types the view keeps (free text and dates may hold anything, names included).
 KEPT_TYPES = ("category", "multi", "number")
 FILTER_TYPES = ("category", "multi")
@@ -186,7 +192,7 @@ class CopilView:
             a.key: a.key for a in self.profile.attributes if a.key in known}
 
     @classmethod
-    def from_project(cls, project: Any, *, words: bool = False) -> CopilView:
+    def from_project(cls, project: ProjectData, *, words: bool = False) -> CopilView:
         """Load the view of an open project (a few seconds; refuses a project whose cases
         have no pseudonym yet, since real names would show)."""
         with project.store.read() as conn:
@@ -196,7 +202,7 @@ class CopilView:
         if project.snapshot_info() is None:  # a snapshot's names were replaced when frozen
             _check_pseudonyms(table, cases, speakers)
         profile = project.profile()
-        population = project.analysis.respondents()
+        population = Analyses(project).respondents()
         raw = counted(project.extracts(status=ANALYSED), population)
         columns = attribute_columns(profile, list(raw.columns))
         extracts = project.pseudonymise(_texts(_keep(raw, (*EXTRACT_COLUMNS, *columns)),
@@ -222,8 +228,9 @@ class CopilView:
             raise WorkbenchError(
                 "des noms réels resteraient visibles dans les applications du COPIL (dans "
                 "un extrait, un mémo ou un nom de code) : complétez la table des "
-                "pseudonymes (workbench names, p.name_candidates(), p.set_pseudonym(nom, "
-                "pseudonyme)) ou renommez le code, puis rouvrez l'application.")
+                "pseudonymes (workbench names, p.privacy.candidates(), "
+                "p.privacy.set_pseudonym(nom, pseudonyme)) ou renommez le code, puis rouvrez "
+                "l'application.")
         return cls(extracts, codes, respondents, organisations, lemmas, profile=profile,
                    attributes=kept)
 
@@ -471,14 +478,14 @@ def _check_pseudonyms(table: list[PseudonymEntry], cases: pd.DataFrame,
     if cases_missing:
         raise WorkbenchError(
             f"{cases_missing} cas sans pseudonyme : les applications du COPIL ne "
-            "montreraient pas que des pseudonymes. Lancez p.propose_pseudonyms() sur le "
+            "montreraient pas que des pseudonymes. Lancez p.privacy.propose() sur le "
             "projet, puis rouvrez l'application.")
     if labels_missing:
         raise WorkbenchError(
             f"{labels_missing} nom(s) de locuteur sans pseudonyme (un même prénom pour "
             "plusieurs personnes, par exemple) : les applications du COPIL ne montreraient "
-            "pas que des pseudonymes. Donnez-leur un pseudonyme avec p.set_pseudonym(nom, "
-            "pseudonyme) (voir p.propose_pseudonyms()), puis rouvrez l'application.")
+            "pas que des pseudonymes. Donnez-leur un pseudonyme avec p.privacy.set_pseudonym(nom, "
+            "pseudonyme) (voir p.privacy.propose()), puis rouvrez l'application.")
 
 
 def _passage_positions(extracts: pd.DataFrame) -> dict[Any, tuple[Any, int]]:
@@ -527,25 +534,6 @@ def project_location(projet: str | Path | None = None) -> str | Path | None:
     return projet or os.environ.get(ENV_VARIABLE) or None
 
 
-_CACHE: dict[tuple[str, bool], CopilView] = {}
-
-
-def load_view(projet: str | Path | None = None, *, words: bool = False) -> CopilView:
-    """The view of the project chosen by :func:`project_location`, loaded once per
-    process (kept in memory); the project itself is closed once read."""
-    from workbench.notebook import open_project
-
-    location = project_location(projet)
-    key = (str(location), words)
-    if key not in _CACHE:
-        project = open_project(location)
-        try:
-            _CACHE[key] = CopilView.from_project(project, words=words)
-        finally:
-            project.close()
-    return _CACHE[key]
-
-
 _SNAPSHOTS: dict[str, str | None] = {}
 
 
@@ -557,12 +545,11 @@ def snapshot_label(projet: str | Path | None = None) -> str | None:
         return None  # the demo project is live
     key = str(location)
     if key not in _SNAPSHOTS:
-        from workbench.notebook import open_project
-
-        project = open_project(location)
+        store = Store.connect(location, create=False)
         try:
-            info = project.snapshot_info()
+            with store.read() as conn:
+                info = snapshot_info(conn)
         finally:
-            project.close()
+            store.close()
         _SNAPSHOTS[key] = info.label() if info is not None else None
     return _SNAPSHOTS[key]

@@ -72,7 +72,7 @@ def test_move_under_own_child_is_a_cycle(project: Project) -> None:
 
 def test_codebook_exported_from_project_reloads_identically(project: Project,
                                                             tmp_path: Path) -> None:
-    out = project.export_codebook(tmp_path / "out.yaml")
+    out = project.export.codebook(tmp_path / "out.yaml")
     again = Project.create(tmp_path / "p2")
     again.load_codebook(out)
     assert again.codes()[["key", "path"]].values.tolist() == \

@@ -66,59 +66,59 @@ def ruled(tmp_path: Path) -> Project:
 
 
 def texts_of(p: Project, rule: str) -> list[str]:
-    return sorted(p.suggestions(rule=rule)["text"])
+    return sorted(p.review.suggestions(rule=rule)["text"])
 
 
 def test_lemma_rule_codes_the_sentence_of_respondents_only(ruled: Project) -> None:
-    summary = ruled.autocode(progress=False).set_index("rule")
+    summary = ruled.review.autocode(progress=False).set_index("rule")
     assert summary.loc["r-puits", "new_suggestions"] == 2
     assert texts_of(ruled, "r-puits") == [
         "Le puits du village, c'est la diaspora.",
         "Les femmes de ma famille gèrent le forage.",
     ]  # the interviewer's "Et le puits" is not proposed
-    frame = ruled.suggestions(rule="r-puits")
+    frame = ruled.review.suggestions(rule="r-puits")
     assert set(frame["status"]) == {"suggested"} and set(frame["coder"]) == {"lea"}
     assert ruled.verify().ok
 
 
 def test_diaspora_and_diasporas_both_match(ruled: Project) -> None:
-    ruled.autocode(progress=False)
+    ruled.review.autocode(progress=False)
     assert texts_of(ruled, "r-diaspora") == ["Le puits du village, c'est la diaspora.",
                                             "Les diasporas aident beaucoup."]
 
 
 def test_phrase_rule_codes_the_whole_turn(ruled: Project) -> None:
-    ruled.autocode(["ecole"], progress=False)
+    ruled.review.autocode(["ecole"], progress=False)
     (text,) = texts_of(ruled, "r-ecole")
     assert text.startswith("Le puits du village") and text.endswith("en 2004.")
-    assert ruled.suggestions(rule="r-puits").empty  # only the codes asked for ran
+    assert ruled.review.suggestions(rule="r-puits").empty  # only the codes asked for ran
 
 
 def test_attribute_scope_and_regex(ruled: Project) -> None:
-    ruled.autocode(progress=False)
+    ruled.review.autocode(progress=False)
     assert texts_of(ruled, "r-femmes-f") == ["Les femmes sont au bureau maintenant."]
     assert texts_of(ruled, "r-annee") == ["Ensuite on a construit l'école du douar en 2004."]
 
 
 def test_rerun_proposes_nothing_already_reviewed(ruled: Project) -> None:
-    ruled.autocode(progress=False)
-    first = ruled.suggestions()
-    puits = ruled.suggestions(rule="r-puits")["coding_id"].tolist()
-    ruled.reject(puits[0])
-    ruled.accept(puits[1])
-    again = ruled.autocode(progress=False)
+    ruled.review.autocode(progress=False)
+    first = ruled.review.suggestions()
+    puits = ruled.review.suggestions(rule="r-puits")["coding_id"].tolist()
+    ruled.review.reject(puits[0])
+    ruled.review.accept(puits[1])
+    again = ruled.review.autocode(progress=False)
     assert again["new_suggestions"].sum() == 0
-    assert len(ruled.suggestions()) == len(first) - 2
+    assert len(ruled.review.suggestions()) == len(first) - 2
     accepted = ruled.extracts("eau", status="accepted")
     assert accepted["coding_id"].tolist() == [puits[1]]
     assert accepted["origin"].tolist() == ["rule:r-puits"]
 
 
 def test_bulk_review_and_rule_report(ruled: Project) -> None:
-    ruled.autocode(progress=False)
-    assert ruled.review("accept", rule="r-diaspora") == 2
-    assert ruled.review("reject", document="E02_youssef") == 1
-    report = ruled.rule_report().set_index("rule")
+    ruled.review.autocode(progress=False)
+    assert ruled.review.bulk("accept", rule="r-diaspora") == 2
+    assert ruled.review.bulk("reject", document="E02_youssef") == 1
+    report = ruled.review.rule_report().set_index("rule")
     assert report.loc["r-diaspora", ["suggestions", "accepted", "rejected", "pending"]].tolist() \
         == [2, 2, 0, 0]
     assert report.loc["r-puits", ["accepted", "rejected", "pending"]].tolist() == [0, 1, 1]
@@ -147,12 +147,12 @@ def test_code_turns_by_speaker_role_and_section(ruled: Project) -> None:
 def test_rule_precision_leaves_out_suggestions_accepted_in_bulk(ruled: Project) -> None:
     """Precision judges a rule by the suggestions a person looked at one by one; those
     accepted in bulk are counted apart (`accepted_bulk`), not as evidence."""
-    ruled.autocode(progress=False)
-    assert ruled.review("accept", rule="r-diaspora") == 2
-    puits = ruled.suggestions(rule="r-puits")["coding_id"].tolist()
-    ruled.accept(puits[0])
-    ruled.reject(puits[1])
-    report = ruled.rule_report().set_index("rule")
+    ruled.review.autocode(progress=False)
+    assert ruled.review.bulk("accept", rule="r-diaspora") == 2
+    puits = ruled.review.suggestions(rule="r-puits")["coding_id"].tolist()
+    ruled.review.accept(puits[0])
+    ruled.review.reject(puits[1])
+    report = ruled.review.rule_report().set_index("rule")
     assert "accepted_bulk" in report.columns
     assert report.loc["r-diaspora", "accepted_bulk"] == 2
     assert pd.isna(report.loc["r-diaspora", "precision"])  # nobody read them one by one

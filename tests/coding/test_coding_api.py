@@ -93,15 +93,15 @@ def test_uncode_recode_and_undo_each_step(project: Project) -> None:
 def test_revert_refuses_when_a_later_change_touched_the_row(project: Project) -> None:
     c = project.code_quote("E01_fatima", "Le village", "liens")
     created = project.history()["txn"].iloc[0]
-    project.set_status(c, "rejected")
+    project.review.set(c, "rejected")
     with pytest.raises(Exception, match="modifié depuis"):
-        project.revert(created)
+        project.history.revert(created)
     assert project.extracts(status="all").iloc[0]["status"] == "rejected"
 
 
 def test_events_record_who_what_before_after(project: Project) -> None:
     c = project.code_quote("E01_fatima", "Le village", "liens")
-    project.set_status(c, "rejected", memo="hors sujet")
+    project.review.set(c, "rejected", memo="hors sujet")
     last = project.history().iloc[0]
     assert (last["actor"], last["action"], last["entity"], last["entity_id"]) == \
         ("claire", "update", "codings", c)

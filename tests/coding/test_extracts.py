@@ -53,7 +53,7 @@ def test_attribute_filters_value_list_and_predicate(coded: Project) -> None:
 def test_coder_and_status_filters(coded: Project) -> None:
     assert coded.extracts(coder="karim")["code"].tolist() == ["liens"]
     first = coded.extracts().iloc[0]["coding_id"]
-    coded.set_status(int(first), "rejected")
+    coded.review.set(int(first), "rejected")
     assert len(coded.extracts(status="accepted")) == 5
     assert coded.extracts(status=["rejected"])["coding_id"].tolist() == [first]
 

@@ -117,6 +117,6 @@ def build_other_study(root: Path) -> Project:
     project.load_codebook(root / "grille.yaml")
     project.import_corpus(corpus, attributes=root / "attributs.xlsx", progress=False)
     project.code_many([{"document": d, "quote": q, "code": c} for d, q, c in CODINGS])
-    project.propose_pseudonyms()
+    project.privacy.propose()
     project.set_attribute("diplome", label="Diplôme")
     return project

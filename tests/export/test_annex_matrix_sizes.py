@@ -41,7 +41,7 @@ def test_sizes_count_every_respondent_once_and_missing_values() -> None:
 
 def test_the_annex_matrix_sheet_shows_group_sizes(demo: Project, tmp_path: Path) -> None:
     path = tmp_path / "annexe.xlsx"
-    demo.export_annex(path, matrix="genre")
+    demo.export.annex(path, matrix="genre")
     header = [c.value for c in load_workbook(path)["Matrice Genre"][1]]
     sizes = group_sizes(demo.analysis.respondents(), "genre")
     assert header[1:] == [f"{g} (n = {n})" for g, n in sizes.items()]

@@ -15,7 +15,7 @@ from tests.export.libreoffice import pdf_text, to_pdf
 from workbench import Project
 from workbench.analysis.labels import column_label
 from workbench.export.annex_xlsx import ExportError
-from workbench.export.safe_cells import EXCEL_CELL_LIMIT
+from workbench.sheets.safe_cells import EXCEL_CELL_LIMIT
 
 HOSTILE = ["=SOMME(A1:A3)", "+33 6 12 34 56", "-2+3", "@utilisateur", "=HYPERLINK(\"x\")"]
 
@@ -34,7 +34,7 @@ def all_text(path: Path) -> str:
 @pytest.fixture(scope="module")
 def annex(demo: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("annex") / "annexe_extraits.xlsx"
-    demo.export_annex(path, matrix="genre", cooccurrence="turn")
+    demo.export.annex(path, matrix="genre", cooccurrence="turn")
     return path
 
 
@@ -111,14 +111,14 @@ def test_analysis_sheets_match_the_analysis_api(demo: Project, annex: Path) -> N
 def test_pseudonymised_by_default_and_real_names_only_on_request(demo: Project, annex: Path,
                                                                  tmp_path: Path) -> None:
     assert demo.leaks(all_text(annex)) == []
-    real = demo.export_annex(tmp_path / "interne.xlsx", pseudonymise=False)
+    real = demo.export.annex(tmp_path / "interne.xlsx", pseudonymise=False)
     text = all_text(real.path)
     assert demo.leaks(text), "the real-name export must hold names (else the check is blind)"
     assert "Attention : noms réels" in text
 
 
 def test_master_sheet_with_filters(demo: Project, tmp_path: Path) -> None:
-    report = demo.export_annex(tmp_path / "femmes.xlsx", "femmes", where={"genre": "F"},
+    report = demo.export.annex(tmp_path / "femmes.xlsx", "femmes", where={"genre": "F"},
                                layout="master", attributes=["genre", "region_residence"])
     expected = demo.extracts("femmes", where={"genre": "F"}, status="accepted")
     wb = load_workbook(report.path)
@@ -132,7 +132,7 @@ def test_master_sheet_with_filters(demo: Project, tmp_path: Path) -> None:
 
 
 def test_csv_for_excel(demo: Project, tmp_path: Path) -> None:
-    report = demo.export_annex(tmp_path / "annexe.csv", matrix="genre")
+    report = demo.export.annex(tmp_path / "annexe.csv", matrix="genre")
     raw = (tmp_path / "annexe.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(tmp_path / "annexe.csv", encoding="utf-8-sig")
@@ -162,12 +162,12 @@ def hostile(project: Project, tmp_path: Path) -> Project:
     text = project.text("E03_formules")
     start = text.index("le puits du village")
     project.code("E03_formules", start, len(text.rstrip("\n")), "actions.eau")
-    project.propose_pseudonyms()  # a pseudonymised annex names nobody by a real name
+    project.privacy.propose()  # a pseudonymised annex names nobody by a real name
     return project
 
 
 def test_text_that_looks_like_a_formula_stays_text(hostile: Project, tmp_path: Path) -> None:
-    path = hostile.export_annex(tmp_path / "a.xlsx", layout="master").path
+    path = hostile.export.annex(tmp_path / "a.xlsx", layout="master").path
     with zipfile.ZipFile(path) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
         assert not any(b"<f>" in archive.read(n) for n in sheets)
@@ -179,14 +179,14 @@ def test_text_that_looks_like_a_formula_stays_text(hostile: Project, tmp_path: P
         assert extract.data_type == memo.data_type == "s"
     _pages, text = pdf_text(to_pdf(path, tmp_path / "pdf"))
     assert "=SOMME(A1:A3)" in text  # shown, not computed
-    csv = pd.read_csv(hostile.export_annex(tmp_path / "a.csv").path, encoding="utf-8-sig")
+    csv = pd.read_csv(hostile.export.annex(tmp_path / "a.csv").path, encoding="utf-8-sig")
     for value in HOSTILE:
         assert f"'{value} est ce que" in set(csv["Extrait"])
         assert f"'{value}" in set(csv["Mémo"])
 
 
 def test_excel_cell_limit_cut_with_a_visible_note(hostile: Project, tmp_path: Path) -> None:
-    report = hostile.export_annex(tmp_path / "long.xlsx", "actions.eau", layout="master")
+    report = hostile.export.annex(tmp_path / "long.xlsx", "actions.eau", layout="master")
     assert report.truncated == 1
     ws = load_workbook(report.path)["Extraits"]
     texts = [c.value for row in ws.iter_rows(min_row=2) for c in row
@@ -199,16 +199,16 @@ def test_excel_cell_limit_cut_with_a_visible_note(hostile: Project, tmp_path: Pa
 def test_bad_requests_write_nothing_and_keep_the_previous_file(demo: Project,
                                                                tmp_path: Path) -> None:
     path = tmp_path / "annexe.xlsx"
-    demo.export_annex(path, "femmes")
+    demo.export.annex(path, "femmes")
     before = path.read_bytes()
     with pytest.raises(ExportError, match="Disposition"):
-        demo.export_annex(path, layout="par-code")
+        demo.export.annex(path, layout="par-code")
     with pytest.raises(ExportError, match="Attribut"):
-        demo.export_annex(path, attributes=["couleur_preferee"])
+        demo.export.annex(path, attributes=["couleur_preferee"])
     with pytest.raises(ExportError, match="Aucun extrait"):
-        demo.export_annex(path, "femmes", where={"genre": "X"})
+        demo.export.annex(path, "femmes", where={"genre": "X"})
     with pytest.raises(RuntimeError, match="illisible"):  # fails mid-file, after the extracts
-        demo.export_annex(path, tables={"Cassé": pd.DataFrame({"x": [1, Unprintable()]})})
+        demo.export.annex(path, tables={"Cassé": pd.DataFrame({"x": [1, Unprintable()]})})
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["annexe.xlsx"]
 
@@ -225,8 +225,8 @@ def test_markup_quotes_controls_and_scripts_survive_the_xml(project: Project,
                                                             tmp_path: Path) -> None:
     memo = 'Note <b>&amp; "citée" \x07fin\r\nسلام عليكم ⵜⴰⵎⴰⵣⵉⵖⵜ 😀'
     project.code_quote("E01_fatima", "c'est ma mère", "liens.affectifs", memo=memo)
-    project.propose_pseudonyms()
-    path = project.export_annex(tmp_path / "x.xlsx", layout="master").path
+    project.privacy.propose()
+    path = project.export.annex(tmp_path / "x.xlsx", layout="master").path
     ws = load_workbook(path)["Extraits"]
     values = [c.value for row in ws.iter_rows(min_row=2) for c in row]
     stored = project.extracts()["memo"].iloc[0]
@@ -241,12 +241,12 @@ def test_code_descriptions_are_pseudonymised_too(project: Project, tmp_path: Pat
         "Attachement, nostalgie.", "Attachement, nostalgie (voir Fatima Aït Lahcen)."),
         encoding="utf-8")
     project.load_codebook(grille)
-    project.propose_pseudonyms()
+    project.privacy.propose()
     project.code_quote("E01_fatima", "c'est l'odeur de la terre", "liens.affectifs")
-    project.set_status(int(project.extracts("liens.affectifs")["coding_id"].iloc[0]), "accepted")
-    path = project.export_annex(tmp_path / "annexe.xlsx").path
+    project.review.set(int(project.extracts("liens.affectifs")["coding_id"].iloc[0]), "accepted")
+    path = project.export.annex(tmp_path / "annexe.xlsx").path
     text = all_text(path)
     assert "Attachement, nostalgie" in text
     assert project.leaks(text) == []
-    internal = project.export_annex(tmp_path / "interne.xlsx", pseudonymise=False).path
+    internal = project.export.annex(tmp_path / "interne.xlsx", pseudonymise=False).path
     assert "Fatima Aït Lahcen" in all_text(internal)

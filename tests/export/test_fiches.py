@@ -19,8 +19,8 @@ from workbench.export.fiches import (
     export_fiches_signaletiques,
     fiche_template,
 )
-from workbench.nlp.pseudonyms import leaks
-from workbench.privacy import protected_values, stored_table
+from workbench.privacy.matching import leaks
+from workbench.privacy.table import protected_values, stored_table
 
 EAU = "Eau potable du douar Tagadirt (Ait Ouafka)"
 ATELIER = "Atelier de couture et d'alphabétisation des femmes de Tamzrit"
@@ -91,7 +91,7 @@ def test_fiche_signaletique_content(demo: Project, signaletiques) -> None:
     assert fields["Partenaires dans le Souss-Massa"].startswith("commune d'Ait Ouafka\u202f;")
     assert (fields["Femmes dans la gouvernance"], fields["Jeunes dans la gouvernance"]) == (
         "Oui", "Non")
-    table = demo.pseudonyms()
+    table = demo.privacy.table()
     fatima = table.loc[table["real"] == "Fatima Aït Lahcen", "pseudonym"].item()
     assert ("List Bullet", f"{fatima} — trésorière") in items
     references = [t.split(" · ")[0] for s, t in items if s == "Référence d'extrait"]
@@ -150,7 +150,7 @@ def test_people_pseudonymised_organisations_kept(demo: Project, signaletiques,
         assert person_leaks(demo, text) == [], path.name
     atelier = document_text(fiche(capitalisation, ATELIER))
     assert "Association Tamount Femmes Solidaires" in atelier
-    table = demo.pseudonyms()
+    table = demo.privacy.table()
     assert table.loc[table["real"] == "Khadija Ouberri", "pseudonym"].item() in atelier
     assert "Ouberri" in demo.text("FG01_femmes_montpellier")  # the check had a name to catch
 
@@ -160,7 +160,7 @@ def test_initiatives_are_not_people(demo: Project) -> None:
     initiatives = set(cases.loc[cases["case_kind"] == "initiative", "case"])
     assert initiatives == {EAU, ATELIER,
                            "Maison d'attente et caravanes médicales de Tizi n'Ouchen"}
-    assert not initiatives & set(demo.pseudonyms()["real"])
+    assert not initiatives & set(demo.privacy.table()["real"])
     assert not initiatives & set(demo.analysis.respondents()["case"])
     assert not initiatives & set(demo.extracts(status="accepted")["case"].dropna())
     places = demo.analysis.organisations_by_place()
@@ -241,7 +241,7 @@ def test_control_characters_are_dropped_not_fatal(project: Project, tmp_path: Pa
     project.code_quote("E01_fatima", "Le village, c'est ma mère", "liens",
                        memo="mémo\x01 de\x1f contrôle")
     assert "\x01" not in project.extracts()["memo"].iloc[0]  # stripped when stored
-    project.propose_pseudonyms()
+    project.privacy.propose()
     report = export_fiches_signaletiques(project, tmp_path / "out")
     text = document_text(Document(str(report.documents[0])))
     assert "mémo de contrôle" in text and "2006" in text
@@ -280,7 +280,7 @@ def test_an_initiative_names_its_code(project: Project, tmp_path: Path) -> None:
     project.code_quote("E01_fatima", "On envoie de l'argent pour le puits", "actions.eau")
     project.code_quote("E01_fatima", "On envoie de l'argent pour le puits et l'école du douar",
                        "femmes")
-    project.propose_pseudonyms()
+    project.privacy.propose()
     report = export_fiches_capitalisation(project, tmp_path / "out")
     document = Document(str(report.documents[0]))
     women = rubric(document, "Place des femmes et des jeunes")

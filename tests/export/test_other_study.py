@@ -20,8 +20,8 @@ from workbench.export.docx_common import display_value, document_text
 from workbench.export.fiches import export_fiches_signaletiques, fiche_template
 from workbench.export.profile_columns import people_attributes, reference_attributes
 from workbench.export.word_annex import export_word_annex, met_in, people_sentence
-from workbench.nlp.pseudonyms import fold
-from workbench.privacy import protected_values
+from workbench.privacy.forms import fold
+from workbench.privacy.table import protected_values
 from workbench.profile import AttributeSpec, StudyProfile
 
 
@@ -39,7 +39,7 @@ def word(study: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def excel(study: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return study.export_annex(tmp_path_factory.mktemp("excel") / "annexe.xlsx").path
+    return study.export.annex(tmp_path_factory.mktemp("excel") / "annexe.xlsx").path
 
 
 def found_names(text: str, names: list[str]) -> list[str]:
@@ -69,7 +69,7 @@ def test_people_met_shows_the_studys_own_attributes(study: Project, word: Path) 
     # No demo column, nothing that identifies (organisation, interviewer).
     assert not {"Génération", "Genre", "Structure", "Enquêteur·rice", "Organisation"} & set(
         rows[0])
-    table = study.pseudonyms().set_index("real")["pseudonym"]
+    table = study.privacy.table().set_index("real")["pseudonym"]
     karim = next(r for r in rows if r[0] == table["Karim Benali"])
     assert karim[1:] == ["homme", "32", "Grenoble", "licence", "infirmier", "entraîneur",
                          table["Martine Dufour"], "Lyon", "12/02/2025", "ENT02"]
@@ -84,7 +84,7 @@ def test_people_met_shows_the_studys_own_attributes(study: Project, word: Path) 
 def test_reference_lines_use_the_profile(study: Project, word: Path) -> None:
     lines = [p.text for p in Document(str(word)).paragraphs
              if p.style.name == "Référence d'extrait"]
-    table = study.pseudonyms().set_index("real")["pseudonym"]
+    table = study.privacy.table().set_index("real")["pseudonym"]
     assert f"ENT01-T4 · {table['Martine Dufour']} · femme, 50-64 ans, Lyon" in lines
     assert f"ENT04-T4 · {table['Samir Haddad']} · homme, moins de 25 ans, Grenoble" in lines
     extracts = study.extracts(status="accepted")
@@ -102,7 +102,7 @@ def test_excel_annex_headers_are_the_studys_labels(study: Project, excel: Path,
     first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
     assert first["Document"] == "ENT01" and first["Sexe"] == "femme"
     # attributes= still chooses the columns; a where filter is stated with its label.
-    report = study.export_annex(tmp_path / "lyon.xlsx", where={"ville": "Lyon"},
+    report = study.export.annex(tmp_path / "lyon.xlsx", where={"ville": "Lyon"},
                                 attributes=["ville", "diplome"], layout="master")
     header = [c.value for c in load_workbook(report.path)["Extraits"][1]]
     assert header[3:5] == ["Ville", "Diplôme"] and "Sexe" not in header
@@ -122,7 +122,7 @@ def test_no_real_name_in_the_pseudonymised_files(study: Project, word: Path,
     rows = table_rows(real)
     assert "Structure" in rows[0] and "Karim Benali" in {r[0] for r in rows}
     assert found_names(document_text(Document(str(real))), ["Martine Dufour", "Karim"])
-    internal = study.export_annex(excel.with_name("interne.xlsx"), pseudonymise=False)
+    internal = study.export.annex(excel.with_name("interne.xlsx"), pseudonymise=False)
     assert found_names(workbook_text(internal.path), ["Martine", "Odile"])
     assert not found_names(workbook_text(internal.path), INTERVIEWERS)
 
@@ -133,7 +133,7 @@ def test_fiche_signaletique_from_the_roles(study: Project, tmp_path: Path) -> No
     fields = [(r.cells[0].text, r.cells[1].text) for r in document.tables[0].rows]
     assert fields == [("Type de structure", "association"), ("Implantation", "Grenoble"),
                       ("Secteurs", "sport\u202f; jeunesse"), ("Année de création", "1987")]
-    table = study.pseudonyms().set_index("real")["pseudonym"]
+    table = study.privacy.table().set_index("real")["pseudonym"]
     items = [(p.style.name, p.text) for p in document.paragraphs]
     assert ("List Bullet", f"{table['Karim Benali']} — entraîneur") in items
     references = [t for s, t in items if s == "Référence d'extrait"]

@@ -20,9 +20,9 @@ from tests.conftest import CODEBOOK_YAML, E01
 from workbench import Project
 from workbench.cli import main
 from workbench.codebook import read_codebook, write_codebook
-from workbench.export.safe_cells import FORMULA_STARTS, clean_text, csv_safe
 from workbench.export.tables import export_tables, write_table
 from workbench.profile.files import read_profile, write_profile
+from workbench.sheets.safe_cells import FORMULA_STARTS, clean_text, csv_safe
 
 TRIGGERS = ["=SOMME(A1:A3)", "+33 6 12 34 56", "-2+3", "@utilisateur", "\tcachée",
             "\r=HYPERLINK(\"x\")"]
@@ -287,9 +287,9 @@ def test_profile_xlsx_keeps_text_as_typed(tmp_path: Path) -> None:
 def test_annex_csv_headers_are_escaped_and_rows_whole(hostile_project: Path,
                                                       tmp_path: Path) -> None:
     with Project.open(hostile_project) as p:
-        report = p.export_annex(tmp_path / "a.csv", attributes=["=risque"],
+        report = p.export.annex(tmp_path / "a.csv", attributes=["=risque"],
                                 pseudonymise=False)
-        xlsx = p.export_annex(tmp_path / "a.xlsx", attributes=["=risque"],
+        xlsx = p.export.annex(tmp_path / "a.xlsx", attributes=["=risque"],
                               layout="master", pseudonymise=False).path
     rows = csv_rows(report.path)
     assert len(rows) == 3 and len({len(r) for r in rows}) == 1

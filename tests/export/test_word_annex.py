@@ -28,7 +28,7 @@ def styled(path: Path, *names: str) -> list[tuple[str, str]]:
 
 
 def pseudonym_of(demo: Project, real: str) -> str:
-    table = demo.pseudonyms()
+    table = demo.privacy.table()
     return table.loc[table["real"] == real, "pseudonym"].item()
 
 

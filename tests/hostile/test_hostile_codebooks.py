@@ -164,7 +164,7 @@ def test_rule_regex_with_catastrophic_backtracking_is_stopped(tmp_path: Path,
     path.write_text(RULES.format(regex="(a|aa)+$"), encoding="utf-8")
     ruled.load_codebook(path)
     start = time.perf_counter()
-    message = refused(CodebookError, lambda: ruled.autocode(progress=False), "r-lent",
+    message = refused(CodebookError, lambda: ruled.review.autocode(progress=False), "r-lent",
                       "liens", project=ruled)
     assert time.perf_counter() - start < 60
     assert "(a|aa)+$" in message and counts(ruled)["codings"] == 0
@@ -177,6 +177,6 @@ def test_the_issue_regex_runs_in_bounded_time(tmp_path: Path, ruled: Project) ->
     ruled.load_codebook(path)
     start = time.perf_counter()
     with Unchanged(ruled):  # no match: nothing suggested
-        summary = ruled.autocode(progress=False)
+        summary = ruled.review.autocode(progress=False)
     assert time.perf_counter() - start < 60
     assert summary["new_suggestions"].sum() == 0

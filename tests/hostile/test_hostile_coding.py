@@ -103,14 +103,14 @@ def test_codings_of_a_retired_code_still_export_labelled(coded: Project, tmp_pat
     """A project coded before this check may hold codings of a retired code: extracts,
     the annex and the CLI export keep them, under the code's name marked retired."""
     coding = coded.code("E02_youssef", 0, 10, "femmes")
-    coded.propose_pseudonyms()  # a pseudonymised annex names nobody by a real name
+    coded.privacy.propose()  # a pseudonymised annex names nobody by a real name
     with coded.store.write("test") as w:  # what an older version let happen
         w.conn.execute(s.codes.update().where(s.codes.c.key == "femmes").values(active=False))
     with Unchanged(coded):
         codes = coded.codes().set_index("key")
         assert codes.loc["femmes", "name"] == "Place des femmes (retiré de la grille)"
         assert coding in set(coded.extracts()["coding_id"])
-        report = coded.export_annex(tmp_path / "annexe.xlsx", names_reviewed=True)
+        report = coded.export.annex(tmp_path / "annexe.xlsx", names_reviewed=True)
         assert report.extracts == 2
         assert any("retiré" in sheet for sheet in report.sheets)
     with coded.store.read() as conn:

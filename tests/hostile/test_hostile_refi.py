@@ -27,7 +27,7 @@ from workbench.errors import ExchangeError
 
 def exported(project: Project, tmp_path: Path) -> Path:
     path = tmp_path / "projet.qdpx"
-    project.export_qdpx(path)
+    project.export.qdpx(path)
     return path
 
 

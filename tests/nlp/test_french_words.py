@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from workbench.nlp import french_words
-from workbench.nlp.pseudonyms import _FUNCTION_WORDS, _key, is_common_word
+from workbench.privacy.forms import _FUNCTION_WORDS, is_common_word
+from workbench.privacy.forms import name_key as _key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,7 +60,7 @@ def test_cached_once_then_read_without_spacy(cache: Path) -> None:
     assert french_words.lexicon(_key).has_form("mangeaient")
     files = list(cache.glob("french-words-*.npz"))
     assert len(files) == 1 and files[0].stat().st_size < 8_000_000
-    script = ("import sys\nfrom workbench.nlp.pseudonyms import is_common_word\n"
+    script = ("import sys\nfrom workbench.privacy.forms import is_common_word\n"
               "print(is_common_word('maison'), is_common_word('Jakobson'),"
               " 'spacy' in sys.modules, 'srsly' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

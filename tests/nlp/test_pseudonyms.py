@@ -16,17 +16,15 @@ import pytest
 
 from workbench.corpus.attributes import read_attributes
 from workbench.corpus.readers import read_document
-from workbench.nlp.pseudonyms import (
-    TITLES,
-    PseudonymEntry,
+from workbench.privacy.entities import person_entities
+from workbench.privacy.forms import TITLES, PseudonymEntry, variants
+from workbench.privacy.matching import (
     is_name_label,
     leaks,
-    person_entities,
-    propose_pseudonyms,
     pseudonymise_frame,
     pseudonymise_text,
-    variants,
 )
+from workbench.privacy.proposals import propose_pseudonyms
 
 HERE = Path(__file__).resolve().parent
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"

@@ -18,8 +18,8 @@ from docx import Document
 from workbench import Project
 from workbench.errors import WorkbenchError
 from workbench.export.docx_common import document_text
-from workbench.name_check import NameCheckError
-from workbench.nlp.pseudonyms import is_name_label
+from workbench.privacy.matching import is_name_label
+from workbench.privacy.name_check import NameCheckError
 
 CODEBOOK = """\
 name: Grille de test
@@ -99,7 +99,7 @@ def small(tmp_path: Path) -> Project:
     p.code_quote(FILE_NAME[:-4], "Mon voisin, monsieur Jakobson, tenait la boulangerie de la "
                  "rue. Avec Mireille Masson on allait au marché le samedi.", "voisins")
     p.code_quote(FILE_NAME[:-4], "le quartier a changé mais je reste ici.", "quartier")
-    p.propose_pseudonyms()
+    p.privacy.propose()
     yield p
     p.close()
 
@@ -108,10 +108,10 @@ def test_a_file_name_word_left_in_a_text_stops_every_pseudonymised_export(
         small: Project, tmp_path: Path) -> None:
     assert any("Jakobson" in n for n in small.leaks(small.extracts(pseudonymise=True)))
     exports = {
-        "annexe.xlsx": lambda path: small.export_annex(path),
-        "annexe.docx": lambda path: small.export_word_annex(path),
-        "extraits.csv": lambda path: small.export_extracts(path),
-        "projet.qdpx": lambda path: small.export_qdpx(path, pseudonymise=True),
+        "annexe.xlsx": lambda path: small.export.annex(path),
+        "annexe.docx": lambda path: small.export.word_annex(path),
+        "extraits.csv": lambda path: small.export.extracts(path),
+        "projet.qdpx": lambda path: small.export.qdpx(path, pseudonymise=True),
     }
     for name, export in exports.items():
         with pytest.raises(NameCheckError) as error:
@@ -124,18 +124,18 @@ def test_a_file_name_word_left_in_a_text_stops_every_pseudonymised_export(
 
 def test_a_name_outside_the_table_is_listed_for_review_before_export(
         small: Project, tmp_path: Path) -> None:
-    small.set_pseudonym("Jakobson", "Voisin 1")
-    candidates = small.name_candidates()
+    small.privacy.set_pseudonym("Jakobson", "Voisin 1")
+    candidates = small.privacy.candidates()
     assert "Mireille Masson" in set(candidates["name"])
     row = candidates.set_index("name").loc["Mireille Masson"]
     assert row["documents"] == "D01" and "[Mireille Masson]" in row["example"]
     with pytest.raises(NameCheckError, match=r"Mireille Masson.*names_reviewed=True"):
-        small.export_annex(tmp_path / "annexe.xlsx")
+        small.export.annex(tmp_path / "annexe.xlsx")
     assert not (tmp_path / "annexe.xlsx").exists()
     # Given a pseudonym, the name is replaced and the annex is written without it.
-    small.set_pseudonym("Mireille Masson", "Voisine 2")
-    assert "Mireille Masson" not in set(small.name_candidates()["name"])
-    report = small.export_annex(tmp_path / "annexe.xlsx")
+    small.privacy.set_pseudonym("Mireille Masson", "Voisine 2")
+    assert "Mireille Masson" not in set(small.privacy.candidates()["name"])
+    report = small.export.annex(tmp_path / "annexe.xlsx")
     text = output_text(report.path)
     assert not found_in(text, {"Mireille", "Masson", "Jakobson", "Paul"})
     assert "Voisine 2" in text and "Voisin 1" in text
@@ -143,43 +143,43 @@ def test_a_name_outside_the_table_is_listed_for_review_before_export(
 
 def test_reviewing_a_word_as_not_a_name_or_exporting_anyway(small: Project,
                                                             tmp_path: Path) -> None:
-    small.set_pseudonym("Jakobson", "Voisin 1")
-    written = small.export_extracts(tmp_path / "anyway.csv", names_reviewed=True)
+    small.privacy.set_pseudonym("Jakobson", "Voisin 1")
+    written = small.export.extracts(tmp_path / "anyway.csv", names_reviewed=True)
     assert "Mireille Masson" in output_text(written)  # the switch writes what was read
-    assert small.review_names(["Mireille Masson"]) == 1
-    assert small.review_names(["mireille masson"]) == 0  # case and accents aside
-    reviews = small.name_reviews()
+    assert small.privacy.review_names(["Mireille Masson"]) == 1
+    assert small.privacy.review_names(["mireille masson"]) == 0  # case and accents aside
+    reviews = small.privacy.reviews()
     assert list(reviews["name"]) == ["Mireille Masson"] and reviews["reviewer"][0] == "lead"
-    assert small.name_candidates().empty
-    assert small.export_extracts(tmp_path / "extraits.csv").exists()
+    assert small.privacy.candidates().empty
+    assert small.export.extracts(tmp_path / "extraits.csv").exists()
     small.undo()
-    assert small.name_reviews().empty
+    assert small.privacy.reviews().empty
 
 
 def test_a_code_named_after_a_respondent(small: Project, tmp_path: Path) -> None:
-    small.set_pseudonym("Jakobson", "Voisin 1")
-    small.set_pseudonym("Mireille Masson", "Voisine 2")
+    small.privacy.set_pseudonym("Jakobson", "Voisin 1")
+    small.privacy.set_pseudonym("Mireille Masson", "Voisine 2")
     key = small.codes().set_index("name").loc["Chez Mireille Masson", "key"]
     small.code_quote(FILE_NAME[:-4], "Avec Mireille Masson on allait au marché", key)
-    report = small.export_annex(tmp_path / "annexe.xlsx")  # the name is replaced...
+    report = small.export.annex(tmp_path / "annexe.xlsx")  # the name is replaced...
     text = output_text(report.path)
     assert "Chez Voisine 2" in text and not found_in(text, {"Mireille", "Masson"})
-    word = small.export_word_annex(tmp_path / "annexe.docx")
+    word = small.export.word_annex(tmp_path / "annexe.docx")
     assert not found_in(output_text(word), {"Mireille", "Masson", "Jakobson"})
     (tmp_path / "grille2.yaml").write_text(CODEBOOK + PAUL, encoding="utf-8")
     small.load_codebook(tmp_path / "grille2.yaml")
     small.code_quote(FILE_NAME[:-4], "je reste ici", "paul")
     with pytest.raises(NameCheckError, match="« paul »"):  # ...but an id is not rewritten
-        small.export_annex(tmp_path / "annexe2.xlsx")
+        small.export.annex(tmp_path / "annexe2.xlsx")
 
 
 def test_review_file_and_its_bad_forms(small: Project, tmp_path: Path) -> None:
     good = tmp_path / "noms.yaml"
     good.write_text("pseudonymes:\n  Jakobson: Voisin 1\npas_des_noms:\n  - Mireille Masson\n",
                     encoding="utf-8")
-    assert small.load_name_review(good) == (1, 1)
-    assert small.name_candidates().empty
-    before = (small.pseudonyms().to_dict("records"), small.name_reviews().to_dict("records"))
+    assert small.privacy.load_review(good) == (1, 1)
+    assert small.privacy.candidates().empty
+    before = (small.privacy.table().to_dict("records"), small.privacy.reviews().to_dict("records"))
     bad = {
         "liste.yaml": "- Jakobson\n",
         "rubrique.yaml": "noms: [a]\n",
@@ -192,9 +192,9 @@ def test_review_file_and_its_bad_forms(small: Project, tmp_path: Path) -> None:
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         with pytest.raises(Exception) as error:
-            small.load_name_review(path)
+            small.privacy.load_review(path)
         assert name in str(error.value), str(error.value)
-    after = (small.pseudonyms().to_dict("records"), small.name_reviews().to_dict("records"))
+    after = (small.privacy.table().to_dict("records"), small.privacy.reviews().to_dict("records"))
     assert after == before
 
 
@@ -205,7 +205,7 @@ def real_names(p: Project, kinds: tuple[str, ...] = ("person", "organisation", "
     """What identifies a person in a project: its pseudonym table (entries of `kinds`), its
     person cases, its speaker labels that are not roles, and the capitalised words of its
     file names."""
-    table = p.pseudonyms()
+    table = p.privacy.table()
     names = set(table.loc[table["kind"].isin(kinds), "real"])
     cases = p.cases()
     names |= set(cases.loc[cases["case_kind"] == "person", "case"])
@@ -219,11 +219,11 @@ def real_names(p: Project, kinds: tuple[str, ...] = ("person", "organisation", "
 
 def export_all(p: Project, folder: Path, **switch: bool) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    written = [p.export_annex(folder / "annexe.xlsx", **switch).path,
-               p.export_word_annex(folder / "annexe.docx", **switch),
-               p.export_extracts(folder / "extraits.csv", **switch),
-               p.export_extracts(folder / "extraits.xlsx", **switch),
-               p.export_qdpx(folder / "projet.qdpx", pseudonymise=True, **switch).path]
+    written = [p.export.annex(folder / "annexe.xlsx", **switch).path,
+               p.export.word_annex(folder / "annexe.docx", **switch),
+               p.export.extracts(folder / "extraits.csv", **switch),
+               p.export.extracts(folder / "extraits.xlsx", **switch),
+               p.export.qdpx(folder / "projet.qdpx", pseudonymise=True, **switch).path]
     return written
 
 
@@ -234,7 +234,7 @@ def test_demo_outputs_hold_no_real_name(demo: Project, tmp_path: Path) -> None:
         assert not found_in(output_text(path), names), path.name
     people = real_names(demo, kinds=("person",))  # a fiche names organisations: public
     for kind in ("signaletique", "capitalisation"):
-        fiches = demo.export_fiches(tmp_path / kind, kind=kind)
+        fiches = demo.export.fiches(tmp_path / kind, kind=kind)
         for path in [*fiches.documents, fiches.table]:
             assert not found_in(output_text(path), people), path.name
 
@@ -247,7 +247,7 @@ def test_real_material_outputs_hold_no_real_name(real_project_path: Path,
         names = real_names(p)
         assert {"Anita Musso", "Lecuyer", "Pujade"} <= names | {
             w for n in names for w in n.split()}
-        candidates = p.name_candidates()
+        candidates = p.privacy.candidates()
         assert len(candidates) >= 5  # people the speakers talk about (Juliette, Théo…)
         # A coded passage holding one of them stops the export until the list is read.
         docs = p.documents().set_index("reference")["name"]
@@ -256,7 +256,7 @@ def test_real_material_outputs_hold_no_real_name(real_project_path: Path,
         start = text.index(one["name"])
         p.code(docs[one["documents"]], start, start + len(one["name"]), p.codes()["key"].iloc[0])
         with pytest.raises(NameCheckError, match="n'ont pas encore été relus"):
-            p.export_annex(tmp_path / "refus.xlsx")
+            p.export.annex(tmp_path / "refus.xlsx")
         assert not (tmp_path / "refus.xlsx").exists()
         written = export_all(p, tmp_path / "exports", names_reviewed=True)
         for path in written:
@@ -271,8 +271,8 @@ def test_the_copil_view_opens_only_without_a_real_name(small: Project) -> None:
     with pytest.raises(WorkbenchError, match="noms réels resteraient visibles") as error:
         CopilView.from_project(small)
     assert "Jakobson" not in str(error.value)  # the COPIL may read the message
-    small.set_pseudonym("Jakobson", "Voisin 1")
-    small.set_pseudonym("Mireille Masson", "Voisine 2")
+    small.privacy.set_pseudonym("Jakobson", "Voisin 1")
+    small.privacy.set_pseudonym("Mireille Masson", "Voisine 2")
     key = small.codes().set_index("name").loc["Chez Mireille Masson", "key"]
     small.code_quote(FILE_NAME[:-4], "Avec Mireille Masson on allait au marché", key)
     view = CopilView.from_project(small)

@@ -25,7 +25,7 @@ def test_a_snapshot_is_frozen_pseudonymised_and_read_only(live: Project, tmp_pat
     live.code(live.documents()["name"][0], 10, 30, live.codes()["key"][0], status="suggested")
     accepted = live.extracts()
     assert len(live.extracts(status="all")) > len(accepted)  # a suggestion: left out
-    info = live.snapshot(tmp_path / "copil", "COPIL du 12 mars", names_reviewed=True)
+    info = live.export.snapshot(tmp_path / "copil", "COPIL du 12 mars", names_reviewed=True)
     assert info.name == "COPIL du 12 mars" and info.codings == len(accepted)
     assert info.label().startswith("Instantané « COPIL du 12 mars » du ")
     with Project.open(tmp_path / "copil", coder="lead") as frozen:
@@ -37,14 +37,14 @@ def test_a_snapshot_is_frozen_pseudonymised_and_read_only(live: Project, tmp_pat
         everything = "\n".join([shown.to_csv(), frozen.cases().to_csv(),
                                 *(frozen.text(d) for d in frozen.documents()["name"])])
         assert not found_in(everything, names)
-        assert frozen.pseudonyms().empty and frozen.history().empty
+        assert frozen.privacy.table().empty and frozen.history().empty
         # the analyses read it like any project: same counts as the live project's
         assert (frozen.analysis.code_frequencies()["codings"].tolist()
                 == live.analysis.code_frequencies()["codings"].tolist())
         with pytest.raises(StoreError, match="lecture seule"):
             frozen.code(frozen.documents()["name"][0], 0, 5, frozen.codes()["key"][0])
         with pytest.raises(WorkbenchError, match="déjà un instantané"):
-            frozen.snapshot(tmp_path / "encore", "Encore")
+            frozen.export.snapshot(tmp_path / "encore", "Encore")
     live.code(live.documents()["name"][0], 0, 5, live.codes()["key"][0])  # live moves on
     with Project.open(tmp_path / "copil") as frozen:
         assert len(frozen.extracts()) == len(accepted)
@@ -54,16 +54,16 @@ def test_a_snapshot_never_replaces_a_folder_and_needs_a_name(live: Project,
                                                                    tmp_path: Path) -> None:
     (tmp_path / "pris").mkdir()
     with pytest.raises(WorkbenchError, match="existe déjà"):
-        live.snapshot(tmp_path / "pris", "COPIL")
+        live.export.snapshot(tmp_path / "pris", "COPIL")
     with pytest.raises(WorkbenchError, match="donnez-lui un nom"):
-        live.snapshot(tmp_path / "x", "  ")
+        live.export.snapshot(tmp_path / "x", "  ")
     assert not (tmp_path / "x").exists()
 
 
 def test_every_app_says_which_snapshot_it_shows(live: Project, tmp_path: Path) -> None:
     from workbench.ui.app import run_app
 
-    live.snapshot(tmp_path / "copil", "COPIL du 12 mars", names_reviewed=True)
+    live.export.snapshot(tmp_path / "copil", "COPIL du 12 mars", names_reviewed=True)
     for name in ("tableau_de_bord", "explorateur", "cartographie"):
         page = run_app(name, tmp_path / "copil")
         banner = page.children[0].value

@@ -145,7 +145,7 @@ def test_profile_file_round_trip(tmp_path: Path, suffix: str) -> None:
     p = _small_project(tmp_path)
     p.set_attribute("AGE", bins=[0, 30, 60], young=["moins de 30 ans"], label="Âge (ans)")
     before = p.profile()
-    path = p.export_profile(tmp_path / f"profil{suffix}")
+    path = p.export.profile(tmp_path / f"profil{suffix}")
     p.set_attribute("AGE", label="autre")
     loaded = p.load_profile(path)
     assert loaded == before
@@ -179,8 +179,8 @@ def test_sheet_names_the_respondent_of_a_trs_file(tmp_path: Path) -> None:
     speakers = p.speakers().set_index("speaker")
     assert speakers.loc["DJ39", "role"] == "respondent"
     assert pd.isna(speakers.loc["JR", "role"])
-    p.autocode(progress=False)
-    texts = set(p.suggestions()["text"])
+    p.review.autocode(progress=False)
+    texts = set(p.review.suggestions()["text"])
     assert len(texts) == 2
     assert all("votre femme" not in t for t in texts)  # the interviewer's turn stays out
 
@@ -248,8 +248,8 @@ def test_respondent_rules_on_eslo(real_project_path: Path) -> None:
         roles = p.speakers()
         for name in eslo:
             assert (roles[roles["document"] == name]["role"] == "respondent").sum() == 1
-        p.autocode(documents=eslo, progress=False)
-        found = p.suggestions()
+        p.review.autocode(documents=eslo, progress=False)
+        found = p.review.suggestions()
         restricted = found[found["document"].isin(eslo)
                            & found["origin"].isin(["rule:quartier-vie", "rule:travail-metier",
                                                    "rule:logement-lieux"])]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.refi.builders import make_qdpx, nothing_left, one_source_project, project_xml
+from workbench import Project
 from workbench.errors import ExchangeError
 from workbench.refi import import_qdpx
 from workbench.refi.archive import SafeArchive
@@ -40,7 +41,7 @@ def add_member(archive: Path, info: zipfile.ZipInfo | str, data: bytes) -> Path:
 
 
 def test_the_good_archive_imports(good: Path, tmp_path: Path) -> None:
-    project, report = import_qdpx(good, tmp_path / "nouveau", coder="claire")
+    project, report = Project.import_qdpx(good, tmp_path / "nouveau", coder="claire")
     assert project.extracts()["text"].tolist() == ["Le puits du village."]
     assert report.codings == 1
     project.close()
@@ -177,11 +178,11 @@ def test_existing_target_is_never_overwritten(good: Path, tmp_path: Path) -> Non
 
 def test_import_into_a_sqlite_file_or_url_and_failures_leave_nothing(good: Path,
                                                                      tmp_path: Path) -> None:
-    project, _ = import_qdpx(good, tmp_path / "a" / "projet.sqlite", coder="claire")
+    project, _ = Project.import_qdpx(good, tmp_path / "a" / "projet.sqlite", coder="claire")
     assert len(project.extracts()) == 1
     project.close()
     url = f"sqlite:///{tmp_path / 'b' / 'projet.db'}"
-    project, _ = import_qdpx(good, url, coder="claire")
+    project, _ = Project.import_qdpx(good, url, coder="claire")
     assert len(project.extracts()) == 1
     project.close()
     cut = tmp_path / "coupe.qdpx"

@@ -19,6 +19,7 @@ from tests.refi.builders import (
     selection,
     text_source,
 )
+from workbench import Project
 from workbench.errors import ExchangeError
 from workbench.refi import import_qdpx
 from workbench.refi.positions import EXCLUSIVE, INCLUSIVE, SourceText, decide, votes
@@ -41,7 +42,7 @@ def spans(text: str, *, inclusive: bool, named: bool = True,
 
 
 def imported(archive: Path, tmp_path: Path, name: str = "p", **options: object) -> tuple:
-    project, report = import_qdpx(archive, tmp_path / name, coder="claire", **options)
+    project, report = Project.import_qdpx(archive, tmp_path / name, coder="claire", **options)
     quotes = sorted(project.extracts()["text"])
     return project, report, quotes
 

@@ -15,7 +15,7 @@ from tests.refi.builders import REFI, copy_project
 from workbench import Project
 from workbench.coding.codings import add_memo
 from workbench.errors import ExchangeError
-from workbench.refi import export_qdpx, import_qdpx
+from workbench.refi import export_qdpx
 from workbench.store import schema as s
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
@@ -56,7 +56,8 @@ def archive(rich: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def again(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Project:
-    project, _report = import_qdpx(archive, tmp_path_factory.mktemp("back") / "p", coder="lead")
+    project, _report = Project.import_qdpx(archive, tmp_path_factory.mktemp("back") / "p",
+                                            coder="lead")
     yield project
     project.close()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.refi import import_qdpx
+from workbench import Project
 from workbench.refi.positions import EXCLUSIVE
 
 pytestmark = pytest.mark.realdata
@@ -33,7 +33,7 @@ def test_the_sample_is_what_we_think(qc: Path) -> None:
 
 
 def test_codes_selections_and_codings_arrive(qc: Path, tmp_path: Path) -> None:
-    project, report = import_qdpx(qc, tmp_path / "qc", coder="lead")
+    project, report = Project.import_qdpx(qc, tmp_path / "qc", coder="lead")
     assert (report.codes, report.selections, report.codings) == (262, 158, 205)
     assert report.end_positions == EXCLUSIVE
     assert len(project.codes()) == 262
@@ -60,7 +60,7 @@ def test_codes_selections_and_codings_arrive(qc: Path, tmp_path: Path) -> None:
 
 
 def test_code_hierarchy_is_kept(qc: Path, tmp_path: Path) -> None:
-    project, _report = import_qdpx(qc, tmp_path / "qc", coder="lead")
+    project, _report = Project.import_qdpx(qc, tmp_path / "qc", coder="lead")
     paths = set(project.codes()["path"])
     assert "rq1_definition > competencies > programming" in paths
     assert "rq1_definition > concepts > abstraction" in paths

@@ -37,9 +37,9 @@ def pg_demo(pg_server, demo: Project,  # type: ignore[no-untyped-def]
                               progress=False)
         project.load_profile(ROOT / PROFILE)
         project.code_many(yaml.safe_load((ROOT / CODINGS).read_text(encoding="utf-8")))
-        project.autocode(progress=False)
-        project.propose_pseudonyms()
-        project.load_name_review(ROOT / NAMES)
+        project.review.autocode(progress=False)
+        project.privacy.propose()
+        project.privacy.load_review(ROOT / NAMES)
         yield project
     project.close()
     pg_server.drop_database(url)
@@ -59,7 +59,7 @@ def test_demo_on_postgresql_is_the_same_project(pg_demo: Project, demo: Project)
         same(pg_demo.turns(name), demo.turns(name))
         assert pg_demo.text(name) == demo.text(name)
     same(pg_demo.codes(), demo.codes())
-    same(pg_demo.pseudonyms(), demo.pseudonyms())
+    same(pg_demo.privacy.table(), demo.privacy.table())
     assert len(pg_demo.history(limit=None)) == len(demo.history(limit=None))
     report = pg_demo.verify()
     assert report.ok and report.checked == demo.verify().checked > 1000
@@ -74,9 +74,9 @@ def test_extracts_queries_and_suggestions_are_the_same(pg_demo: Project, demo: P
         same(found, demo.extracts(codes, where=where, status="accepted"))
     same(pg_demo.extracts("femmes", scope="turn"), demo.extracts("femmes", scope="turn"))
     same(pg_demo.extracts(pseudonymise=True), demo.extracts(pseudonymise=True))
-    assert len(pg_demo.suggestions()) > 0
-    same(pg_demo.suggestions(), demo.suggestions())
-    same(pg_demo.rule_report(), demo.rule_report())
+    assert len(pg_demo.review.suggestions()) > 0
+    same(pg_demo.review.suggestions(), demo.review.suggestions())
+    same(pg_demo.review.rule_report(), demo.review.rule_report())
 
 
 def test_analyses_are_the_same(pg_demo: Project, demo: Project) -> None:
@@ -94,12 +94,12 @@ def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_exports_are_the_same(pg_demo: Project, demo: Project, tmp_path: Path) -> None:
-    pg_demo.export_annex(tmp_path / "pg.xlsx", matrix="genre", cooccurrence="turn")
-    demo.export_annex(tmp_path / "sqlite.xlsx", matrix="genre", cooccurrence="turn")
+    pg_demo.export.annex(tmp_path / "pg.xlsx", matrix="genre", cooccurrence="turn")
+    demo.export.annex(tmp_path / "sqlite.xlsx", matrix="genre", cooccurrence="turn")
     pg_cells, sqlite_cells = _cells(tmp_path / "pg.xlsx"), _cells(tmp_path / "sqlite.xlsx")
     assert len(pg_cells) > 3
     assert pg_cells == sqlite_cells
-    pg_demo.export_word_annex(tmp_path / "annexe.docx")
+    pg_demo.export.word_annex(tmp_path / "annexe.docx")
     assert (tmp_path / "annexe.docx").stat().st_size > 10_000
 
 
@@ -107,13 +107,13 @@ def test_refi_exchange_through_postgresql(pg_demo: Project, demo: Project, tmp_p
                                           pg_url: str) -> None:
     """A .qdpx written from PostgreSQL reads back with every coding, and a .qdpx reads
     into a new PostgreSQL project."""
-    report = pg_demo.export_qdpx(tmp_path / "pg.qdpx")
+    report = pg_demo.export.qdpx(tmp_path / "pg.qdpx")
     accepted = pg_demo.extracts(status="accepted")
     assert report.codings == len(accepted) > 100  # accepted codings only, by default
     back, _ = Project.import_qdpx(tmp_path / "pg.qdpx", tmp_path / "relu", coder="lea")
     assert sorted(back.extracts()["text"]) == sorted(accepted["text"])
     back.close()
-    demo.export_qdpx(tmp_path / "sqlite.qdpx")
+    demo.export.qdpx(tmp_path / "sqlite.qdpx")
     into_pg, _ = Project.import_qdpx(tmp_path / "sqlite.qdpx", pg_url, coder="lea")
     assert into_pg.store.engine.dialect.name == "postgresql"
     assert sorted(into_pg.extracts()["text"]) == sorted(accepted["text"])
@@ -142,7 +142,7 @@ def test_writing_features_behave_the_same(backend_project: Project, corpus_dir: 
         p.code_many([{"document": "E02_youssef", "code": "femmes", "quote": "Chaque été"},
                      {"document": "E02_youssef", "code": "femmes", "quote": "absent du texte"}])
     assert len(p.extracts(status="all")) == 5  # the failed batch wrote nothing
-    assert p.accept(batch[2]) == 1
+    assert p.review.accept(batch[2]) == 1
     p.memo("document", "Entretien à compléter.", document="E01_fatima")
     p.memo("coding", "attachement", coding=first)
     assert p.extracts("femmes", where={"genre": "F"})["coding_id"].tolist() == [quoted]
@@ -153,7 +153,7 @@ def test_writing_features_behave_the_same(backend_project: Project, corpus_dir: 
     assert p.undo() == 1
     assert batch[0] in set(p.extracts(status="all")["coding_id"])
     recode_txn = p.history().query("action == 'update'")["txn"].iloc[0]  # newest first
-    p.revert(recode_txn)
+    p.history.revert(recode_txn)
     assert p.extracts(status="all").set_index("coding_id").loc[first, "code"] == "liens.affectifs"
     p.rename_code("femmes", "Place et rôle des femmes")
     p.move_code("femmes", "liens")

@@ -143,7 +143,7 @@ def test_v1_fixture_project_opens_with_its_data() -> None:
         assert len(p.extracts()) == 3
         assert p.verify().ok
         assert set(p.turns("E01_fatima")["script"]) == {"latin"}  # filled after v2
-        assert p.pseudonyms().empty
+        assert p.privacy.table().empty
         p.close()
 
 

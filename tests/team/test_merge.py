@@ -57,7 +57,7 @@ def team(project: Project, tmp_path: Path) -> dict[str, Any]:
                      memo="gouvernance masculine")
     amina.code_quote("E02_youssef", "Chaque été", "liens", status="suggested",
                      origin="rule:ete")
-    amina.accept(suggestion)  # a pending rule suggestion: hers to decide too
+    amina.review.accept(suggestion)  # a pending rule suggestion: hers to decide too
     amina.memo("document", "Entretien riche sur les femmes", document="E01_fatima")
     amina.memo("code", "À valider avec la responsable", code="femmes.gouvernance")
     amina.close()
@@ -75,14 +75,14 @@ def team(project: Project, tmp_path: Path) -> dict[str, Any]:
 
 def test_merging_two_copies_keeps_everyone_s_work(team: dict[str, Any]) -> None:
     lead = team["lead"]
-    first = lead.merge(team["amina"])
+    first = lead.team.merge(team["amina"])
     assert (first.added, first.duplicates, first.updated, first.memos_added) == (4, 2, 1, 2)
     assert first.codes_added == ["femmes.gouvernance"] and first.coders_added == ["amina"]
     assert first.conflicts.empty
     assert "femmes.gouvernance" in set(lead.codes()["key"])
     assert lead.codes().set_index("key").loc["femmes.gouvernance", "parent"] == "femmes"
 
-    second = lead.merge(team["karim"])
+    second = lead.team.merge(team["karim"])
     assert (second.added, second.duplicates, second.updated, second.memos_added) == (3, 2, 0, 1)
     conflicts = second.conflicts.sort_values("start")
     assert conflicts[["document", "lead_codes", "lead_coders", "incoming_code",
@@ -108,8 +108,8 @@ def test_merging_two_copies_keeps_everyone_s_work(team: dict[str, Any]) -> None:
 
 def test_statuses_reviews_and_memos_travel(team: dict[str, Any]) -> None:
     lead = team["lead"]
-    lead.merge(team["amina"])
-    lead.merge(team["karim"])
+    lead.team.merge(team["amina"])
+    lead.team.merge(team["karim"])
     rows = lead.extracts(status="all")
     ete = rows[rows["text"] == "Chaque été"].iloc[0]
     assert (ete["status"], ete["origin"], ete["coder"]) == ("suggested", "rule:ete", "amina")
@@ -122,17 +122,17 @@ def test_statuses_reviews_and_memos_travel(team: dict[str, Any]) -> None:
         ("amina", "code"), ("amina", "document"), ("karim", "project")]
     code_id = lead.codes().set_index("key").loc["femmes.gouvernance", "id"]
     assert memos.set_index("target_type").loc["code", "target_id"] == code_id
-    team_frame = lead.coders().set_index("coder")
+    team_frame = lead.team.coders().set_index("coder")
     assert team_frame.loc["amina", "codings"] == 4 and team_frame.loc["karim", "codings"] == 3
     assert team_frame.loc["claire", "role"] == "lead"
 
 
 def test_merging_again_adds_nothing(team: dict[str, Any]) -> None:
     lead = team["lead"]
-    lead.merge(team["amina"])
-    lead.merge(team["karim"])
+    lead.team.merge(team["amina"])
+    lead.team.merge(team["karim"])
     before = counts(lead)
-    again = [lead.merge(team["amina"]), lead.merge(team["karim"])]
+    again = [lead.team.merge(team["amina"]), lead.team.merge(team["karim"])]
     assert [(r.added, r.duplicates, r.updated, r.memos_added) for r in again] == [
         (0, 6, 0, 0), (0, 5, 0, 0)]
     assert all(not r.changed and r.txn is None and not r.codes_added for r in again)
@@ -143,7 +143,7 @@ def test_undo_takes_back_a_whole_merge(team: dict[str, Any]) -> None:
     lead = team["lead"]
     before = counts(lead)
     codes = lead.codes()
-    report = lead.merge(team["amina"])
+    report = lead.team.merge(team["amina"])
     merged = lead.history()
     assert set(merged[merged["txn"] == report.txn]["action"]) == {"merge", "create", "update"}
     assert set(merged[merged["txn"] == report.txn]["actor"]) == {"claire"}
@@ -151,10 +151,10 @@ def test_undo_takes_back_a_whole_merge(team: dict[str, Any]) -> None:
     assert counts(lead)["codings"] == before["codings"]
     assert counts(lead)["memos"] == before["memos"]
     assert lead.codes().equals(codes)
-    assert "amina" not in set(lead.coders()["coder"])
+    assert "amina" not in set(lead.team.coders()["coder"])
     suggestion = lead.extracts(status="all").set_index("coding_id").loc[team["suggestion"]]
     assert suggestion["status"] == "suggested"
-    again = lead.merge(team["amina"])  # the copy is still there to merge later
+    again = lead.team.merge(team["amina"])  # the copy is still there to merge later
     assert again.added == 4
 
 
@@ -169,7 +169,7 @@ def test_a_copy_with_another_text_is_refused_and_nothing_is_written(
     changed.close()
     before = counts(lead)
     with pytest.raises(MergeError, match="« E02_youssef » : le texte diffère"):
-        lead.merge(team["amina"])
+        lead.team.merge(team["amina"])
     assert counts(lead) == before
 
 
@@ -183,7 +183,7 @@ def test_a_copy_with_an_unknown_document_is_refused(team: dict[str, Any],
     extra.close()
     before = counts(lead)
     with pytest.raises(MergeError, match="« N01_notes » n'existe pas dans ce projet"):
-        lead.merge(team["karim"])
+        lead.team.merge(team["karim"])
     assert counts(lead) == before
 
 
@@ -197,7 +197,7 @@ def test_a_copy_of_another_project_is_refused(team: dict[str, Any], tmp_path: Pa
     other.close()
     before = counts(lead)
     with pytest.raises(MergeError, match="pas une copie de ce projet"):
-        lead.merge(tmp_path / "autre")
+        lead.team.merge(tmp_path / "autre")
     assert counts(lead) == before
 
 
@@ -206,21 +206,21 @@ def test_what_is_not_a_project_is_refused(team: dict[str, Any], tmp_path: Path) 
     junk = tmp_path / "notes.sqlite"
     junk.write_text("pas une base", encoding="utf-8")
     with pytest.raises(MergeError, match="pas un projet du workbench"):
-        lead.merge(junk)
+        lead.team.merge(junk)
     with pytest.raises(MergeError, match="aucun projet ici"):
-        lead.merge(tmp_path / "nulle_part")
+        lead.team.merge(tmp_path / "nulle_part")
 
 
 def test_only_a_lead_merges(team: dict[str, Any]) -> None:
     karim = Project.open(team["lead"].location, coder="karim")
     with pytest.raises(RoleError, match="revient à un·e responsable"):
-        karim.merge(team["amina"])
+        karim.team.merge(team["amina"])
     assert karim.extracts(status="all", coder="amina").empty
     karim.close()
 
 
 def test_merge_only_one_coder_s_work(team: dict[str, Any]) -> None:
-    report = team["lead"].merge(team["amina"], coder="karim")
+    report = team["lead"].team.merge(team["amina"], coder="karim")
     assert (report.added, report.memos_added) == (0, 0)
     assert report.codes_added == ["femmes.gouvernance"]  # the codebook still grows
 
@@ -230,17 +230,17 @@ def test_copy_for_and_merge_on_both_backends(backend_project: Project, tmp_path:
     undone."""
     lead = backend_project
     lead.code_quote("E01_fatima", "Le village", "liens")
-    copy = lead.copy_for("amina", tmp_path / "amina")
-    assert "amina" in set(lead.coders()["coder"])
+    copy = lead.team.copy_for("amina", tmp_path / "amina")
+    assert "amina" in set(lead.team.coders()["coder"])
     amina = Project.open(copy, coder="amina")
     assert len(amina.extracts(status="all")) == 1 and amina.role == "coder"
     amina.code_quote("E01_fatima", "Le village", "liens.affectifs")
     amina.code_quote("E02_youssef", "Le puits du village", "actions.eau")
     amina.close()
-    report = lead.merge(copy)
+    report = lead.team.merge(copy)
     assert (report.added, report.duplicates, len(report.conflicts)) == (2, 1, 1)
     assert len(lead.extracts(status="all")) == 3
     lead.undo()
     assert len(lead.extracts(status="all")) == 1
     with pytest.raises(MergeError, match="existe déjà"):
-        lead.copy_for("amina", tmp_path / "amina")
+        lead.team.copy_for("amina", tmp_path / "amina")

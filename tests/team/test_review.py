@@ -26,37 +26,37 @@ def as_(project: Project, coder: str) -> Project:
 
 def test_creator_is_lead_and_a_first_coding_registers_its_coder(project: Project) -> None:
     assert project.role == "lead"
-    assert project.coders()[["coder", "role", "codings"]].values.tolist() == [
+    assert project.team.coders()[["coder", "role", "codings"]].values.tolist() == [
         ["claire", "lead", 0]]
     c = project.code_quote("E02_youssef", "Le puits du village", "actions.eau", coder="karim")
-    team = project.coders().set_index("coder")
+    team = project.team.coders().set_index("coder")
     assert team.loc["karim", "role"] == "coder" and team.loc["karim", "codings"] == 1
     events = project.history()
     coding_txn = events[(events["entity"] == "codings") & (events["entity_id"] == c)]["txn"]
     registration = events[(events["entity"] == "coders") & events["after"].str.contains("karim")]
     assert registration["txn"].tolist() == coding_txn.tolist()  # one transaction
-    project.revert(coding_txn.iloc[0])
+    project.history.revert(coding_txn.iloc[0])
     assert project.extracts(status="all").empty
-    assert "karim" not in set(project.coders()["coder"])
+    assert "karim" not in set(project.team.coders()["coder"])
 
 
 def test_roles_only_a_lead_names_a_lead_and_a_project_keeps_one(project: Project) -> None:
-    project.add_coder("amina")
+    project.team.add_coder("amina")
     amina = as_(project, "amina")
     assert amina.role == "coder"
-    amina.add_coder("karim")  # registering a colleague is fine
+    amina.team.add_coder("karim")  # registering a colleague is fine
     with pytest.raises(RoleError, match="seul·e un·e responsable"):
-        amina.add_coder("amina", role="lead")
+        amina.team.add_coder("amina", role="lead")
     with pytest.raises(RoleError, match="seul·e un·e responsable"):
-        amina.add_coder("karim", role="lead")
+        amina.team.add_coder("karim", role="lead")
     with pytest.raises(RoleError, match="seule personne responsable"):
-        project.add_coder("claire", role="coder")
-    project.add_coder("amina", role="lead")
-    project.add_coder("claire", role="coder")  # amina leads now
-    assert dict(project.coders()[["coder", "role"]].values) == {
+        project.team.add_coder("claire", role="coder")
+    project.team.add_coder("amina", role="lead")
+    project.team.add_coder("claire", role="coder")  # amina leads now
+    assert dict(project.team.coders()[["coder", "role"]].values) == {
         "amina": "lead", "claire": "coder", "karim": "coder"}
     with pytest.raises(Exception, match="rôle « chef » inconnu ; choisissez parmi : coder, lead"):
-        project.add_coder("zoe", role="chef")
+        project.team.add_coder("zoe", role="chef")
     amina.close()
 
 
@@ -67,12 +67,12 @@ def test_a_coder_cannot_review_a_colleague_and_nothing_changes(project: Project)
     events = len(project.history(limit=None))
     with pytest.raises(RoleError, match=rf"karim ne peut pas relire les codages d'autres "
                                         rf"codeur·euses : #{mine} \(claire\)"):
-        karim.reject([his, mine], comment="hors sujet")
+        karim.review.reject([his, mine], comment="hors sujet")
     with pytest.raises(RoleError):
-        karim.set_status(mine, "rejected")
+        karim.review.set(mine, "rejected")
     assert len(project.history(limit=None)) == events
     assert set(project.extracts()["status"]) == {"accepted"}
-    karim.reject(his, comment="je me suis trompé")  # his own coding: his call
+    karim.review.reject(his, comment="je me suis trompé")  # his own coding: his call
     assert project.extracts(status="rejected")["coding_id"].tolist() == [his]
     karim.close()
 
@@ -83,9 +83,9 @@ def test_anyone_decides_on_a_pending_rule_suggestion(project: Project) -> None:
     manual = project.code_quote("E02_youssef", "Le puits du village", "actions.eau",
                                 status="suggested")
     karim = as_(project, "karim")
-    karim.accept(proposal)
+    karim.review.accept(proposal)
     with pytest.raises(RoleError):
-        karim.accept(manual)  # a colleague's own proposal is the lead's to judge
+        karim.review.accept(manual)  # a colleague's own proposal is the lead's to judge
     rows = project.extracts(status="all").set_index("coding_id")
     assert rows.loc[proposal, "status"] == "accepted"
     assert rows.loc[proposal, "reviewed_by"] == "karim"
@@ -100,8 +100,8 @@ def reviewed(project: Project) -> dict[str, Any]:
     a = amina.code_quote("E01_fatima", "Les femmes font tout le travail", "femmes")
     k = karim.code_quote("E01_fatima", "Le village, c'est ma mère", "actions")
     k2 = karim.code_quote("E02_youssef", "Le puits du village", "actions.eau")
-    assert project.review_coding(a, "accepted", comment="Bon exemple pour le rapport") == 1
-    project.reject(k, comment="Plutôt des liens affectifs")
+    assert project.review.set(a, "accepted", comment="Bon exemple pour le rapport") == 1
+    project.review.reject(k, comment="Plutôt des liens affectifs")
     amina.close()
     karim.close()
     return {"project": project, "a": a, "k": k, "k2": k2}
@@ -122,15 +122,15 @@ def test_review_shows_in_extracts_with_reviewer_date_comment(reviewed: dict[str,
     assert project.extracts(reviewed_by="karim").empty
     assert project.extracts(coder="karim", status="accepted")["coding_id"].tolist() == [
         reviewed["k2"]]
-    team = project.coders().set_index("coder")
+    team = project.team.coders().set_index("coder")
     assert team.loc["claire", "reviewed"] == 2 and team.loc["karim", "codings"] == 2
 
 
 def test_review_shows_in_the_excel_annex(reviewed: dict[str, Any], tmp_path: Path) -> None:
     project = reviewed["project"]
     path = tmp_path / "annexe.xlsx"
-    project.propose_pseudonyms()
-    project.export_annex(path, status=["accepted", "rejected"], layout="master")
+    project.privacy.propose()
+    project.export.annex(path, status=["accepted", "rejected"], layout="master")
     ws = load_workbook(path)["Extraits"]
     values = list(ws.iter_rows(values_only=True))
     rows = [dict(zip(values[0], row, strict=True)) for row in values[1:]]
@@ -141,7 +141,7 @@ def test_review_shows_in_the_excel_annex(reviewed: dict[str, Any], tmp_path: Pat
     assert by_comment["Bon exemple pour le rapport"]["Statut"] == "validé"
     assert len(rows) == 3
     only_accepted = tmp_path / "valides.xlsx"
-    project.export_annex(only_accepted, status="accepted", layout="master")
+    project.export.annex(only_accepted, status="accepted", layout="master")
     kept = list(load_workbook(only_accepted)["Extraits"].iter_rows(values_only=True))
     assert len(kept) == 3 and "Plutôt des liens affectifs" not in {v for r in kept for v in r}
 
@@ -184,19 +184,19 @@ def test_undo_a_sequence_of_changes_in_reverse_order(project: Project) -> None:
     step(lambda: amina.code_quote("E02_youssef", "Chaque été", "liens.affectifs"))
     step(lambda: amina.recode(first[0], "liens.affectifs"))
     step(lambda: amina.memo("coding", "attachement à la mère", coding=first[0]))
-    step(lambda: project.reject(first[0], comment="trop court"))
+    step(lambda: project.review.reject(first[0], comment="trop court"))
     assert len(set(txns)) == 5
     assert all(a != b for a, b in pairwise(states))
 
     assert project.undo() > 0  # the lead's own last change: the review
     assert state(project) == states[4]
     for i in (3, 2, 1, 0):  # amina's changes, newest first
-        project.revert(txns[i])
+        project.history.revert(txns[i])
         assert state(project) == states[i], f"after undoing change {i + 1}"
-    assert "amina" not in set(project.coders()["coder"])
+    assert "amina" not in set(project.team.coders()["coder"])
     assert project.verify().ok
     with pytest.raises(Exception, match="a déjà été annulée"):
-        project.revert(txns[0])
+        project.history.revert(txns[0])
     amina.close()
 
 
@@ -212,7 +212,7 @@ def test_old_project_gets_its_team_from_its_codings_and_history(tmp_path: Path) 
     con.close()
     assert coders and first is not None
     p = Project.open(copy, coder="quelqu_un")
-    team = dict(p.coders()[["coder", "role"]].values)
+    team = dict(p.team.coders()[["coder", "role"]].values)
     assert set(team) == coders | {first[0]}
     assert [name for name, role in team.items() if role == "lead"] == [first[0]]
     assert p.extracts(status="all")[["reviewed_by", "review_comment"]].isna().all().all()
@@ -226,10 +226,10 @@ def test_a_project_without_lead_lets_the_first_claimant_lead(tmp_path: Path) -> 
         w.conn.execute(s.coders.delete())
     karim = Project.open(tmp_path / "p", coder="karim")
     with pytest.raises(RoleError, match="n'en a pas encore"):
-        karim.merge(tmp_path / "p")
-    karim.add_coder("karim", role="lead")
+        karim.team.merge(tmp_path / "p")
+    karim.team.add_coder("karim", role="lead")
     with pytest.raises(RoleError, match=r"seul·e un·e responsable \(karim\)"):
-        p.add_coder("zoe", role="lead")
+        p.team.add_coder("zoe", role="lead")
     assert karim.role == "lead" and p.role is None
     karim.close()
     p.close()

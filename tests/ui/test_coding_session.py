@@ -121,7 +121,7 @@ def test_a_pseudonymised_view_shows_no_real_name_and_codes_the_real_text(
                      "Fatima : Oui, Youssef Bennani est mon neveu, il vit à Marseille.\n",
                      encoding="utf-8")
     project.import_file(extra)
-    project.propose_pseudonyms()
+    project.privacy.propose()
     panel = CodingPanel(project, "E03_fatima_bis", pseudonymise=True)
     pieces = [p for t in panel.view.doc["turns"] for p in t["pieces"]]
     shown = [t["speaker"] for t in panel.view.doc["turns"]] + [p["text"] for p in pieces]

@@ -53,7 +53,7 @@ def served(request: pytest.FixtureRequest, project: Project,
     source.write_text(E03, encoding="utf-8")
     project.import_file(source)
     if pseudonymise:
-        project.propose_pseudonyms()
+        project.privacy.propose()
     text = project.text(DOC)
     puits = text.index("on y envoie de l'argent pour le puits")
     arabic = text.index("الدوار")

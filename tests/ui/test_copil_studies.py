@@ -80,7 +80,7 @@ def test_the_view_holds_no_real_name(study_project: Project,  # noqa: F811
               study_view.words]
     text = "\n".join(str(v) for frame in frames for column in frame.columns
                      for v in frame[column].dropna().unique())
-    real = study_project.pseudonyms()["real"]
+    real = study_project.privacy.table()["real"]
     assert not [n for n in real if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)]
     assert not study_project.leaks(text)
     kept = set(study_view.attributes.values())
@@ -180,5 +180,5 @@ def test_a_failing_update_is_said_in_french(server_log: pytest.CaptureFixture[st
 def test_a_refusal_keeps_its_french_explanation(project: Project) -> None:
     shown = html.unescape(app.run_app("tableau_de_bord", project.location).value)
     assert "ne peut pas s'ouvrir" in shown
-    assert "propose_pseudonyms" in shown
+    assert "propose_pseudonyms" in shown or "privacy.propose" in shown
     assert_french(shown)

@@ -12,10 +12,11 @@ from workbench import Project, WorkbenchError
 from workbench.analysis import groups, matrix
 from workbench.analysis.codes import code_frequencies
 from workbench.coding.extracts import apply_where
+from workbench.notebook import load_view
 from workbench.serve import main as serve_main
 from workbench.ui.app import build_app
 from workbench.ui.dashboard import CopilDashboard
-from workbench.views import CopilView, load_view
+from workbench.views import CopilView
 
 FILTERS = [
     {},
@@ -85,7 +86,7 @@ def test_the_view_holds_no_real_name(demo: Project, view: CopilView) -> None:
              for v in frame[column].dropna().unique()]
     cells += [str(c) for frame in frames for c in frame.columns]
     text = "\n".join(cells)
-    real = demo.pseudonyms()["real"]
+    real = demo.privacy.table()["real"]
     found = [n for n in real if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text)]
     assert not found, f"{len(found)} real name(s) in the view"
     assert not demo.leaks(text)
@@ -127,12 +128,12 @@ def test_unknown_theme_or_filter_is_refused(view: CopilView) -> None:
 
 def test_a_project_without_pseudonyms_is_refused_with_a_french_message(
         project: Project) -> None:
-    with pytest.raises(WorkbenchError, match="propose_pseudonyms") as error:
+    with pytest.raises(WorkbenchError, match=r"propose_pseudonyms|privacy\.propose") as error:
         CopilView.from_project(project)
     assert "Fatima" not in str(error.value) and "Youssef" not in str(error.value)
     shown = build_app(lambda: CopilDashboard(CopilView.from_project(project)).widget)
     assert "wb-erreur" in shown.value and "ne peut pas s'ouvrir" in shown.value
-    project.propose_pseudonyms()  # once pseudonyms exist, the app opens
+    project.privacy.propose()  # once pseudonyms exist, the app opens
     dashboard = CopilDashboard(CopilView.from_project(project))
     assert "Fatima" not in dashboard.extracts.table.value
 
@@ -166,12 +167,12 @@ def test_a_first_name_shared_by_two_people_must_get_a_pseudonym(
     project.import_corpus(corpus, attributes=corpus / "attributes.csv", progress=False)
     for document in ("E01_a", "E02_b"):
         project.code_quote(document, "Fatima c'est moi", "liens.affectifs")
-    project.set_pseudonym("Fatima Alaoui", "Enquêtée F1")
-    project.set_pseudonym("Fatima Berrada", "Enquêtée F2")
+    project.privacy.set_pseudonym("Fatima Alaoui", "Enquêtée F1")
+    project.privacy.set_pseudonym("Fatima Berrada", "Enquêtée F2")
     with pytest.raises(WorkbenchError, match="locuteur sans pseudonyme") as error:
         CopilView.from_project(project)
     assert "Fatima" not in str(error.value)
-    project.propose_pseudonyms()
+    project.privacy.propose()
     view = CopilView.from_project(project)
     shown = " ".join([*view.respondents["case"], *view.extracts["case"],
                       *view.extracts["text"]])

@@ -602,7 +602,7 @@ def test_a_wrong_pool_is_refused_in_french(tmp_path: Path, project: Project, arg
 @pytest.mark.browser
 def test_every_page_of_a_served_snapshot_names_it(tmp_path: Path, demo: Project,
                                                    browser_page: Any) -> None:
-    info = demo.snapshot(tmp_path / "copil", "COPIL du 12 mars", names_reviewed=True)
+    info = demo.export.snapshot(tmp_path / "copil", "COPIL du 12 mars", names_reviewed=True)
     label = info.label()
     assert "COPIL du 12 mars" in label and "grille" in label
     with workbench_app(tmp_path, tmp_path / "copil", "--pool-size", "0") as server:

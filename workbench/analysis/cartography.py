@@ -73,8 +73,8 @@ def origin_links(cases: pd.DataFrame, *, residence: str, origin: str,
             raise WorkbenchError(f"les organisations n'ont pas d'attribut « {column} ».")
         orgs = orgs[~orgs[column].isin(list(values))]
     orgs = _explode(_explode(orgs, residence), origin)
-    out = orgs.groupby([residence, origin])["case"].nunique().rename("organisations")
-    out = out.reset_index().sort_values(["organisations", residence, origin],
+    counts = orgs.groupby([residence, origin])["case"].nunique().rename("organisations")
+    out = counts.reset_index().sort_values(["organisations", residence, origin],
                                         ascending=[False, True, True]).reset_index(drop=True)
     out.attrs["unit"] = "organisations"
     return out

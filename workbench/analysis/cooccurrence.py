@@ -49,7 +49,8 @@ def _number_passages(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 def _passages(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Passages of two codes' codings: has_a, has_b, one row a passage."""
     spans = _number_passages(a[["document", "start", "end"]], b[["document", "start", "end"]])
-    return spans.groupby("unit")["side"].agg(
+    # pandas-stubs type a SeriesGroupBy's named aggregation as a Series: it is a DataFrame.
+    return spans.groupby("unit")["side"].agg(  # type: ignore[return-value]
         has_a=lambda s: (s == "a").any(), has_b=lambda s: (s == "b").any())
 
 
@@ -105,7 +106,8 @@ def cooccurrence_matrix(pairs: pd.DataFrame, *, value: str = "n_ab",
     full = full.fillna(0)
     for key in keys:
         full.loc[key, key] = np.nan  # a code with itself says nothing
-    full.attrs.update(pairs.attrs, value=value)
+    full.attrs.update(pairs.attrs)
+    full.attrs["value"] = value
     return full
 
 

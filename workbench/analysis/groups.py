@@ -34,7 +34,7 @@ def age_groups(frame: pd.DataFrame, *, column: str = "age", young_max: int = 35,
         raise WorkbenchError(f"pas de colonne « {column} » pour faire des classes d'âge.")
     ages = pd.to_numeric(frame[column], errors="coerce")
     out = frame.copy()
-    out[name] = np.where(ages.isna(), None,
+    out[name] = np.where(ages.isna(), np.array(None, dtype=object),  # None where unknown
                          np.where(ages <= young_max, f"jeunes (≤ {young_max} ans)",
                                   f"plus de {young_max} ans"))
     return out
@@ -119,14 +119,14 @@ def group_tests(table: pd.DataFrame, *, skip: Iterable[str] = (MISSING,)) -> pd.
             record["min_expected"] = round(float(expected.min()), 2)
             small = expected.min() < MIN_EXPECTED
             if observed.shape == (2, 2) and small:
-                result = stats.fisher_exact(observed)
-                record.update(test=FISHER, odds_ratio=round(float(result.statistic), 3),
-                              p_value=float(result.pvalue),
+                fisher = stats.fisher_exact(observed)
+                record.update(test=FISHER, odds_ratio=round(float(fisher.statistic), 3),
+                              p_value=float(fisher.pvalue),
                               warning="effectifs attendus < 5 : test exact de Fisher")
             else:
-                result = stats.chi2_contingency(observed, correction=False)
-                record.update(test=CHI2, chi2=round(float(result.statistic), 3),
-                              p_value=float(result.pvalue))
+                chi2 = stats.chi2_contingency(observed, correction=False)
+                record.update(test=CHI2, chi2=round(float(chi2.statistic), 3),
+                              p_value=float(chi2.pvalue))
                 if small:
                     record["warning"] = ("effectifs attendus < 5 : khi-deux peu fiable, "
                                          "à lire comme indicatif")

@@ -8,6 +8,7 @@ extracts behind any cell come from :func:`cell_extracts`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 import pandas as pd
 
@@ -74,11 +75,12 @@ def percentages(matrix: pd.DataFrame, along: str = "row") -> pd.DataFrame:
     if along not in ("row", "column"):
         raise WorkbenchError(f"along doit valoir « row » (par ligne) ou « column » (par "
                              f"colonne), pas « {along} ».")
-    axis = 1 if along == "row" else 0
+    axis: Literal[0, 1] = 1 if along == "row" else 0
     totals = matrix.sum(axis=axis)
     shares = matrix.div(totals.where(totals != 0), axis=0 if along == "row" else 1)
     out = (100 * shares).round(1).fillna(0.0)
-    out.attrs.update(matrix.attrs, percent=along)
+    out.attrs.update(matrix.attrs)
+    out.attrs["percent"] = along
     return out
 
 

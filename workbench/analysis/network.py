@@ -8,6 +8,7 @@ weight is the number of such units.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from itertools import combinations
 from typing import TYPE_CHECKING
 
@@ -65,16 +66,18 @@ def entity_actor_units(entities: pd.DataFrame, *, types: tuple[str, ...] = ("org
     return mention_units(frame, "actor", scope=scope)
 
 
-def actor_graph(units: pd.DataFrame) -> nx.Graph:
+def actor_graph(units: pd.DataFrame) -> nx.Graph[Hashable]:
     """The network: nodes are actors (attribute `mentions`: units mentioning them),
     edges carry `weight`."""
     import networkx as nx
 
-    graph = nx.Graph()
+    graph: nx.Graph[Hashable] = nx.Graph()
     for actor, count in units.groupby("actor")["unit"].nunique().items():
         graph.add_node(actor, mentions=int(count))
-    for row in actor_edges(units).itertuples(index=False):
-        graph.add_edge(row.source, row.target, weight=int(row.weight))
+    edges = actor_edges(units)
+    for source, target, weight in zip(edges["source"], edges["target"], edges["weight"],
+                                      strict=True):
+        graph.add_edge(source, target, weight=int(weight))
     return graph
 
 

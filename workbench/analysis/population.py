@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+ANALYSED = ("accepted",)  # the codings analyses count: reviewed and manual ones
+
 INTERVIEWER = "interviewer"
 
 

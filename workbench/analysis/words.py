@@ -6,6 +6,8 @@ filler, number or non-Latin script), counted by lemma.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -47,8 +49,9 @@ def tokens_in_spans(tokens: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
         mine = tokens[tokens["document"] == doc].sort_values("start")
         starts, ends = mine["start"].to_numpy(), mine["end"].to_numpy()
         for row in group.itertuples(index=False):
-            lo = np.searchsorted(starts, row.start, side="left")
-            hi = np.searchsorted(ends, row.end, side="right")
+            # a row's fields are typed as any scalar; these columns hold offsets
+            lo = np.searchsorted(starts, cast(int, row.start), side="left")
+            hi = np.searchsorted(ends, cast(int, row.end), side="right")
             if hi > lo:
                 piece = mine.iloc[lo:hi].copy()
                 for column in extra:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -17,8 +17,11 @@ from workbench.codebook.model import Code, Codebook
 from workbench.codebook.yaml_io import load_bounded
 from workbench.corpus.sheets import workbook_tables
 from workbench.errors import CodebookError
-from workbench.export.xlsx_rows import abandon, style_template, write_only_cell
+from workbench.sheets.xlsx_rows import abandon, style_template, write_only_cell
 from workbench.text import ascii_fold
+
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
 
 # (attribute, French header written, other accepted headers)
 COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -76,7 +79,7 @@ def write_xlsx(book: Codebook, path: str | Path) -> Path:
     ws.append([write_only_cell(ws, h, header) for _, h, _ in COLUMNS])
     for code in codes:
         level = book.depth(code.id) + 1
-        cells = []
+        cells: list[Cell | None] = []  # write-only cells (None: empty)
         for attr, _, _ in COLUMNS:
             if attr == "level":
                 value: Any = level
@@ -173,8 +176,8 @@ def read_xlsx(path: str | Path) -> Codebook:
     head: dict[str, str] = {}
     if "grille" in by_title and by_title["grille"].header:
         info = by_title["grille"]
-        for cells in [info.header, *(row for _, row in info.rows)]:
-            key, value = [*cells, None, None][:2]
+        for line in [info.header, *(row for _, row in info.rows)]:
+            key, value = [*line, None, None][:2]
             if key:
                 head[str(key)] = _str(value)
     return Codebook(codes, name=head.get("nom", ""), description=head.get("description", ""),

@@ -8,6 +8,8 @@ is the lead's job.
 
 from __future__ import annotations
 
+import getpass
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -143,3 +145,8 @@ def check_may_review(conn: Connection, actor: str, rows: Iterable[dict[str, Any]
             f"{actor} ne peut pas relire les codages d'autres codeur·euses : {ids}. Seul·e "
             f"{who} peut accepter ou rejeter les codages d'un·e collègue ; rien n'a été "
             "modifié.")
+
+
+def default_coder() -> str:
+    """Who is coding: $WORKBENCH_CODER, else the login name."""
+    return os.environ.get("WORKBENCH_CODER") or getpass.getuser()

@@ -51,11 +51,6 @@ def short_label(name: str, document_id: int) -> str:
     return m.group(1) if m else f"D{document_id}"
 
 
-def document_references(conn: Connection) -> dict[int, str]:
-    """Document id → its stored reference (E01, FG02, D07…), for labels and exports."""
-    return {i: r for i, r in conn.execute(select(s.documents.c.id, s.documents.c.reference))}
-
-
 def natural_key(text: object) -> tuple[object, ...]:
     """Sort key that puts D2 before D10 and E01-T9 before E01-T10."""
     return tuple(int(part) if part.isdigit() else part.casefold()

@@ -25,6 +25,7 @@ import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from workbench.errors import CorpusError, WorkbenchError
 
@@ -221,7 +222,7 @@ class _Counted(io.RawIOBase):
     """A member's inflating stream that stops as soon as a limit is passed."""
 
     def __init__(self, archive: SafeArchive, name: str, info: zipfile.ZipInfo,
-                 stream: io.BufferedIOBase) -> None:
+                 stream: IO[bytes]) -> None:
         self.archive, self.name, self.info, self.stream = archive, name, info, stream
         self.size = 0
 

@@ -94,14 +94,15 @@ def _table(title: str, numbered: list[tuple[int, list[object]]], *, is_csv: bool
            problems: list[str] | None = None, source: str = "",
            error: type[WorkbenchError] = AttributesError) -> Table:
     rows = [(n, cells) for n, cells in numbered if not all(_blank(c) for c in cells)]
-    extra = {"problems": problems or [], "source": source or title, "error": error}
+    problems, source = problems or [], source or title
     if not rows:
-        return Table(title, [], 0, [], is_csv, **extra)
+        return Table(title, [], 0, [], is_csv, problems=problems, source=source, error=error)
     width = max(max((k + 1 for k, c in enumerate(cells) if not _blank(c)), default=0)
                 for _, cells in rows)
     padded = [(n, (list(cells) + [None] * width)[:width]) for n, cells in rows]
     (header_row, header), data = padded[0], padded[1:]
-    return Table(title, header, header_row, data, is_csv, **extra)
+    return Table(title, header, header_row, data, is_csv, problems=problems, source=source,
+                 error=error)
 
 
 def _delimiter(first_line: str) -> str:

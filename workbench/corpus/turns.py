@@ -300,14 +300,14 @@ def parse_turns(
                 if enq:
                     marked.add(label)
         elif line and not line.isspace():
-            cand = match_label(line, forced)
-            if cand is not None:
-                cands[i] = cand
-                if cand.enq:
-                    marked.add(cand.label)
-                if cand.strong:
-                    strong.add(cand.key)
-                counts[cand.key] += 1
+            found = match_label(line, forced)
+            if found is not None:
+                cands[i] = found
+                if found.enq:
+                    marked.add(found.label)
+                if found.strong:
+                    strong.add(found.key)
+                counts[found.key] += 1
 
     # Pass 2: build the turns.
     turns: list[Turn] = []

@@ -22,7 +22,7 @@ from workbench.export.profile_columns import annex_attributes, attribute_labels
 
 if TYPE_CHECKING:
     from workbench.export.annex_xlsx import AnnexReport
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
 
 CODE_TEXTS = ("name", "path", "description", "inclusion", "exclusion", "example")
@@ -81,7 +81,7 @@ def analysis_tables(extracts: pd.DataFrame, codes: pd.DataFrame, *,
     return tables
 
 
-def export_annex(project: Project, path: str | Path, codes: CodeSpec = None, *,
+def export_annex(project: ProjectData, path: str | Path, codes: CodeSpec = None, *,
                  where: Mapping[str, WhereValue] | None = None,
                  status: str | Iterable[str] = "accepted", layout: str = "themes",
                  attributes: Sequence[str] | None = None, pseudonymise: bool = True,
@@ -145,7 +145,7 @@ def export_annex(project: Project, path: str | Path, codes: CodeSpec = None, *,
                        attributes=attributes, labels=labels, tables=extra, heading=heading)
 
 
-def pseudonymised_codes(project: Project, codes: pd.DataFrame) -> pd.DataFrame:
+def pseudonymised_codes(project: ProjectData, codes: pd.DataFrame) -> pd.DataFrame:
     """The codes with names replaced in their names, paths and definitions (a code named
     after a respondent); keys are identifiers and stay as they are."""
     texts = project.pseudonymise(codes[list(CODE_TEXTS)], columns=CODE_TEXTS)

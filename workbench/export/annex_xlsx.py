@@ -29,9 +29,9 @@ from workbench.analysis.groups import group_sizes
 from workbench.analysis.labels import STATUS_LABELS, column_label
 from workbench.atomic import write_atomically
 from workbench.errors import ExportError
-from workbench.export.safe_cells import EXCEL_CELL_LIMIT, excel_text
 from workbench.export.tables import write_csv
-from workbench.export.xlsx_rows import (
+from workbench.sheets.safe_cells import EXCEL_CELL_LIMIT, excel_text
+from workbench.sheets.xlsx_rows import (
     RowSource,
     abandon,
     data_rows,

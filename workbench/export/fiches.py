@@ -64,7 +64,7 @@ from workbench.profile import StudyProfile
 from workbench.text import fold
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
 __all__ = ["FichesReport", "export_fiches_capitalisation", "export_fiches_signaletiques",
            "fiche_template"]
@@ -101,7 +101,8 @@ def _file_names(prefix: str, names: Sequence[str]) -> list[str]:
     return out
 
 
-def _cases(project: Project, kind: str, wanted: Iterable[str] | None, what: str) -> pd.DataFrame:
+def _cases(project: ProjectData, kind: str, wanted: Iterable[str] | None,
+           what: str) -> pd.DataFrame:
     cases = project.cases()
     chosen = cases[cases["case_kind"] == kind]
     if wanted is not None:
@@ -129,7 +130,7 @@ def _sources(links: pd.DataFrame) -> str:
     return typo("Documents : " + ", ".join(parts) + ".") if parts else "Aucun document relié."
 
 
-def _checker(project: Project, names: Names, names_reviewed: bool) -> Any:
+def _checker(project: ProjectData, names: Names, names_reviewed: bool) -> Any:
     def check(path: Path, label: str) -> None:
         if names.enabled:
             project.check_names(document_text(Document(str(path))), f"La fiche « {label} »",
@@ -138,7 +139,7 @@ def _checker(project: Project, names: Names, names_reviewed: bool) -> Any:
     return check
 
 
-def _common(project: Project, name: str, pseudonymise: bool) -> dict[str, Any]:
+def _common(project: ProjectData, name: str, pseudonymise: bool) -> dict[str, Any]:
     return {"nom": name, "etude": project.codebook().name or "Étude",
             "date": french_date(), "note_pseudonymes": PRIVACY_NOTE if pseudonymise else
             "Noms réels : document de travail à usage interne."}
@@ -179,7 +180,7 @@ def attribute_variables(kind: str, cases: pd.DataFrame, profile: StudyProfile) -
             and k not in reserved and present(cases, k)]
 
 
-def export_fiches_signaletiques(project: Project, folder: str | Path, *,
+def export_fiches_signaletiques(project: ProjectData, folder: str | Path, *,
                                 organisations: Iterable[str] | None = None,
                                 template: str | Path | None = None,
                                 codes: Any = None, status: str | Iterable[str] = "accepted",
@@ -234,7 +235,7 @@ def export_fiches_signaletiques(project: Project, folder: str | Path, *,
     return FichesReport(folder, written[:len(items)], written[-1] if table else None)
 
 
-def _refuse_leaks(project: Project, items: list[tuple[str, str, dict[str, Any]]],
+def _refuse_leaks(project: ProjectData, items: list[tuple[str, str, dict[str, Any]]],
                   rows: list[dict[str, Any]], names: Names, names_reviewed: bool) -> None:
     """Refuse fiches whose content (or the table's rows) holds a real person's name or an
     unreviewed possible name; organisation names are public in a fiche."""
@@ -247,7 +248,7 @@ def _refuse_leaks(project: Project, items: list[tuple[str, str, dict[str, Any]]]
                         names_reviewed=names_reviewed, kinds=PEOPLE, protect=names.protect)
 
 
-def export_fiches_capitalisation(project: Project, folder: str | Path, *,
+def export_fiches_capitalisation(project: ProjectData, folder: str | Path, *,
                                  initiatives: Iterable[str] | None = None,
                                  template: str | Path | None = None,
                                  sections: Sequence[Section] = CAPITALISATION_SECTIONS,

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbench.nlp.pseudonyms import leaks, pseudonymise_frame, pseudonymise_text
-from workbench.privacy import protected_values, stored_table
+from workbench.privacy.matching import leaks, pseudonymise_frame, pseudonymise_text
+from workbench.privacy.table import protected_values, stored_table
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
 ALL_KINDS = ("person", "organisation", "place")
 PEOPLE = ("person",)
@@ -27,7 +27,7 @@ class Names:
     """Replaces real names by pseudonyms in texts and name cells (or does nothing when
     `enabled` is False); `kinds` says which entries of the table apply."""
 
-    def __init__(self, project: Project, *, enabled: bool = True,
+    def __init__(self, project: ProjectData, *, enabled: bool = True,
                  kinds: Iterable[str] = ALL_KINDS, protect: Iterable[str] = ()) -> None:
         self.enabled = enabled
         with project.store.read() as conn:

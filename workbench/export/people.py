@@ -15,7 +15,7 @@ from workbench.profile import StudyProfile
 from workbench.store import schema as s
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
 LINK_COLUMNS = ["case", "case_kind", "document_id", "document", "document_kind", "label",
                 "date", "place"]
@@ -27,7 +27,7 @@ def interview_keys(profile: StudyProfile) -> dict[str, str | None]:
     return {role: profile.key(role) for role in ("date", "place")}
 
 
-def case_documents(project: Project, profile: StudyProfile) -> pd.DataFrame:
+def case_documents(project: ProjectData, profile: StudyProfile) -> pd.DataFrame:
     """One row per (case, document) link: case, case_kind, document_id, document (name),
     document_kind, label (E01…), and the interview's date and place (`date`, `place`)
     from the document attributes playing those roles in `profile`."""

@@ -2,8 +2,8 @@
 
 This is the writer every table of the workbench goes through (`write_table`: extracts,
 documents, cases, disagreements, fiches' tables, notebooks' exports); the cell rules
-(cleaning, the CSV apostrophe, text cells in XLSX) live in `workbench.export.safe_cells`
-and the fast XLSX rows in `workbench.export.xlsx_rows`. Files are written to a temporary
+(cleaning, the CSV apostrophe, text cells in XLSX) live in `workbench.sheets.safe_cells`
+and the fast XLSX rows in `workbench.sheets.xlsx_rows`. Files are written to a temporary
 file renamed at the end: a failure leaves the previous file in place.
 """
 
@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from workbench.atomic import write_atomically
-from workbench.export.safe_cells import csv_safe, table_value
-from workbench.export.xlsx_rows import (
+from workbench.codebook import write_codebook
+from workbench.sheets.safe_cells import csv_safe, table_value
+from workbench.sheets.xlsx_rows import (
     DATE_FORMATS,
     abandon,
     data_rows,
@@ -28,7 +29,7 @@ from workbench.export.xlsx_rows import (
 )
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
 SHEET_TITLE = "donnees"
 
@@ -118,14 +119,29 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     return write_csv(frame, path)
 
 
-def export_tables(project: Project, out: Path) -> list[Path]:
+def export_tables(project: ProjectData, out: Path) -> list[Path]:
     """Extracts, documents, cases (CSV) and the codebook (YAML and Excel) into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     written = [
         write_table(project.extracts(status="all"), out / "extraits.csv"),
         write_table(project.documents(), out / "documents.csv"),
         write_table(project.cases(), out / "cas.csv"),
-        project.export_codebook(out / "grille_de_codage.yaml"),
-        project.export_codebook(out / "grille_de_codage.xlsx"),
+        write_codebook(project.codebook(), out / "grille_de_codage.yaml"),
+        write_codebook(project.codebook(), out / "grille_de_codage.xlsx"),
     ]
     return written
+
+
+def export_extracts(data: ProjectData, path: str | Path, codes: Any = None, *,
+                    where: Any = None, status: str | Iterable[str] | None = "accepted",
+                    pseudonymise: bool = True, names_reviewed: bool = False,
+                    columns: Sequence[str] | None = None) -> Path:
+    """The selected extracts as a table (see ``p.export.extracts``): pseudonymised and
+    checked for names before anything is written, unless `pseudonymise` is False."""
+    frame = data.extracts(codes, where=where, status=status, pseudonymise=pseudonymise)
+    if columns is not None:
+        frame = frame[[c for c in columns if c in frame.columns]]
+    if pseudonymise:
+        data.check_names(frame, f"Le tableau d'extraits {Path(path).name}",
+                         names_reviewed=names_reviewed)
+    return write_table(frame, path)

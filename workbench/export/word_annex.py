@@ -54,7 +54,7 @@ from workbench.export.profile_columns import (
 from workbench.profile import StudyProfile
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
 PEOPLE_CHOICES = ("pseudonymised", "real")
 STATUS_WORDS = {"accepted": "validés", "suggested": "suggérés (non relus)",
@@ -65,7 +65,7 @@ PASSAGE = ("document", "start", "end")  # one passage, however many codings cove
 NOTES = {"memo": "Mémo", "review_comment": "Commentaire de revue"}  # shown under a passage
 
 
-def export_word_annex(project: Project, path: str | Path, *, codes: CodeSpec = None,
+def export_word_annex(project: ProjectData, path: str | Path, *, codes: CodeSpec = None,
                       where: Mapping[str, WhereValue] | None = None,
                       status: str | Iterable[str] = "accepted", pseudonymise: bool = True,
                       people: str | None = "pseudonymised",
@@ -139,7 +139,7 @@ def _selection(codes: CodeSpec, where: Mapping[str, WhereValue] | None,
     return " ; ".join(parts)
 
 
-def _introduction(document: DocxDocument, project: Project, extracts: pd.DataFrame, *,
+def _introduction(document: DocxDocument, project: ProjectData, extracts: pd.DataFrame, *,
                   title: str, codes: CodeSpec, where: Mapping[str, WhereValue] | None,
                   statuses: list[str], pseudonymise: bool, profile: StudyProfile) -> None:
     document.add_heading(xml_safe(title), level=0)
@@ -343,7 +343,7 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: 
     return [m + e * share for m, e in zip(least, extra, strict=True)]
 
 
-def _people(document: DocxDocument, project: Project, names: Names,
+def _people(document: DocxDocument, project: ProjectData, names: Names,
             profile: StudyProfile) -> None:
     section = document.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE

@@ -1,2 +1,2 @@
 """NLP: languages, spaCy pipelines per language, parse cache, token tables, scripts,
-sentiment, pseudonyms."""
+sentiment (pseudonyms are in `workbench.privacy`)."""

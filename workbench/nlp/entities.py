@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -12,7 +13,7 @@ from workbench.nlp.scripts import script_of
 LABELS = {"LOC": "lieu", "ORG": "organisation", "PER": "personne", "MISC": "divers"}
 
 
-def entity_frame(parsed: Mapping[Hashable, ParsedText]) -> pd.DataFrame:
+def entity_frame(parsed: Mapping[Any, ParsedText]) -> pd.DataFrame:
     """One row per entity: document, start, end (code points), text, label, type (French).
 
     `parsed` must come from the "ner" task. Entities written in Arabic script or

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Hashable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -27,8 +27,6 @@ if TYPE_CHECKING:  # spaCy is imported when a text is parsed, not with this modu
     from spacy.language import Language
     from spacy.strings import StringStore
     from spacy.tokens import Doc
-
-    from workbench.nlp.cache import DocCache
 
 CHUNK_CHARS = 20_000
 # Characters per batch given to spaCy: measured fastest between ~20,000 and
@@ -43,6 +41,15 @@ PARALLEL_MIN_WORDS = 20_000
 MAX_PROCESSES = 4
 _SENTENCE_ENDS = (". ", "! ", "? ", "… ", ".\t", "!\t", "?\t")
 _EMPTY_TENSOR = np.zeros((0,), dtype="float32")
+
+
+class ParseCache(Protocol):
+    """Where parses are kept between runs (`nlp.cache.DocCache`), keyed by text and
+    pipeline signature."""
+
+    def get(self, text: str, signature: str, vocab: Any) -> ParsedText | None: ...
+
+    def put(self, text: str, signature: str, parsed: ParsedText) -> Any: ...
 
 
 class StoredChunks(Protocol):
@@ -165,7 +172,7 @@ def default_batch_size(jobs: list[tuple[int, int, str]], processes: int) -> int:
 
 
 def parse_texts(texts: Mapping[Hashable, str], *, task: str = "lemma", model: str | None = None,
-                cache: DocCache | None = None, n_process: int | None = None,
+                cache: ParseCache | None = None, n_process: int | None = None,
                 batch_size: int | None = None, progress: bool = True) -> dict[Hashable, ParsedText]:
     """Parse each text (key → text) with the `task` pipeline; returns key → ParsedText.
 

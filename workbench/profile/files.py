@@ -7,15 +7,15 @@ jeunes) and convert into each other without loss.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from workbench.atomic import atomic_output
 from workbench.codebook.yaml_io import load_bounded
 from workbench.errors import CodebookError, ProfileError
-from workbench.export.xlsx_rows import abandon, write_only_cell
 from workbench.profile.model import StudyProfile
+from workbench.sheets.xlsx_rows import abandon, write_only_cell
 
 XLSX_COLUMNS = ("cle", "libelle", "type", "portee", "role", "valeurs", "classes", "jeunes")
 _MAX_BYTES = 5_000_000
@@ -58,7 +58,11 @@ def _xlsx_rows(path: Path) -> list[dict[str, Any]]:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ProfileError(f"{path.name} : classeur Excel illisible ({exc}).") from None
-    sheet = book.active
+    # A workbook whose active tab names no sheet it holds is read from its first sheet.
+    sheet = book.active or next(iter(book.worksheets), None)
+    if sheet is None:
+        book.close()
+        raise ProfileError(f"{path.name} : le classeur Excel ne contient aucune feuille.")
     rows = list(sheet.iter_rows(values_only=True))
     book.close()
     if not rows:
@@ -91,7 +95,7 @@ def write_profile(profile: StudyProfile, path: str | Path) -> Path:
         sheet = book.create_sheet("profil")
         sheet.append([write_only_cell(sheet, name) for name in XLSX_COLUMNS])
         for row in profile.frame().itertuples(index=False):
-            spec = profile.get(row.attribut)
+            spec = profile.get(cast(str, row.attribut))  # a row's fields: any scalar
             sheet.append([write_only_cell(sheet, v) for v in (
                 row.attribut, row.libelle, row.type, row.portee, spec.role if spec else "",
                 row.valeurs, row.classes, row.jeunes)])

@@ -7,6 +7,7 @@ extracts (which join them) read them here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -33,7 +34,7 @@ def typed(value: str | None, kind: str) -> Any:
     return value
 
 
-def pivot(rows: list[Any], id_name: str) -> pd.DataFrame:
+def pivot(rows: Iterable[Sequence[Any]], id_name: str) -> pd.DataFrame:
     """(owner id, key, value, type) rows → one column per key, typed values."""
     records: dict[int, dict[str, Any]] = {}
     order: list[str] = []

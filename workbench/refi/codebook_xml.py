@@ -50,7 +50,7 @@ from workbench.refi.xml import (
 from workbench.refi.xml import to_bytes as xml_bytes
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
 LABELS = {"inclusion": "Critères d'inclusion", "exclusion": "Critères d'exclusion",
           "example": "Exemple", "key": "Identifiant"}
@@ -155,7 +155,7 @@ def write_qdc(book: Codebook, path: str | Path, *, guids: Guids | None = None
     return report
 
 
-def export_qdc(project: Project, path: str | Path) -> ExchangeReport:
+def export_qdc(project: ProjectData, path: str | Path) -> ExchangeReport:
     """Export the project's codebook as a REFI-QDA `.qdc` file."""
     from workbench.refi.guids import project_namespace
 
@@ -274,7 +274,7 @@ def read_qdc(path: str | Path, *, keys: dict[str, str] | None = None) -> Codeboo
     return parsed.book.validate()
 
 
-def load_qdc(project: Project, path: str | Path) -> dict[str, list[str]]:
+def load_qdc(project: ProjectData, path: str | Path) -> dict[str, list[str]]:
     """Load a `.qdc` into a project: codes matched by GUID keep their key and codings."""
     from sqlalchemy import select
 

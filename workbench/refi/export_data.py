@@ -17,11 +17,12 @@ from sqlalchemy import Connection, func, select
 from workbench.codebook.model import Code, Codebook
 from workbench.coding.codes import stored_codebook
 from workbench.errors import ExchangeError
-from workbench.nlp.pseudonyms import name_spans, pseudonymise_text
-from workbench.privacy import protected_values, stored_table
+from workbench.privacy.matching import name_spans, pseudonymise_text
+from workbench.privacy.table import protected_values, stored_table
 from workbench.refi.guids import Guids, project_namespace
 from workbench.refi.positions import OffsetMap, replace_spans
 from workbench.store import schema as s
+from workbench.store.queries import document_references
 
 Attribute = tuple[str, str, str]  # key, value, our type
 
@@ -159,7 +160,7 @@ def pseudonymised(snap: Snapshot, conn: Connection) -> Snapshot:
     if not table:
         raise ExchangeError(
             "export pseudonymisé impossible : la table des pseudonymes est vide. Lancez "
-            "project.propose_pseudonyms() (et vérifiez-la), ou exportez sans pseudonymiser.")
+            "p.privacy.propose() (et vérifiez-la), ou exportez sans pseudonymiser.")
 
     def text(value: str) -> str:
         return pseudonymise_text(value, table, protect=protect)
@@ -168,7 +169,7 @@ def pseudonymised(snap: Snapshot, conn: Connection) -> Snapshot:
         return [(k, text(v) if isinstance(v, str) else v, t) for k, v, t in items]
 
     # A document is named by its reference: its file name often holds a person's name.
-    references = dict(conn.execute(select(s.documents.c.id, s.documents.c.reference)).all())
+    references = document_references(conn, by="id")
     maps: dict[int, OffsetMap] = {}
     docs = []
     for doc in snap.documents:

@@ -48,14 +48,14 @@ from workbench.store import now
 from workbench.store.engine import is_url
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.project_data import ProjectData
 
 NAME_MAX = 200  # characters of the quote kept in a selection's name
 STATUS_FR = {"suggested": "proposés", "rejected": "rejetés", "accepted": "validés",
              "inactive": "sur des codes retirés du livre de codes"}
 
 
-def export_qdpx(project: Project, path: str | Path, *, pseudonymise: bool = False,
+def export_qdpx(project: ProjectData, path: str | Path, *, pseudonymise: bool = False,
                 statuses: Iterable[str] = ("accepted",),
                 names_reviewed: bool = False) -> ExchangeReport:
     """Write the project to `path` (.qdpx); returns counts and data-loss warnings.

@@ -19,13 +19,13 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from workbench import importer
-from workbench.coding.coders import set_coder
+from workbench.coding.coders import default_coder, set_coder
 from workbench.coding.codes import apply_codebook
 from workbench.coding.codings import insert_codings
 from workbench.corpus.model import ParsedDocument
@@ -40,15 +40,13 @@ from workbench.store import schema as s
 from workbench.store.engine import is_url, make_engine
 from workbench.store.migrations import current_version
 
-if TYPE_CHECKING:
-    from workbench.project import Project
-
 SQLITE_SUFFIXES = {".sqlite", ".db", ".sqlite3"}
 
 
 def import_qdpx(path: str | Path, target: str | Path, *, coder: str | None = None,
-                sources_folder: str | Path | None = None) -> tuple[Project, ExchangeReport]:
-    """Create a new project at `target` (folder or URL) from a `.qdpx`; returns it and the report.
+                sources_folder: str | Path | None = None) -> ExchangeReport:
+    """Create a new project at `target` (folder or URL) from a `.qdpx`; returns the report
+    of what was not carried over (open it with `Project.open(target, coder=coder)`).
 
     `coder`: who imports (the audit log's actor, and the coder of selections
     that name no user); defaults to $WORKBENCH_CODER or the login name.
@@ -56,8 +54,6 @@ def import_qdpx(path: str | Path, target: str | Path, *, coder: str | None = Non
     (``relative://``, ``absolute://``) may be read from; without it such an archive
     is refused, since an archive from elsewhere must not read your files.
     """
-    from workbench.project import Project, default_coder
-
     actor = coder or default_coder()
     _check_target(target)
     plan = read_plan(path, coder=actor, sources_folder=sources_folder)
@@ -69,7 +65,7 @@ def import_qdpx(path: str | Path, target: str | Path, *, coder: str | None = Non
                 write_plan(w, plan, actor=actor)
         finally:
             store.close()
-    return Project.open(target, coder=actor), plan.report
+    return plan.report
 
 
 def _sqlite_file(target: str | Path) -> Path | None:

@@ -74,7 +74,7 @@ def _profile(conn: Connection) -> None:
 
 
 def _name_reviews(conn: Connection) -> None:
-    """v5: the words reviewed as not being a person's name (see `name_check.py`), and
+    """v5: the words reviewed as not being a person's name (see `privacy/name_check.py`), and
     whether a coding's review was given in bulk (`codings.review_mode`)."""
     schema.name_reviews.create(conn)
     conn.execute(text("ALTER TABLE codings ADD COLUMN review_mode VARCHAR(16)"))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from workbench.notebook import load_view
 from workbench.profile.model import ROLES
 from workbench.ui.app import Notice, Progress, build_app, guarded
 from workbench.ui.charts import Chart, png, whole_numbers
@@ -20,7 +21,7 @@ from workbench.ui.counts import Counts
 from workbench.ui.filters import Filters
 from workbench.ui.style import header, heading, lower_first
 from workbench.ui.tables import html_table
-from workbench.views import PLACE_ROLES, TERRITORY_ROLES, CopilView, Places, load_view
+from workbench.views import PLACE_ROLES, TERRITORY_ROLES, CopilView, Places
 from workbench.viz.heatmaps import heatmap
 from workbench.viz.maps import origin_flow_figure
 

@@ -131,10 +131,10 @@ class CodingSession:
                      f"{names} (caractères {start}–{end}).")
 
     def accept(self, ids: Iterable[int]) -> str:
-        return self._decide(ids, self.project.accept, "acceptée")
+        return self._decide(ids, self.project.review.accept, "acceptée")
 
     def reject(self, ids: Iterable[int]) -> str:
-        return self._decide(ids, self.project.reject, "rejetée")
+        return self._decide(ids, self.project.review.reject, "rejetée")
 
     @staticmethod
     def _decide(ids: Iterable[int], decide: Callable[[list[int]], int], done: str) -> str:

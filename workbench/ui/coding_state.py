@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.errors import CodingError
-from workbench.nlp.pseudonyms import fold
+from workbench.privacy.forms import fold
 
 # Colours for top-level codes that have none in the codebook (ColorBrewer Dark2).
 PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",

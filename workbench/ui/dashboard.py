@@ -14,6 +14,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from workbench.analysis.codes import MISSING, code_labels
+from workbench.notebook import load_view
 from workbench.ui import html_charts
 from workbench.ui.app import LOG, Notice, Progress, build_app, guarded
 from workbench.ui.charts import ChartChoice, HtmlChart
@@ -21,7 +22,7 @@ from workbench.ui.counts import Counts
 from workbench.ui.filters import Filters, dropdown
 from workbench.ui.style import header, heading, lower_first
 from workbench.ui.tables import ExtractPager
-from workbench.views import CopilView, Selection, load_view
+from workbench.views import CopilView, Selection
 
 COUNT_LABELS = {"extraits": "extraits (codages validés)", "documents": "entretiens et documents",
                 "personnes": "personnes citées", "codes": "codes utilisés"}

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from workbench.notebook import load_view
 from workbench.ui.app import Notice, Progress, build_app, guarded
 from workbench.ui.counts import Counts
 from workbench.ui.filters import Filters
 from workbench.ui.style import header, heading
 from workbench.ui.tables import ExtractPager, kwic_table
-from workbench.views import CopilView, load_view
+from workbench.views import CopilView
 
 COUNT_LABELS = {"extraits": "extraits", "documents": "entretiens et documents",
                 "personnes": "personnes citées", "occurrences": "occurrences du mot"}

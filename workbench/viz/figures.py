@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from workbench.text import ascii_slug
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 PALETTE = ["#1b6f8a", "#d1793a", "#6a9c3c", "#8e5a9b", "#c9a227", "#4f4f4f", "#b3475d",
@@ -26,7 +27,7 @@ MISSING_COLOUR = "#c4c4c4"
 DPI = 150
 
 
-def new_figure(width: float, height: float) -> tuple[Figure, object]:
+def new_figure(width: float, height: float) -> tuple[Figure, Axes]:
     """A report-sized figure with one axis, in the workbench style."""
     from matplotlib.figure import Figure  # here: an app's charts are HTML, not matplotlib
 

@@ -1,7 +1,7 @@
 """The project's pseudonym table, and pseudonymised views of its extracts and texts.
 
 The table lives in the store (never in an output meant for the COPIL); the
-matching and replacing rules are in `nlp/pseudonyms.py`.
+matching and replacing rules are in `privacy/matching.py`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from workbench.coding.extracts import case_table, turn_table
-from workbench.nlp.pseudonyms import PseudonymEntry, fold, propose_pseudonyms, variants
+from workbench.privacy.forms import PseudonymEntry, fold, variants
+from workbench.privacy.proposals import propose_pseudonyms
 from workbench.profile import StudyProfile
 from workbench.profile.model import SEPARATOR
 from workbench.profile.stored import current_profile

@@ -30,15 +30,9 @@ from sqlalchemy import Connection, select
 
 from workbench.corpus.roles import known_role
 from workbench.errors import ExportError
-from workbench.nlp.pseudonyms import (
-    PseudonymEntry,
-    fold,
-    is_common_word,
-    is_known_name,
-    is_name_label,
-    leaks,
-)
-from workbench.privacy import protected_values, stored_table
+from workbench.privacy.forms import PseudonymEntry, fold, is_common_word
+from workbench.privacy.matching import is_known_name, is_name_label, leaks
+from workbench.privacy.table import protected_values, stored_table
 from workbench.store import Writer
 from workbench.store import schema as s
 
@@ -276,10 +270,10 @@ def refuse_leaks(sensitive: Sensitive, shown: str | Iterable[str] | pd.DataFrame
     more = f" et {len(found) - SHOWN_IN_MESSAGE} autres" if len(found) > SHOWN_IN_MESSAGE else ""
     raise NameCheckError(
         f"{what} : rien n'est écrit, car des noms réels y resteraient : {listed}{more}. "
-        "Donnez-leur un pseudonyme (project.propose_pseudonyms() ou "
-        "project.set_pseudonym(nom, pseudonyme)), renommez le code ou le mémo qui les "
+        "Donnez-leur un pseudonyme (p.privacy.propose() ou "
+        "p.privacy.set_pseudonym(nom, pseudonyme)), renommez le code ou le mémo qui les "
         "porte, ou, si ce ne sont pas des noms de personnes, déclarez-les relus "
-        "(project.review_names([...])).")
+        "(p.privacy.review_names([...])).")
 
 
 def _origin(name: str, by_fold: Mapping[str, str]) -> str:
@@ -307,7 +301,7 @@ def refuse_unreviewed(candidates: pd.DataFrame, shown: str | Iterable[str] | pd.
     raise NameCheckError(
         f"{what} : rien n'est écrit, car {len(found)} nom(s) de personne possible(s) "
         f"n'ont pas encore été relus : {listed}{more}. Consultez-les avec "
-        "project.name_candidates() ; donnez un pseudonyme à ceux qui désignent une personne "
-        "(project.set_pseudonym(nom, pseudonyme)) et déclarez les autres relus "
-        "(project.review_names([...])), ou, une fois la liste relue, exportez quand même "
+        "p.privacy.candidates() ; donnez un pseudonyme à ceux qui désignent une personne "
+        "(p.privacy.set_pseudonym(nom, pseudonyme)) et déclarez les autres relus "
+        "(p.privacy.review_names([...])), ou, une fois la liste relue, exportez quand même "
         "avec names_reviewed=True.")

@@ -7,7 +7,7 @@ spliced into the sheets openpyxl laid out (header, widths, panes, filter, page s
 styles), in one pass over the archive (`save_with_rows`). Cells openpyxl writes itself
 (headers, summaries, small sheets) come from `write_only_cell`. Either way text is a text
 cell (inline string), never a formula, whatever it starts with, and it is cleaned and cut
-by `workbench.export.safe_cells`, the one place of those rules.
+by `workbench.sheets.safe_cells`, the one place of those rules.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
-from workbench.export.safe_cells import EXCEL_CELL_LIMIT, UNCLEAN, table_value, xlsx_text
+from workbench.sheets.safe_cells import EXCEL_CELL_LIMIT, UNCLEAN, table_value, xlsx_text
 
 if TYPE_CHECKING:  # openpyxl (0.2 s) is imported when a workbook is written
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import Cell
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -125,8 +125,7 @@ def data_rows(rows: Iterable[Sequence[Any]], styles: Sequence[int],
         yield "".join(parts)
 
 
-def write_only_cell(ws: Any, value: Any, style: WriteOnlyCell | None = None
-                    ) -> WriteOnlyCell | None:
+def write_only_cell(ws: Any, value: Any, style: Cell | None = None) -> Cell | None:
     """A cell of a write-only sheet: text as a text cell (never a formula, cleaned, cut
     at Excel's limit), numbers, booleans and dates as they are (`table_value`); None for
     an empty value, which write-only sheets skip. `style`: a template cell whose style is
@@ -138,16 +137,17 @@ def write_only_cell(ws: Any, value: Any, style: WriteOnlyCell | None = None
         return None
     cell = WriteOnlyCell(ws)
     if style is not None:
-        cell._style = copy.copy(style._style)
+        cell._style = copy.copy(style._style)  # type: ignore[attr-defined]  # the style array
     if isinstance(value, str):
-        cell._value = xlsx_text(value)
+        # The value setter would read a text starting with "=" as a formula.
+        cell._value = xlsx_text(value)  # type: ignore[attr-defined]
         cell.data_type = "s"  # text, even when it starts with = + - @
     else:
         cell.value = value
     return cell
 
 
-def style_template(ws: Any, **style: Any) -> WriteOnlyCell:
+def style_template(ws: Any, **style: Any) -> Cell:
     """A cell holding a style (font=, fill=, alignment=, number_format=…) for
     `write_only_cell`; its `style_id` is the style's number for `data_rows`."""
     from openpyxl.cell import WriteOnlyCell
@@ -166,7 +166,7 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
         target = rel.get("Target", "")
         targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    return {sheet.get("name"): targets[sheet.get(f"{REL}id")]
+    return {sheet.get("name", ""): targets[sheet.get(f"{REL}id")]
             for sheet in book.iter(f"{MAIN}sheet")}
 
 
