@@ -105,6 +105,21 @@ def cmd_import(args: argparse.Namespace) -> None:
             print(f"  attention : {warning}", file=sys.stderr)
 
 
+def cmd_import_survey(args: argparse.Namespace) -> None:
+    project = _open(args)
+    options: dict[str, Any] = {"id_column": args.id, "form": args.form, "sheet": args.sheet,
+                               "open_questions": args.open, "closed_questions": args.closed}
+    if args.prefix is not None:
+        options["name_prefix"] = args.prefix
+    if args.case_kind is not None:
+        options["case_kind"] = args.case_kind
+    result = project.import_survey(args.file, drop_unplaced=args.drop_unplaced, **options)
+    for line in result.summary():
+        print(line)
+    for warning in result.warnings:
+        print(f"  attention : {warning}", file=sys.stderr)
+
+
 _IMPORT_STATUS = {"new": "nouveau", "updated": "mis à jour", "unchanged": "inchangé"}
 _CODEBOOK_CHANGES = {"added": "ajoutés", "renamed": "renommés", "moved": "déplacés",
                      "edited": "modifiés", "merged": "fusionnés", "removed": "retirés"}
@@ -425,6 +440,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--drop-unplaced", action="store_true",
                    help="si un texte modifié perd des passages codés, supprimer ces codages")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "import-survey",
+        help="importer un questionnaire (.xlsx ou .csv de KoboToolbox, ODK Central…) : un cas "
+             "par répondant·e, les réponses ouvertes en documents",
+        description="Importer un questionnaire : chaque ligne devient un cas (les réponses "
+                    "fermées en attributs) et, s'il a répondu à une question ouverte, un "
+                    "document de type questionnaire (une section par question). Tout est lu "
+                    "et vérifié avant d'écrire : une feuille en erreur n'importe rien. "
+                    "Réimporter un export à jour ajoute les nouvelles lignes et garde les "
+                    "réponses déjà codées.")
+    _project_arg(p)
+    p.add_argument("file", metavar="FICHIER", help="l'export des réponses (.xlsx ou .csv)")
+    p.add_argument("--id", metavar="COLONNE",
+                   help="colonne de l'identifiant des répondant·es (par défaut : _uuid, KEY, "
+                        "_id, id, identifiant…)")
+    p.add_argument("--form", metavar="FORMULAIRE",
+                   help="le formulaire XLSForm (.xlsx) : types des questions, libellés, choix")
+    p.add_argument("--open", nargs="+", action="extend", metavar="Q",
+                   help="la liste complète des questions ouvertes (colonne ou libellé) ; les "
+                        "autres sont fermées")
+    p.add_argument("--closed", nargs="+", action="extend", metavar="Q",
+                   help="questions à lire comme fermées (attributs), p. ex. nom_asso")
+    p.add_argument("--sheet", metavar="FEUILLE",
+                   help="feuille des réponses dans un classeur (par défaut : la première)")
+    p.add_argument("--prefix", metavar="PRÉFIXE",
+                   help="préfixe des noms de documents et de cas (par défaut : Q)")
+    p.add_argument("--case-kind", metavar="TYPE",
+                   help="personne (par défaut), organisation ou initiative")
+    p.add_argument("--drop-unplaced", action="store_true",
+                   help="si une réponse modifiée perd des passages codés, supprimer ces codages")
+    p.set_defaults(func=cmd_import_survey)
 
     p = sub.add_parser("codebook", help="charger, exporter ou afficher la grille de codage")
     _project_arg(p)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, bindparam, select
 
 from workbench.coding.anchor import reanchor
 from workbench.coding.codings import delete_coding
+from workbench.coding.summaries import delete_document_summaries
 from workbench.corpus.attributes import AttributesSheet
 from workbench.corpus.model import ParsedDocument
 from workbench.corpus.roles import INTERVIEWER, RESPONDENT
@@ -33,7 +35,7 @@ from workbench.store import Writer, row_of
 from workbench.store import schema as s
 from workbench.store.queries import document_speakers, find_document
 
-KINDS = ("interview", "focus_group", "notes", "report")
+KINDS = ("interview", "focus_group", "notes", "report", "survey")
 
 
 @dataclass
@@ -88,8 +90,8 @@ def new_reference(conn: Connection, name: str, *, shared: Iterable[str] = ()) ->
 
 def shared_codes(names: Iterable[str]) -> set[str]:
     """Codes that several of `names` start with (ESLO1 for ESLO1_ENT_001, _002…)."""
-    codes = [c for c in map(name_code, names) if c]
-    return {c for c in codes if codes.count(c) > 1}
+    counts = Counter(c for c in map(name_code, names) if c)
+    return {c for c, n in counts.items() if n > 1}
 
 
 def fill_missing_references(w: Writer) -> int:
@@ -375,5 +377,6 @@ def remove_document(w: Writer, document: str | int) -> None:
     for coding_id in w.conn.execute(select(s.codings.c.id).where(
             s.codings.c.document_id == doc["id"])).scalars().all():
         delete_coding(w, coding_id)
+    delete_document_summaries(w, doc["id"])
     w.conn.execute(s.documents.delete().where(s.documents.c.id == doc["id"]))
     w.log("remove", "documents", doc["id"], before=_doc_summary(doc))

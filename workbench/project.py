@@ -1,7 +1,7 @@
 """`Project`: the one object a notebook holds. It reads through `ProjectData` (its
 read-only view, what every feature is given), keeps the everyday verbs, and groups the
 rest in namespaces: ``p.analysis``, ``p.export``, ``p.review``, ``p.team``,
-``p.privacy``, ``p.words``, ``p.history``. It holds no SQL: each verb opens a
+``p.privacy``, ``p.words``, ``p.framework``, ``p.history``. It holds no SQL: each verb opens a
 transaction and hands it to a service module (importing, coding, codebook, profile)."""
 
 from __future__ import annotations
@@ -30,18 +30,20 @@ from workbench.store.queries import find_document, last_undoable
 # only open a project and query it stay quick (tests/test_startup.py).
 if TYPE_CHECKING:
     from workbench.accessors.exports import Exports
+    from workbench.accessors.framework import Framework
     from workbench.accessors.history import History
     from workbench.accessors.privacy import Privacy
     from workbench.accessors.review import Review
     from workbench.accessors.team import Team
     from workbench.accessors.words import Words
     from workbench.analyses import Analyses
+    from workbench.import_files import SurveyImport
     from workbench.refi.report import ExchangeReport
 
 # What `undo` takes back: coding work, the profile, roles, languages and references
 # (an import is undone with `p.history.revert(txn)`).
 UNDOABLE_ENTITIES = ("codings", "codes", "memos", "study_profiles", "speaker_roles",
-                     "name_reviews")
+                     "name_reviews", "summaries")
 UNDOABLE_ACTIONS = ("set-language", "reference")
 
 # Former names of the methods that moved to a namespace: they still work, with a
@@ -170,6 +172,14 @@ class Project(ProjectData):
         return Words(self)
 
     @cached_property
+    def framework(self) -> Framework:
+        """Case × theme summaries (framework matrix): the extracts of each cell and the
+        summary a researcher writes beside them, validated by the lead."""
+        from workbench.accessors.framework import Framework
+
+        return Framework(self)
+
+    @cached_property
     def history(self) -> History:
         """The audit log (``p.history()``) and ``p.history.revert(txn)``."""
         from workbench.accessors.history import History
@@ -193,6 +203,15 @@ class Project(ProjectData):
                                           attributes=attributes, kind=kind,
                                           drop_unplaced=drop_unplaced, progress=progress,
                                           **options)
+
+    def import_survey(self, path: str | Path, **options: Any) -> SurveyImport:
+        """Import a questionnaire (.xlsx or .csv, KoboToolbox and ODK Central exports
+        included): one case per row, closed questions as attributes, each respondent's
+        open answers as a document with one section per question. Re-importing an
+        updated export adds the new rows and leaves coded answers in place. `options` go
+        to `corpus.survey.read_survey` (id_column, open_questions, closed_questions,
+        form, sheet, name_prefix, case_kind)."""
+        return import_files.import_survey(self.store, self.coder, path, **options)
 
     def import_attributes(self, path: str | Path, **options: Any) -> list[str]:
         """Load (or reload) an attributes sheet for documents already imported."""

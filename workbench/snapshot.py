@@ -1,12 +1,13 @@
 """Snapshots for the committee: a frozen, pseudonymised, read-only copy of a project.
 
 `make_snapshot` copies the project into a new SQLite project folder and, in that copy:
-keeps only the accepted codings; replaces every real name of the pseudonym table in
-texts (offsets of turns and codings moved with the text), speaker labels, case names,
-attribute values, memos and the codebook; names documents by their reference; drops
-the interviewer attributes, the audit log, the pseudonym table and the name reviews;
-and records what it holds (name, date, codebook version, coders) in `meta`. The copy
-is checked like any pseudonymised output before it is kept, then refuses every write.
+keeps only the accepted codings and the validated framework summaries; replaces every
+real name of the pseudonym table in texts (offsets of turns and codings moved with the
+text), speaker labels, case names, attribute values, memos, summaries and the codebook;
+names documents by their reference; drops the interviewer attributes, the audit log,
+the pseudonym table and the name reviews; and records what it holds (name, date,
+codebook version, coders) in `meta`. The copy is checked like any pseudonymised output
+before it is kept, then refuses every write.
 The live project keeps moving; the committee's figures do not.
 """
 
@@ -89,6 +90,8 @@ def _pseudonymise(source: Connection, conn: Connection, name: str) -> SnapshotIn
         return exact.get(value) or text(value) if isinstance(value, str) else value
 
     conn.execute(delete(s.codings).where(s.codings.c.status != "accepted"))
+    # A draft summary is work in progress: the committee sees only what the lead validated.
+    conn.execute(delete(s.summaries).where(s.summaries.c.status != "validated"))
     interviewer = [a.key for a in current_profile(source).attributes if a.role == "interviewer"]
     conn.execute(delete(s.attributes).where(s.attributes.c.key.in_(interviewer)))
     conn.execute(delete(s.document_attributes)
@@ -111,6 +114,7 @@ def _pseudonymise(source: Connection, conn: Connection, name: str) -> SnapshotIn
                 start=start, end=end, quote=new[start:end], memo=text(row["memo"]),
                 review_comment=text(row["review_comment"])))
     for table_, columns in ((s.cases, ("name",)), (s.memos, ("text",)),
+                            (s.summaries, ("text",)),
                             (s.attributes, ("value",)), (s.document_attributes, ("value",)),
                             (s.document_cases, ("speaker",)), (s.speaker_roles, ("speaker",)),
                             (s.codes, ("name", "description", "inclusion", "exclusion",

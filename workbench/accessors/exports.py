@@ -72,6 +72,36 @@ class Exports:
 
         return export_word_annex(self._data, path, **options)
 
+    def framework(self, path: str | Path,
+                  codes: str | int | Sequence[str | int] | None = None, *,
+                  rows: str = "cases", where: Mapping[str, WhereValue] | None = None,
+                  status: str | None = None, extracts: bool = False,
+                  pseudonymise: bool = True, names_reviewed: bool = False) -> Path:
+        """The framework matrix (``p.framework``) as a landscape Word annex (.docx: one row
+        per case or document, one column per theme, each cell the summary then the
+        references of its extracts) or an Excel workbook (.xlsx: the same table and a
+        sheet of cells), by the suffix of `path`.
+
+        `codes`: the columns (default the codebook's themes); `rows`: "cases" or
+        "documents"; `where`: attribute filters; `status`: the summaries shown (None: all,
+        drafts marked; "validated"; "draft"); `extracts`: the extracts' texts too.
+        Pseudonymised by default, and then written only when no real name and no
+        unreviewed possible name is left in it."""
+        options: dict[str, Any] = {
+            "rows": rows, "where": where, "status": status, "extracts": extracts,
+            "pseudonymise": pseudonymise, "names_reviewed": names_reviewed}
+        suffix = Path(path).suffix.lower()
+        if suffix == ".docx":
+            from workbench.export.framework_docx import export_framework_docx
+
+            return export_framework_docx(self._data, path, codes, **options)
+        if suffix == ".xlsx":
+            from workbench.export.framework_xlsx import export_framework_xlsx
+
+            return export_framework_xlsx(self._data, path, codes, **options)
+        raise WorkbenchError(f"{Path(path).name} : la matrice de synthèse s'exporte en Word "
+                             "(.docx) ou en Excel (.xlsx).")
+
     def fiches(self, folder: str | Path, kind: str = "signaletique", **options: Any) -> Any:
         """Fiches signalétiques (one per organisation) or de capitalisation (one per
         initiative), .docx from an editable template plus one .xlsx row each."""

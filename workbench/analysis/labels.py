@@ -74,11 +74,13 @@ STATUS_LABELS = {"accepted": "validé", "suggested": "suggéré", "rejected": "r
 # Document kinds (`workbench.importer.KINDS`): the one French label of each, and the
 # (singular, plural) forms a count says ("11 entretiens individuels et 2 focus groups").
 KIND_LABELS = {"interview": "entretien", "focus_group": "focus group",
-               "notes": "notes de terrain", "report": "compte rendu"}
+               "notes": "notes de terrain", "report": "compte rendu",
+               "survey": "questionnaire"}
 KIND_FORMS = {"interview": ("entretien individuel", "entretiens individuels"),
               "focus_group": ("focus group", "focus groups"),
               "notes": ("note de terrain", "notes de terrain"),
-              "report": ("compte rendu", "comptes rendus")}
+              "report": ("compte rendu", "comptes rendus"),
+              "survey": ("questionnaire", "questionnaires")}
 
 
 # Column names are often typed without accents; their labels get them back.

@@ -63,7 +63,8 @@ _DOC_KINDS = {
     "entretien": "interview", "interview": "interview", "focus group": "focus_group",
     "focusgroup": "focus_group", "groupe focal": "focus_group", "notes": "notes",
     "notes de terrain": "notes", "field notes": "notes", "compte rendu": "report",
-    "rapport": "report", "report": "report",
+    "rapport": "report", "report": "report", "questionnaire": "survey", "enquete": "survey",
+    "survey": "survey",
 }
 
 

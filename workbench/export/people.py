@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 LINK_COLUMNS = ["case", "case_kind", "document_id", "document", "document_kind", "label",
                 "date", "place"]
 PEOPLE_FACTS = ("_place", "_date", "_documents", "_kinds")
+# Document kinds where nobody was met: their respondents are not « personnes rencontrées ».
+NOT_MET_KINDS = ("survey",)
 
 
 def interview_keys(profile: StudyProfile) -> dict[str, str | None]:
@@ -80,3 +82,10 @@ def people_met(cases: pd.DataFrame, links: pd.DataFrame, attributes: Sequence[st
     columns = ["case", *attributes, *PEOPLE_FACTS, "_order"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["_order", "case"]).drop(columns="_order").reset_index(drop=True)
+
+
+def answered_only(links: pd.DataFrame) -> set[str]:
+    """Cases whose every document is a questionnaire (`NOT_MET_KINDS`): respondents the
+    team never met, left out of « Personnes rencontrées »."""
+    met = set(links.loc[~links["document_kind"].isin(NOT_MET_KINDS), "case"])
+    return set(links["case"]) - met

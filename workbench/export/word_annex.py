@@ -44,7 +44,7 @@ from workbench.export.docx_common import (
     xml_safe,
 )
 from workbench.export.names import Names
-from workbench.export.people import case_documents, people_met
+from workbench.export.people import answered_only, case_documents, people_met
 from workbench.export.profile_columns import (
     AttributeLine,
     gender_counts,
@@ -354,14 +354,21 @@ def _people(document: DocxDocument, project: ProjectData, names: Names,
     if persons.empty:
         document.add_paragraph("Aucune personne n'est enregistrée comme cas dans le projet.")
         return
-    keys = people_attributes(profile, persons, pseudonymised=names.enabled)
     links = case_documents(project, profile)
-    people = people_met(cases, links, keys, profile=profile)
+    not_met = answered_only(links)
+    persons = persons[~persons["case"].isin(not_met)]
+    links = links[~links["case"].isin(not_met)]
+    keys = people_attributes(profile, persons, pseudonymised=names.enabled)
+    people = people_met(cases[~cases["case"].isin(not_met)], links, keys, profile=profile)
     gender = profile.key("gender")
     genders = gender_counts(profile, list(persons[gender]) if gender in persons.columns
                             else [None] * len(persons))
     met = met_in(links[links["case"].isin(set(persons["case"]))])
     document.add_paragraph(xml_safe(typo(people_sentence(len(people), genders, met))))
+    if not_met:
+        document.add_paragraph(typo(
+            f"{plural(len(not_met), 'personne a', 'personnes ont')} seulement répondu au "
+            "questionnaire : elles ne figurent pas dans ce tableau."))
     people = people.assign(_shown=[names.name(c) for c in people["case"]])
     order = sorted(range(len(people)), key=lambda i: (
         people["_documents"].iloc[i] or "~", _natural(people["_shown"].iloc[i])))

@@ -10,7 +10,9 @@ What goes where (see docs/refi.md for the whole mapping):
   coding's memo is the selection's Description;
 - memos on documents, codes, codings and the project → Notes with NoteRefs;
   memos on cases → the case's Description (a REFI case has no NoteRef);
-- cases → Cases with VariableValues and SourceRefs; coders → Users.
+- cases → Cases with VariableValues and SourceRefs; coders → Users;
+- framework summaries (`p.framework`) have no place in REFI-QDA: the report counts
+  them as not exported.
 
 Only accepted codings are exported unless `statuses` says otherwise. The
 archive is written to a temporary file and renamed, so a failed export leaves
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
 from workbench.coding.codings import STATUSES
+from workbench.coding.summaries import count_summaries
 from workbench.errors import ExchangeError
 from workbench.refi.archive import MAX_MEMBER_BYTES, write_archive
 from workbench.refi.codebook_xml import ORIGIN, add_codes, code_guids
@@ -41,7 +44,7 @@ from workbench.refi.export_data import (
     snapshot_texts,
 )
 from workbench.refi.guids import user_guid
-from workbench.refi.report import ExchangeReport
+from workbench.refi.report import ExchangeReport, summaries_note
 from workbench.refi.variables import add_value, variable_type
 from workbench.refi.xml import PROJECT_NS, root_element, sub, to_bytes
 from workbench.store import now
@@ -77,6 +80,7 @@ def export_qdpx(project: ProjectData, path: str | Path, *, pseudonymise: bool = 
     name = "" if location is None or is_url(location) else Path(location).name
     with project.store.read() as conn:
         snap = read_snapshot(conn, name=name, statuses=statuses)
+        summaries = sum(count_summaries(conn).values())
         if pseudonymise:
             snap = pseudonymised(snap, conn)
     if pseudonymise:
@@ -93,6 +97,8 @@ def export_qdpx(project: ProjectData, path: str | Path, *, pseudonymise: bool = 
         members.append((f"sources/{snap.guids('document', doc.id)}.txt", data))
     write_archive(path, members)
     _warn(snap, report, pseudonymise=pseudonymise)
+    if summaries:
+        report.warn(summaries_note(summaries))
     return report
 
 

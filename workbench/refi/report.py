@@ -52,3 +52,11 @@ class ExchangeReport:
             lines.append(f"{len(self.warnings)} avertissement(s) :")
             lines += [f"  - {w}" for w in self.warnings]
         return "\n".join(lines)
+
+
+def summaries_note(count: int) -> str:
+    """The warning of an export that leaves `count` framework summaries behind: REFI-QDA
+    has no place for a summary of one case (or document) under one code."""
+    return (f"{count} synthèse(s) de la matrice de synthèse (p.framework : une par cas ou "
+            "document et par thème) ne sont pas exportées : la norme REFI-QDA n'a pas de place "
+            "pour elles ; exportez-les avec p.export.framework(…) en Word ou en Excel.")

@@ -80,6 +80,11 @@ def _name_reviews(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE codings ADD COLUMN review_mode VARCHAR(16)"))
 
 
+def _summaries(conn: Connection) -> None:
+    """v6: the summaries of the framework matrix (one per case or document and code)."""
+    schema.summaries.create(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "base schema: documents, turns, cases, codes, codings, memos, events", _noop),
     Migration(2, "turns.script (writing system) and the pseudonyms table",
@@ -88,6 +93,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "study profile versions and declared speaker roles", _profile),
     Migration(5, "names reviewed as not being a person's name; bulk reviews",
               _name_reviews),
+    Migration(6, "framework summaries (case or document × code)", _summaries),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -24,6 +25,31 @@ def _comparable(row: dict[str, Any] | None) -> dict[str, Any] | None:
     return json.loads(json.dumps(row, ensure_ascii=False, default=str))
 
 
+def _refuse_lost_texts(events: Sequence[Any]) -> None:
+    """Refuse to undo a change whose documents' former texts were not kept: a re-import
+    that changed a text, or a removed document (the log keeps a document's row without
+    its text, and its turns not at all; undoing would put codings back on a text they
+    were not made on)."""
+    for event in events:
+        if event["entity"] != "documents":
+            continue
+        before, after = _load(event["before"]), _load(event["after"])
+        if before is None:
+            continue
+        name = before.get("name", f"#{event['entity_id']}")
+        if after is None:
+            raise StoreError(f"« {event['action']} » a supprimé le document « {name} » : son "
+                             "texte n'est pas conservé, cette modification ne peut pas être "
+                             "annulée. Réimportez le fichier pour le retrouver ; rien n'a "
+                             "été changé.")
+        if before.get("sha256") != after.get("sha256"):
+            raise StoreError(f"« {event['action']} » a remplacé le texte de « {name} » "
+                             "(nouvelle version du fichier) : l'ancien texte et ses tours de "
+                             "parole ne sont pas conservés, cette modification ne peut pas "
+                             "être annulée. Réimportez l'ancienne version du fichier pour "
+                             "revenir en arrière ; rien n'a été changé.")
+
+
 def revert_txn(w: Writer, txn: str) -> int:
     """Undo every change of transaction `txn`, newest first; returns how many.
 
@@ -38,6 +64,7 @@ def revert_txn(w: Writer, txn: str) -> int:
                          "voyez p.history() pour les identifiants.")
     if events[0]["reverted_by"]:
         raise StoreError(f"la modification {txn} a déjà été annulée.")
+    _refuse_lost_texts(events)
     undone = 0
     for event in events:
         table = TABLES.get(event["entity"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Column,
     Float,
     ForeignKey,
@@ -241,6 +242,33 @@ speaker_roles = Table(
     Column("source", String(16), nullable=False),  # sheet | manual
     UniqueConstraint("document_id", "speaker"),
 )
+
+# Framework summaries (v6): the text a researcher writes for one cell of a case × theme
+# matrix (NVivo's framework matrices, MAXQDA's Summary Grid): a row is a case or a document
+# (exactly one of the two is set), a column a code with its branch. One summary per cell;
+# its status is "draft" until the lead validates it (a rewrite makes it a draft again);
+# earlier texts are in the audit log.
+summaries = Table(
+    "summaries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE")),
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE")),
+    Column("code_id", ForeignKey("codes.id", ondelete="RESTRICT"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # draft | validated
+    Column("author", String(128), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("validated_by", String(128)),
+    Column("validated_at", String(32)),
+    UniqueConstraint("case_id", "code_id", name="ux_summaries_case_code"),
+    UniqueConstraint("document_id", "code_id", name="ux_summaries_document_code"),
+    CheckConstraint("(case_id IS NULL) <> (document_id IS NULL)",
+                    name="ck_summaries_case_or_document"),
+    CheckConstraint("status IN ('draft', 'validated')", name="ck_summaries_status"),
+)
+Index("ix_summaries_code", summaries.c.code_id)
 
 events = Table(
     "events",
