@@ -19,10 +19,17 @@ it is read from a snapshot (SQLite's backup API) brought to the current schema.
   a coding both sides have, the copy's review or memo fills what the lead's
   project still lacks (a pending suggestion, an empty memo); where both hold a
   different value the lead's is kept and a warning says so.
+- Framework summaries (one per case or document and code) are matched by case name
+  (or document) and code key. One the lead's project lacks is added; the same text is
+  skipped, and so is a text the lead's summary once had (per the audit log: the copy
+  holds an older version the lead rewrote since); any other text is a conflict: the
+  lead's is kept and a warning names the cell. An added summary stays validated only
+  if its validator is a lead of this project, else it comes in as a draft.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -36,6 +43,7 @@ from sqlalchemy import Connection, select
 
 from workbench.coding.coders import RoleError, ensure_coders, leads, role_of, set_coder
 from workbench.coding.codings import insert_codings, update_coding
+from workbench.coding.summaries import Cell, find_summary
 from workbench.errors import WorkbenchError
 from workbench.store import Store, Writer, row_of
 from workbench.store import schema as s
@@ -50,6 +58,8 @@ CONFLICT_COLUMNS = ["document", "start", "end", "text", "lead_codes", "lead_code
                     "incoming_code", "incoming_coder", "coding_id"]
 CODE_COLUMNS = ("key", "guid", "name", "description", "inclusion", "exclusion", "example",
                 "color", "rules", "position", "active")
+SUMMARY_FIELDS = ("text", "status", "author", "created_at", "updated_at", "validated_by",
+                  "validated_at")  # what travels with a summary (its cell is matched)
 
 
 class MergeError(WorkbenchError):
@@ -59,13 +69,17 @@ class MergeError(WorkbenchError):
 @dataclass
 class MergeReport:
     """What a merge did. `conflicts`: one row per incoming coding kept side by side with
-    another coder's different code on the same span."""
+    another coder's different code on the same span. `summaries_conflicts`: framework
+    summaries whose text differs here and in the copy (the lead's kept; each named in
+    `warnings`)."""
 
     source: str
     added: int = 0
     duplicates: int = 0
     updated: int = 0
     memos_added: int = 0
+    summaries_added: int = 0
+    summaries_conflicts: int = 0
     codes_added: list[str] = field(default_factory=list)
     coders_added: list[str] = field(default_factory=list)
     conflicts: pd.DataFrame = field(
@@ -75,8 +89,8 @@ class MergeReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.memos_added or self.codes_added
-                    or self.coders_added)
+        return bool(self.added or self.updated or self.memos_added or self.summaries_added
+                    or self.codes_added or self.coders_added)
 
     def __str__(self) -> str:
         lines = [f"Fusion de {self.source} :",
@@ -84,7 +98,9 @@ class MergeReport:
                  f"{self.updated} complété(s) (revue ou mémo)",
                  f"  {self.memos_added} mémo(s) ajouté(s), {len(self.codes_added)} code(s) "
                  f"ajouté(s), {len(self.coders_added)} codeur·euse(s) ajouté·e(s)",
-                 f"  {len(self.conflicts)} conflit(s) gardé(s) côte à côte"]
+                 f"  {len(self.conflicts)} conflit(s) gardé(s) côte à côte",
+                 f"  {self.summaries_added} synthèse(s) ajoutée(s), {self.summaries_conflicts} "
+                 "synthèse(s) en conflit (celle de ce projet gardée)"]
         lines += [f"  ! {w}" for w in self.warnings]
         return "\n".join(lines)
 
@@ -99,6 +115,7 @@ class Incoming:
     codings: list[dict[str, Any]]
     memos: list[dict[str, Any]]
     cases: dict[int, str]
+    summaries: list[dict[str, Any]] = field(default_factory=list)
 
 
 # -- giving a coder a copy ------------------------------------------------------------------
@@ -198,7 +215,8 @@ def read_copy(store: Store) -> Incoming:
                 s.documents.c.id, s.documents.c.name, s.documents.c.sha256)).mappings()],
             codes=rows(conn, s.codes), codings=rows(conn, s.codings),
             memos=rows(conn, s.memos),
-            cases=dict(conn.execute(select(s.cases.c.id, s.cases.c.name)).all()))
+            cases=dict(conn.execute(select(s.cases.c.id, s.cases.c.name)).all()),
+            summaries=rows(conn, s.summaries))  # the snapshot is migrated: always there
 
 
 def _origin(conn: Connection) -> str | None:
@@ -212,7 +230,8 @@ def merge_project(lead_project: ProjectData, coder_copy_path: str | Path, *,
                   coder: str | None = None) -> MergeReport:
     """Merge a coder's copy (folder or .sqlite file) into `lead_project`, as its lead.
 
-    `coder`: merge only this coder's codings and memos (None: everyone's in the copy).
+    `coder`: merge only this coder's codings, memos and summaries (by author; None:
+    everyone's in the copy).
     All or nothing, in one audited transaction; see the module docstring for the rules.
     """
     with _snapshot(coder_copy_path) as (path, store):
@@ -231,6 +250,8 @@ def merge_project(lead_project: ProjectData, coder_copy_path: str | Path, *,
         coding_ids = _merge_codings(w, codings, docs, codes, report)
         memos = [m for m in incoming.memos if coder is None or m["author"] == coder]
         _merge_memos(w, memos, incoming.cases, docs, codes, coding_ids, report)
+        summaries = [x for x in incoming.summaries if coder is None or x["author"] == coder]
+        _merge_summaries(w, summaries, incoming.cases, docs, codes, report)
         if report.changed:
             report.txn = w.txn
     return report
@@ -445,3 +466,70 @@ def _merge_memos(w: Writer, memos: list[dict[str, Any]], cases: dict[int, str],
         memo_id = w.conn.execute(m.insert().values(**row).returning(m.c.id)).scalar_one()
         w.log("merge", "memos", memo_id, after={"id": memo_id, **row})
     report.memos_added = len(rows)
+
+
+
+def _merge_summaries(w: Writer, summaries: list[dict[str, Any]], cases: dict[int, str],
+                     docs: dict[int, dict[str, Any]], codes: dict[int, int],
+                     report: MergeReport) -> None:
+    """Add the copy's framework summaries the lead's project lacks (same case or document
+    and code); count and name the cells where both hold another text (the lead's kept)."""
+    t = s.summaries
+    lead_cases = dict(w.conn.execute(select(s.cases.c.name, s.cases.c.id)).all())
+    lead_codes = {int(i): (str(k), str(n)) for i, k, n in w.conn.execute(
+        select(s.codes.c.id, s.codes.c.key, s.codes.c.name)).all()}
+    for summary in summaries:
+        code_id = codes[summary["code_id"]]
+        if summary["case_id"] is not None:
+            name = cases.get(summary["case_id"], "?")
+            row_id = lead_cases.get(name)
+            if row_id is None:
+                report.warnings.append(f"synthèse #{summary['id']} de la copie : pas de cas "
+                                       f"« {name} » dans ce projet ; non fusionnée.")
+                continue
+            cell = Cell("cases", int(row_id), name, code_id, *lead_codes[code_id])
+        else:
+            doc = docs[summary["document_id"]]
+            cell = Cell("documents", int(doc["id"]), str(doc["name"]), code_id,
+                        *lead_codes[code_id])
+        mine = find_summary(w.conn, cell)
+        if mine is not None:
+            if (summary["text"] != mine["text"]
+                    and summary["text"] not in _former_texts(w.conn, int(mine["id"]))):
+                report.summaries_conflicts += 1
+                report.warnings.append(
+                    f"synthèse {cell.label} : texte différent dans la copie "
+                    f"(« {_excerpt(summary['text'])} », {summary['author']}) ; celle de ce "
+                    "projet est gardée, à rapprocher à la main.")
+            continue
+        values = {name: summary[name] for name in SUMMARY_FIELDS}
+        values.update(case_id=cell.row_id if cell.rows == "cases" else None,
+                      document_id=cell.row_id if cell.rows == "documents" else None,
+                      code_id=code_id)
+        if values["status"] == "validated" and (
+                not values["validated_by"] or role_of(w.conn, values["validated_by"]) != "lead"):
+            report.warnings.append(
+                f"synthèse {cell.label} : validée dans la copie par {values['validated_by']}, "
+                "qui n'est pas responsable de ce projet ; ajoutée comme brouillon.")
+            values.update(status="draft", validated_by=None, validated_at=None)
+        new_id = int(w.conn.execute(t.insert().values(**values).returning(t.c.id))
+                     .scalar_one())
+        w.log("merge", "summaries", new_id, after=row_of(w.conn, t, new_id))
+        report.summaries_added += 1
+
+
+def _former_texts(conn: Connection, summary_id: int) -> set[str]:
+    """Every text the lead's summary `summary_id` has had, per the audit log."""
+    texts: set[str] = set()
+    for before, after in conn.execute(select(s.events.c.before, s.events.c.after).where(
+            (s.events.c.entity == "summaries") & (s.events.c.entity_id == summary_id))).all():
+        for snapshot in (before, after):
+            if snapshot is not None and isinstance(text := json.loads(snapshot).get("text"),
+                                                   str):
+                texts.add(text)
+    return texts
+
+
+def _excerpt(text: str, width: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width - 1].rstrip() + "…"
