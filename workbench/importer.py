@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from workbench.coding.anchor import reanchor
 from workbench.coding.codings import delete_coding
@@ -76,16 +76,24 @@ def new_reference(conn: Connection, name: str, *, shared: Iterable[str] = ()) ->
     """A unique reference for a new document: the code its name starts with when no
     other document has it (nor `shared`, codes several files of one import begin with),
     else the next free D01, D02… Never derived from the rest of the name (a person's)."""
-    taken = set(conn.execute(select(s.documents.c.reference)
-                             .where(s.documents.c.reference.is_not(None))).scalars())
+    ref = s.documents.c.reference
     code = name_code(name)
-    if code and code not in taken and code not in set(shared):
+    if code and code not in set(shared) and not _reference_taken(conn, code):
         return code
-    numbers = [int(r[1:]) for r in taken if re.fullmatch(r"D\d+", r)]
+    # The highest Dnn so far, read in the database (an import of thousands of documents
+    # would otherwise read every reference once per document).
+    longest = conn.execute(select(ref).where(ref.like("D%"))
+                           .order_by(func.length(ref).desc(), ref.desc()).limit(200)).scalars()
+    numbers = [int(r[1:]) for r in longest if re.fullmatch(r"D\d+", r)]
     n = max(numbers, default=0) + 1
-    while f"D{n:02d}" in taken:
+    while _reference_taken(conn, f"D{n:02d}"):
         n += 1
     return f"D{n:02d}"
+
+
+def _reference_taken(conn: Connection, reference: str) -> bool:
+    return conn.execute(select(s.documents.c.id).where(s.documents.c.reference == reference)
+                        .limit(1)).first() is not None
 
 
 def shared_codes(names: Iterable[str]) -> set[str]:
