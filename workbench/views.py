@@ -1,13 +1,13 @@
 """What the COPIL may see of a project: pseudonymised frames, loaded once, filtered in memory.
 
 The COPIL apps hold a :class:`CopilView`, never a :class:`~workbench.project.Project`:
-the view keeps only the accepted extracts, the respondents and the organisations,
-pseudonymised (cases and speakers by their pseudonym, names in the texts
-replaced) and cut down to the attribute columns the study profile allows (its
-categories, lists and numbers; never free text, dates, the interviewer or an
-organisation's name). The study profile says which attributes the apps filter
-and cross by, how they are labelled, which one is the gender and which ones are
-territories. Every number the apps show is computed from these frames by the
+the view keeps only the accepted extracts, the respondents, the organisations and the
+framework summaries the lead validated, pseudonymised (cases and speakers by their
+pseudonym, names in the texts replaced) and cut down to the attribute columns the study
+profile allows (its categories, lists and numbers; never free text, dates, the
+interviewer or an organisation's name). The study profile says which attributes the
+apps filter and cross by, how they are labelled, which one is the gender and which ones
+are territories. Every number the apps show is computed from these frames by the
 same `analysis/` functions as ``project.analysis``, so a test can compute it
 again through the project.
 """
@@ -32,6 +32,7 @@ from workbench.analysis.matrix import matrix_coding, value_label
 from workbench.analysis.population import ANALYSED, counted
 from workbench.analysis.words import tokens_in_spans
 from workbench.coding.extracts import apply_where, turn_table
+from workbench.coding.summaries import summaries_frame
 from workbench.errors import WorkbenchError
 from workbench.export.annex import frame_texts, pseudonymised_codes
 from workbench.nlp.kwic import kwic
@@ -62,6 +63,9 @@ PLACE_ROLES = ("residence_country", "residence", "origin")
 # Roles whose cells hold several places or fields even when typed as one category.
 LIST_ROLES = ("origin", "fields")
 CODE_COLUMNS = ("key", "name", "path", "depth", "parent")
+# What the view keeps of a validated framework summary (one case × one code), before the
+# case's attribute columns.
+SUMMARY_COLUMNS = ("case", "code", "text")
 SEPARATOR = cartography.SEPARATOR
 
 
@@ -174,17 +178,22 @@ class CopilView:
     territory columns; `words`: (coding_id, lemma, form) of the words of each
     extract, names left out (optional: only the explorer needs it); `profile`: the
     study profile; `attributes`: view column → profile key (they differ only for an
-    attribute named like an extract column).
+    attribute named like an extract column); `validated`: the framework summaries the
+    lead validated, one per case and code (case pseudonym, code, text pseudonymised,
+    and the case's attribute columns), read by `summaries`.
     """
 
     def __init__(self, extracts: pd.DataFrame, codes: pd.DataFrame, respondents: pd.DataFrame,
                  organisations: pd.DataFrame, words: pd.DataFrame | None = None, *,
                  profile: StudyProfile | None = None,
-                 attributes: Mapping[str, str] | None = None) -> None:
+                 attributes: Mapping[str, str] | None = None,
+                 validated: pd.DataFrame | None = None) -> None:
         self.extracts = extracts.reset_index(drop=True)
         self.codes = codes.reset_index(drop=True)
         self.respondents = respondents.reset_index(drop=True)
         self.organisations = organisations.reset_index(drop=True)
+        self.validated = (validated.reset_index(drop=True) if validated is not None
+                          else pd.DataFrame(columns=list(SUMMARY_COLUMNS)))
         self.words = words
         self.profile = profile or StudyProfile()
         known = {*self.extracts.columns, *self.respondents.columns}
@@ -198,6 +207,7 @@ class CopilView:
         with project.store.read() as conn:
             table, protect = stored_table(conn), protected_values(conn)
             speakers = set(turn_table(conn)["speaker"].dropna())
+            summaries = summaries_frame(conn, "validated")
         cases = project.cases()
         if project.snapshot_info() is None:  # a snapshot's names were replaced when frozen
             _check_pseudonyms(table, cases, speakers)
@@ -223,16 +233,17 @@ class CopilView:
                                     raw[["coding_id", "document", "start", "end"]],
                                     name_words(table, protect))
         codes = _keep(pseudonymised_codes(project, project.codes()), CODE_COLUMNS)
-        shown = [extracts, respondents, organisations, codes]
+        validated = _validated_summaries(project, summaries, cases, profile, columns)
+        shown = [extracts, respondents, organisations, codes, validated]
         if project.leaks([text for frame in shown for text in frame_texts(frame)]):
             raise WorkbenchError(
                 "des noms réels resteraient visibles dans les applications du COPIL (dans "
-                "un extrait, un mémo ou un nom de code) : complétez la table des "
-                "pseudonymes (workbench names, p.privacy.candidates(), "
+                "un extrait, une synthèse, un mémo ou un nom de code) : complétez la table "
+                "des pseudonymes (workbench names, p.privacy.candidates(), "
                 "p.privacy.set_pseudonym(nom, pseudonyme)) ou renommez le code, puis rouvrez "
                 "l'application.")
         return cls(extracts, codes, respondents, organisations, lemmas, profile=profile,
-                   attributes=kept)
+                   attributes=kept, validated=validated)
 
     # -- what the profile says ------------------------------------------------------------
     def label(self, column: str) -> str:
@@ -314,6 +325,28 @@ class CopilView:
                                 multi=self.multi_columns(self.respondents))
         return Selection(theme or None, where, extracts.reset_index(drop=True),
                          respondents.reset_index(drop=True), self.codes)
+
+    def summaries(self, theme: str | None, where: Mapping[str, Any] | None = None,
+                  **attributes: Any) -> pd.DataFrame:
+        """The validated summaries of `theme` (written on the theme or on one of its
+        sub-codes; None: none at all, the apps show them theme by theme) for the cases
+        matching every attribute filter, as `selection` filters the persons: case
+        (pseudonym), code, text (pseudonymised) and the attribute columns, in case then
+        codebook order."""
+        if not theme:
+            return self.validated.iloc[0:0]
+        if theme not in set(self.codes["key"]):
+            raise WorkbenchError(f"thème inconnu : '{theme}'.")
+        where = _clean_where({**(where or {}), **attributes})
+        frame = self.validated
+        known = {*self.extracts.columns, *self.respondents.columns}
+        absent = {c: None for c in where if c not in frame.columns and c in known}
+        frame = frame.assign(**absent) if absent else frame  # a column dropped: no match
+        chains = self.branches
+        inside = pd.Series([theme in chains.get(k, [k]) for k in frame["code"]],
+                           index=frame.index, dtype=bool)  # a boolean mask, even when empty
+        frame = _matching(frame.loc[inside], where, multi=self.multi_columns(frame))
+        return frame.reset_index(drop=True)
 
     @cached_property
     def branches(self) -> dict[str, list[str]]:
@@ -464,6 +497,20 @@ def _texts(frame: pd.DataFrame, profile: StudyProfile,
         if column in out.columns and kind in FILTER_TYPES:
             out[column] = _as_text(out[column])
     return out
+
+
+def _validated_summaries(project: ProjectData, summaries: pd.DataFrame, cases: pd.DataFrame,
+                         profile: StudyProfile, columns: Mapping[str, str]) -> pd.DataFrame:
+    """The validated summaries of cases (those of documents are left out: the apps filter
+    persons), with their case's attribute columns as the view names them (`columns`:
+    view column → profile key), pseudonymised: the case by its pseudonym, names replaced
+    in the text, any other column still holding a name dropped."""
+    of_cases = summaries[summaries["rows"] == "cases"]
+    attributes = {key: column for column, key in columns.items() if key in cases.columns}
+    people = cases[["case", *attributes]].rename(columns=attributes)
+    frame = _keep(of_cases, SUMMARY_COLUMNS).merge(people, on="case", how="left")
+    frame = _texts(frame, profile, {c: k for c, k in columns.items() if c in frame.columns})
+    return project.pseudonymise(frame.reset_index(drop=True), columns=["text"])
 
 
 def _check_pseudonyms(table: list[PseudonymEntry], cases: pd.DataFrame,

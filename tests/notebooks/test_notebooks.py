@@ -1,6 +1,6 @@
 """The researchers' notebooks run top to bottom on any study, not only the demo.
 
-Each of the six notebooks is executed on a copy of three projects: the demo, a
+Each of the seven notebooks is executed on a copy of three projects: the demo, a
 project of real transcripts (CFPP2000 and ESLO1, with their sources' attribute
 names) and a project whose attribute names are random words (no gender, no
 territory, two English documents). Every notebook must finish without a
@@ -58,10 +58,10 @@ def _code_ids(codes: list[dict]) -> list[str]:
     return out
 
 
-def test_the_six_notebooks_are_there_and_committed_without_outputs() -> None:
+def test_the_seven_notebooks_are_there_and_committed_without_outputs() -> None:
     assert [p.stem for p in NOTEBOOKS] == [
         "01_corpus", "02_codebook", "03_codage", "04_analyse_thematique",
-        "05_analyse_genre_generation", "06_exports_annexes"]
+        "05_analyse_genre_generation", "06_exports_annexes", "07_matrice_et_questionnaires"]
     for path in NOTEBOOKS:
         book = nbformat.read(path, as_version=4)
         tagged = [c for c in book.cells if "parameters" in c.metadata.get("tags", [])]
@@ -152,6 +152,9 @@ def test_notebook_runs_on_any_study(path: Path, study: tuple[str, Path], tmp_pat
         assert missing("gender") not in shown and "themes_selon_genre.png" in figures
     with Project.open(project) as p:  # examples undo what they do
         assert p.verify().ok
+        if path.stem.startswith("07"):  # example summaries and questionnaire undone
+            assert p.framework.summaries().empty
+            assert "survey" not in set(p.documents()["kind"])
 
 
 def _check_demo(stem: str, figures: set[str], outputs: Path) -> None:
@@ -165,3 +168,6 @@ def _check_demo(stem: str, figures: set[str], outputs: Path) -> None:
         text = (outputs / "exports" / "extraits_copil.csv").read_text(encoding="utf-8-sig")
         assert text.startswith("reference,case,genre")
         assert "Fatima Aït Lahcen" not in text  # pseudonymised
+    if stem.startswith("07"):  # the matrix in Word and Excel
+        for name in ("matrice_syntheses.docx", "matrice_syntheses.xlsx"):
+            assert (outputs / "exports" / name).stat().st_size > 5_000

@@ -1,6 +1,10 @@
 """The COPIL dashboard: filters, headline counts, theme / women-and-men / matrix charts and
 the extracts behind the selection. Read-only; it holds a pseudonymised view only.
 
+When a theme is chosen (or a bar or cell clicked), « Synthèses validées » lists the
+framework summaries the lead validated for that theme and the persons selected
+(`CopilView.summaries`), above the extracts.
+
 The filters and the "Croiser les thèmes par" choices are the study's own attributes
 (`CopilView.filters`, from the study profile); the women-and-men chart uses the
 attribute the profile declares as the gender, or says the study declares none."""
@@ -21,7 +25,7 @@ from workbench.ui.charts import ChartChoice, HtmlChart
 from workbench.ui.counts import Counts
 from workbench.ui.filters import Filters, dropdown
 from workbench.ui.style import header, heading, lower_first
-from workbench.ui.tables import ExtractPager
+from workbench.ui.tables import ExtractPager, html_table
 from workbench.views import CopilView, Selection
 
 COUNT_LABELS = {"extraits": "extraits (codages validés)", "documents": "entretiens et documents",
@@ -30,6 +34,11 @@ NO_GENDER = ("L'étude ne déclare pas d'attribut de genre : pas de comparaison 
              "et hommes.")
 NO_CROSSING = ("L'étude ne déclare aucun attribut des personnes (catégories de 2 à 30 "
                "valeurs) : pas de matrice des thèmes.")
+SUMMARY_COLUMNS = {"case": "Personne (pseudonyme)", "theme": "Thème", "text": "Synthèse"}
+# A summary keeps its paragraphs; the person and theme columns stay narrow.
+SUMMARY_STYLE = ("<style>table.wb-syntheses-table td{white-space:pre-line}"
+                 "table.wb-syntheses-table td:nth-child(-n+2){white-space:nowrap;width:1%}"
+                 "</style>")
 
 
 class CopilDashboard:
@@ -62,8 +71,15 @@ class CopilDashboard:
                                     layout=widgets.Layout(display="none", width="auto"))
         self.whole.add_class("wb-toute-la-selection")
         self.whole.on_click(lambda _: self.refresh())
+        # The validated summaries of the theme chosen or clicked (hidden when none).
+        self.summaries = widgets.HTML()
+        self.summaries.add_class("wb-syntheses")
+        self.summaries_box = widgets.VBox([heading("Synthèses validées"), self.summaries],
+                                          layout=widgets.Layout(display="none"))
         extracts_heading = heading("Les extraits de la sélection")
-        extracts_heading.add_class(html_charts.CHOICE_TARGET)
+        # A click scrolls to the summaries when shown, else to the extracts.
+        target = widgets.VBox([self.summaries_box, extracts_heading])
+        target.add_class(html_charts.CHOICE_TARGET)
         self.widget = widgets.VBox([
             header("Données pseudonymisées : seuls les codages validés sont comptés. "
                    "Choisissez un thème ou un profil de personnes ; tout se met à jour."),
@@ -71,7 +87,7 @@ class CopilDashboard:
             heading("Thèmes abordés"),
             widgets.HBox([self.themes.widget, self.gender.widget]),
             heading("Matrice des thèmes"), self.matrix_by, self.matrix.widget,
-            extracts_heading, widgets.HBox([self.behind, self.whole]), self.extracts.widget,
+            target, widgets.HBox([self.behind, self.whole]), self.extracts.widget,
             self.progress.widget, self.choice.widget])
         self.widget.add_class("wb-app")
         self.widget.add_class("wb-tableau-de-bord")
@@ -84,6 +100,7 @@ class CopilDashboard:
         """Counts and extracts, then the three charts (HTML: drawn in milliseconds)."""
         selection = self.view.selection(self.filters.theme_value(), self.filters.where())
         self.counts.show(selection.counts())
+        self._summaries(selection.theme, selection.where)
         self.extracts.show(selection.extracts)
         self.behind.value, self.whole.layout.display = "", "none"
         self.progress.mark("comptes")
@@ -103,6 +120,7 @@ class CopilDashboard:
         if by:
             where[by] = group
         selection = self.view.selection(code, where)
+        self._summaries(code, where)
         self.extracts.show(selection.extracts)
         shown = self.view.profile.gender_label(group) if by == self.gender_column else group
         detail = f", {lower_first(self.view.label(by))} : {shown}" if by else ""
@@ -114,6 +132,24 @@ class CopilDashboard:
             f"{'s' if counts['extraits'] > 1 else ''} de {persons} personne"
             f"{'s' if persons > 1 else ''}.</span>")
         self.whole.layout.display = ""
+
+    def _summaries(self, theme: str | None, where: dict) -> None:
+        """List the validated summaries of `theme` for the persons of `where`; hide the
+        section when there is none (or no theme), or when it fails: the counts, charts
+        and extracts are shown all the same (the details go to the server log)."""
+        try:
+            found = self.view.summaries(theme, where)
+        except Exception:
+            LOG.exception("the validated summaries could not be listed")
+            found = self.view.validated.iloc[0:0]
+        if not len(found):
+            self.summaries.value = ""
+            self.summaries_box.layout.display = "none"
+            return
+        found = found.assign(theme=[self.names.get(c, c) for c in found["code"]])
+        self.summaries.value = SUMMARY_STYLE + html_table(found, SUMMARY_COLUMNS,
+                                                          css_class="wb-syntheses-table")
+        self.summaries_box.layout.display = None
 
     @staticmethod
     def _draw(chart: HtmlChart, name: str, render: Callable[[], str]) -> None:
