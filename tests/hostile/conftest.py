@@ -22,6 +22,7 @@ import struct
 import subprocess
 import sys
 import textwrap
+import zipfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -281,3 +282,17 @@ def coded(project: Project) -> Project:
                        memo="attachement fort")
     project.memo("document", "Entretien dense.", document="E01_fatima")
     return project
+
+
+def inflate_first_sheet(path: Path) -> Path:
+    """Rewrite a workbook so its first sheet inflates to 4 GiB of empty rows (a zip bomb
+    that still looks like a sheet), without ever holding them in memory."""
+    with zipfile.ZipFile(path) as source:
+        members: dict[str, bytes | tuple[bytes, int, int]] = {
+            name: source.read(name) for name in source.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    assert isinstance(sheet, bytes)
+    head, _, tail = sheet.partition(b"</sheetData>")
+    members["xl/worksheets/sheet1.xml"] = repeated(head, b"<row/>", 4 * 1024**3,
+                                                   b"</sheetData>" + tail)
+    return write_zip(path, members)
