@@ -152,7 +152,7 @@ def capitalised_candidates(texts: Mapping[Any, str], *, lower_words: set[str]) -
     return pd.DataFrame(rows, columns=["document", "start", "end", "text"])
 
 
-def find_candidates(texts: Mapping[int, str], entities: pd.DataFrame,
+def find_candidates(texts: Mapping[Any, str], entities: pd.DataFrame,
                     sensitive: Sensitive, reviewed: set[str],
                     references: Mapping[int, str], *,
                     ignore: Iterable[str] = ()) -> pd.DataFrame:

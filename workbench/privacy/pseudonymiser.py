@@ -37,7 +37,7 @@ from workbench.privacy.table import (
 )
 from workbench.profile.stored import current_profile
 from workbench.store import Store
-from workbench.store.queries import change_marker, document_references
+from workbench.store.queries import change_marker, document_references, researcher_texts
 
 # Columns that identify rows (a code's id, a status): never rewritten by pseudonymisation.
 IDENTIFIERS = ("code", "key", "parent", "origin", "status", "coder")
@@ -161,12 +161,15 @@ class NameCandidates:
         with self.store.read() as conn:
             known = sensitive_names(conn)
             reviewed = reviewed_names(conn)
-            references = document_references(conn, by="id")
+            references: dict[Any, str] = document_references(conn, by="id")
+            written = researcher_texts(conn)  # capitalised words only: no spaCy parse
+        references.update({key: key for key in written})
         fillers = [FillerList.load(language=effective_language(lang))
                    for lang in sorted({str(x) for x in languages.values()})]
         ignore = {w for f in fillers for w in (*f.words, *f.at_start, *f.at_end)}
-        found = find_candidates(texts, entity_frame(parsed), known, reviewed,
-                                references, ignore=ignore)
+        every: dict[Any, str] = {**texts, **written}
+        found = find_candidates(every, entity_frame(parsed), known, reviewed, references,
+                                ignore=ignore)
         self._found = (state, found)
         return found.copy()
 

@@ -126,3 +126,20 @@ def change_marker(conn: Connection) -> tuple[Any, Any]:
     """(latest event id, number of documents): changes whenever the project does."""
     return (conn.execute(select(func.max(s.events.c.id))).scalar(),
             conn.execute(select(func.count()).select_from(s.documents)).scalar())
+
+
+def researcher_texts(conn: Connection) -> dict[str, str]:
+    """What the team wrote itself, keyed by a French label: memos (« mémo 3 »), codings'
+    memos and review comments (« codage 12 »), framework summaries (« synthèse 5 »). A
+    name typed there is checked like a name in a transcript."""
+    texts: dict[str, str] = {}
+    for memo_id, text in conn.execute(select(s.memos.c.id, s.memos.c.text)):
+        texts[f"mémo {memo_id}"] = text or ""
+    c = s.codings
+    for coding_id, memo, comment in conn.execute(
+            select(c.c.id, c.c.memo, c.c.review_comment)
+            .where(c.c.memo.is_not(None) | c.c.review_comment.is_not(None))):
+        texts[f"codage {coding_id}"] = "\n".join(t for t in (memo, comment) if t)
+    for summary_id, text in conn.execute(select(s.summaries.c.id, s.summaries.c.text)):
+        texts[f"synthèse {summary_id}"] = text or ""
+    return texts
