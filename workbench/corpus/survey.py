@@ -139,6 +139,7 @@ from workbench.corpus.normalise import collapse_spaces, normalise_text
 from workbench.corpus.roles import fold_name
 from workbench.corpus.sheets import Table, read_csv, read_xlsx
 from workbench.corpus.values import TypedValue, typed_value
+from workbench.corpus.xlsform import FormQuestion, read_form
 from workbench.errors import AttributesError
 from workbench.text import ascii_slug
 
@@ -176,8 +177,6 @@ _PREFIX = re.compile(r"[A-Za-z0-9_-]{0,16}")
 _SENTENCES = re.compile(r"(?<=[.!?؟…。])\s+")
 _CHOICE_NAME = re.compile(r"[\w.-]+")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-_TAGS = re.compile(r"<[^>]{0,200}>")
-_EMPHASIS = re.compile(r"\*\*|__|^#+\s*")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 # Open text: one answer of two sentences (each of 3 words or more) or of 20 words, or
@@ -188,14 +187,6 @@ _DISTINCT_SHARE = 0.5
 _MEAN_WORDS = 6
 _MAX_OPTIONS = 40
 
-_FORM_KINDS = {
-    "text": "open", "string": "open",
-    "select_one": "single", "select_one_from_file": "single", "acknowledge": "single",
-    "select_multiple": "multiple", "select_multiple_from_file": "multiple", "rank": "multiple",
-    "integer": "number", "int": "number", "decimal": "number", "range": "number",
-    "date": "date", "datetime": "date", "time": "date", "datetime-local": "date",
-}
-_FORM_STRUCTURE = {"begin_group", "end_group", "begin_repeat", "end_repeat"}
 
 
 # -- the public types ----------------------------------------------------------------------
@@ -450,131 +441,6 @@ def _typed(cell: object, kind: str) -> tuple[TypedValue, str] | None:
     return (typed[0], typed[1]), typed[2]
 
 
-# -- the form ---------------------------------------------------------------------------------
-
-@dataclass
-class _FormQuestion:
-    name: str
-    path: tuple[str, ...]
-    kind: str
-    label: str
-    choices: dict[str, str]
-
-
-def _clean_label(text: str) -> str:
-    return collapse_spaces(_EMPHASIS.sub("", _TAGS.sub(" ", text)))
-
-
-def _is_french(language: str) -> bool:
-    folded = fold_name(language)
-    return folded in ("fr", "french", "francais") or folded.startswith(("french", "francais")) \
-        or "(fr)" in folded
-
-
-def _label_columns(headers: list[str]) -> list[int]:
-    """Indexes of the label columns, preferred first: French, plain, the others."""
-    labels = [(j, h) for j, h in enumerate(headers) if fold_name(h).startswith("label")]
-    french = [j for j, h in labels if "::" in h and _is_french(h.split("::", 1)[1])]
-    plain = [j for j, h in labels if fold_name(h) == "label"]
-    return [*french, *plain, *(j for j, _ in labels if j not in french and j not in plain)]
-
-
-def _form_type(raw: str) -> tuple[str, str | None]:
-    """'select_one pays' → ('select_one', 'pays'); old spellings ('select all that apply
-    x', 'begin group') too."""
-    words = raw.split()
-    if not words:
-        return "", None
-    low = [w.casefold() for w in words]
-    if low[:4] == ["select", "all", "that", "apply"]:
-        return "select_multiple", words[4] if len(words) > 4 else None
-    if low[:2] == ["select", "one"]:
-        return "select_one", words[2] if len(words) > 2 else None
-    if low[0] in ("begin", "end") and len(low) > 1:
-        return f"{low[0]}_{low[1]}", None
-    return low[0], words[1] if len(words) > 1 else None
-
-
-def _column(headers: list[str], *names: str) -> int | None:
-    keys = [fold_name(h) for h in headers]
-    return next((keys.index(n) for n in names if n in keys), None)
-
-
-def _form_rows(table: Table) -> tuple[list[str], list[tuple[int, list[object]]]]:
-    headers = [collapse_spaces(str(c)) if c is not None else "" for c in table.header]
-    return headers, table.rows
-
-
-def _cell(cells: list[object], j: int | None) -> str:
-    if j is None or j >= len(cells) or cells[j] is None:
-        return ""
-    return collapse_spaces(str(cells[j]))
-
-
-def _label(cells: list[object], columns: list[int]) -> str:
-    return next((t for t in (_clean_label(_cell(cells, j)) for j in columns) if t), "")
-
-
-def _read_form(path: Path) -> tuple[dict[str, _FormQuestion], list[str]]:
-    """The form's questions by every key a header may use ('g/q', 'g-q', 'q' when unique),
-    and warnings."""
-    source = path.name
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise _fail(source, "le formulaire doit être un XLSForm .xlsx (feuilles « survey » et "
-                    "« choices ») ; téléchargez-le depuis KoboToolbox ou ODK Central en .xlsx.")
-    tables = {fold_name(t.title): t for t in read_xlsx(path)}
-    survey = tables.get("survey")
-    if survey is None:
-        raise _fail(source, "pas de feuille « survey » : ce n'est pas un formulaire XLSForm ; "
-                    "téléchargez le formulaire (.xlsx) depuis KoboToolbox ou ODK Central.")
-    warnings: list[str] = []
-    choices: dict[str, dict[str, str]] = {}
-    if (sheet := tables.get("choices")) is not None and sheet.header:
-        headers, rows = _form_rows(sheet)
-        list_j, name_j = _column(headers, "list name", "list_name"), _column(headers, "name")
-        labels = _label_columns(headers)
-        for _, cells in rows if list_j is not None and name_j is not None else []:
-            list_cell, choice = _cell(cells, list_j), _cell(cells, name_j)
-            if list_cell and choice:
-                choices.setdefault(list_cell, {})[choice] = _label(cells, labels) or choice
-    headers, rows = _form_rows(survey)
-    type_j, name_j = _column(headers, "type"), _column(headers, "name")
-    auto_j = _column(headers, "$autoname")
-    if type_j is None or (name_j is None and auto_j is None):
-        raise _fail(source, "la feuille « survey » n'a pas de colonnes « type » et « name » ; "
-                    "ce n'est pas un formulaire XLSForm : téléchargez-le à nouveau.")
-    labels = _label_columns(headers)
-    path_now: list[str] = []
-    found: list[_FormQuestion] = []
-    for _, cells in rows:
-        kind_name, list_name = _form_type(_cell(cells, type_j))
-        name = _cell(cells, name_j) or _cell(cells, auto_j)
-        if kind_name in ("begin_group", "begin_repeat"):
-            path_now.append(name)
-        elif kind_name in ("end_group", "end_repeat"):
-            if path_now:
-                path_now.pop()
-        elif kind_name and name:
-            kind = _FORM_KINDS.get(kind_name, "meta")
-            options = choices.get(list_name or "", {}) if kind in ("single", "multiple") else {}
-            if kind in ("single", "multiple") and list_name and not options \
-                    and not kind_name.endswith("_from_file"):
-                warnings.append(f"{source} : la question « {name} » renvoie à la liste de "
-                                f"choix « {list_name} », absente de la feuille « choices » ; "
-                                "ses réponses gardent leurs noms de choix.")
-            found.append(_FormQuestion(name, tuple(path_now), kind,
-                                       _label(cells, labels), options))
-    by_key: dict[str, _FormQuestion] = {}
-    names = Counter(q.name for q in found)
-    for q in found:
-        full = (*q.path, q.name)
-        for key in ("/".join(full), "-".join(full), ".".join(full)):
-            by_key.setdefault(key, q)
-        if names[q.name] == 1:
-            by_key.setdefault(q.name, q)
-    return by_key, warnings
-
-
 # -- the columns -------------------------------------------------------------------------------
 
 @dataclass
@@ -582,7 +448,7 @@ class _Col:
     index: int
     header: str
     kind: str = "single"
-    form: _FormQuestion | None = None
+    form: FormQuestion | None = None
     splits: list[tuple[int, str]] = field(default_factory=list)
     choices: dict[str, str] = field(default_factory=dict)
     question: Question | None = None
@@ -690,7 +556,7 @@ class _Resolver:
 
 
 def _splits(cols: list[_Col], rows: list[tuple[int, list[object]]],
-            form: dict[str, _FormQuestion]) -> set[int]:
+            form: dict[str, FormQuestion]) -> set[int]:
     """Attach Kobo's split select_multiple columns ('q/option', 0/1) to their 'q'; return
     the indexes of the columns so attached. A column the form knows is never a split."""
     by_header = {c.header: c for c in cols}
@@ -895,9 +761,9 @@ def read_survey(
         raise _fail(source, f"case_kind « {case_kind} » n'est pas un type de cas ; écrivez "
                     "personne, organisation ou initiative.")
     warnings: list[str] = []
-    form_keys: dict[str, _FormQuestion] = {}
+    form_keys: dict[str, FormQuestion] = {}
     if form is not None:
-        form_keys, form_warnings = _read_form(Path(form))
+        form_keys, form_warnings = read_form(Path(form))
         warnings += form_warnings
     table = _pick(_tables(path), sheet, source, warnings)
     headers = _headers(table, source)
