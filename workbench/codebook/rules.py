@@ -11,6 +11,9 @@ Excel column `règles`):
     speaker_role: respondent      # optional: respondent | interviewer
     speakers: [Fatima]            # optional: only these speaker labels
     where: {genre: F}             # optional: only cases with these attributes
+    section: "village"            # optional: only turns under a matching section (regex,
+                                  # case-insensitive): a questionnaire's question, a .trs
+                                  # topic, a heading
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from workbench.errors import CodebookError
 UNITS = ("sentence", "turn", "paragraph")
 REGEX_SECONDS = 2.0  # what one rule's regex may take on one document
 ROLES = ("respondent", "interviewer")
-FIELDS = {"id", "lemmas", "phrases", "regex", "unit", "speaker_role", "speakers", "where"}
+FIELDS = {"id", "lemmas", "phrases", "regex", "unit", "speaker_role", "speakers", "where",
+          "section"}
 
 
 @dataclass(frozen=True)
@@ -42,38 +46,42 @@ class Rule:
     speaker_role: str | None = None
     speakers: tuple[str, ...] = ()
     where: dict[str, Any] = field(default_factory=dict)
+    section: str | None = None
 
 
 def rule_problems(rule: Any, code_id: str) -> list[str]:
-    """What is wrong with one rule mapping (empty when it is valid)."""
+    """What is wrong with one rule mapping, in French (empty when it is valid)."""
     if not isinstance(rule, dict):
-        return [f"code '{code_id}': a rule must be a mapping with id, lemmas/phrases/regex"]
+        return [f"code « {code_id} » : une règle doit être une liste de champs (id, puis "
+                "lemmas, phrases ou regex)"]
     problems = []
     name = rule.get("id") or "?"
+    at = f"code « {code_id} », règle « {name} »"
     unknown = set(rule) - FIELDS
     if unknown:
-        problems.append(f"code '{code_id}', rule '{name}': unknown field(s) {sorted(unknown)} "
-                        f"(known: {sorted(FIELDS)})")
+        problems.append(f"{at} : champ(s) inconnu(s) {', '.join(sorted(map(str, unknown)))} "
+                        f"(champs possibles : {', '.join(sorted(FIELDS))})")
     if not rule.get("id"):
-        problems.append(f"code '{code_id}': a rule has no `id`")
+        problems.append(f"code « {code_id} » : une règle n'a pas d'`id`")
     if not (rule.get("lemmas") or rule.get("phrases") or rule.get("regex")):
-        problems.append(f"code '{code_id}', rule '{name}': give lemmas, phrases or a regex")
+        problems.append(f"{at} : donnez des lemmas, des phrases ou une regex")
     for key in ("lemmas", "phrases", "speakers"):
         if key in rule and not isinstance(rule[key], list):
-            problems.append(f"code '{code_id}', rule '{name}': `{key}` must be a list")
+            problems.append(f"{at} : `{key}` doit être une liste")
     if rule.get("unit", "sentence") not in UNITS:
-        problems.append(f"code '{code_id}', rule '{name}': unit '{rule.get('unit')}' is not one "
-                        f"of {', '.join(UNITS)}")
+        problems.append(f"{at} : l'unité « {rule.get('unit')} » n'est pas l'une de "
+                        f"{', '.join(UNITS)}")
     if rule.get("speaker_role") not in (None, *ROLES):
-        problems.append(f"code '{code_id}', rule '{name}': speaker_role must be respondent or "
-                        "interviewer")
-    if rule.get("regex"):
-        try:
-            compile_regex(str(rule["regex"]))
-        except regex.error as exc:
-            problems.append(f"code '{code_id}', rule '{name}': bad regex ({exc})")
+        problems.append(f"{at} : speaker_role vaut respondent (personne interrogée) ou "
+                        "interviewer (enquêteur·rice)")
+    for key in ("regex", "section"):
+        if rule.get(key):
+            try:
+                compile_regex(str(rule[key]))
+            except regex.error as exc:
+                problems.append(f"{at} : expression régulière `{key}` invalide ({exc})")
     if "where" in rule and not isinstance(rule["where"], dict):
-        problems.append(f"code '{code_id}', rule '{name}': `where` must map attributes to values")
+        problems.append(f"{at} : `where` doit associer des attributs à des valeurs")
     return problems
 
 
@@ -87,6 +95,7 @@ def to_rule(rule: dict[str, Any], code_id: str) -> Rule:
         speaker_role=rule.get("speaker_role"),
         speakers=tuple(str(s) for s in rule.get("speakers") or ()),
         where=dict(rule.get("where") or {}),
+        section=str(rule["section"]) if rule.get("section") else None,
     )
 
 

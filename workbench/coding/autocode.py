@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.codebook.rules import Rule, regex_starts
+from workbench.codebook.rules import REGEX_SECONDS, Rule, compile_regex, regex_starts
+from workbench.errors import CodebookError
 
 COLUMNS = ["document", "code", "rule", "start", "end"]
 PhraseTokens = Mapping[str, Sequence[tuple[str, str]]]  # phrase → [(lemma, lower)]
@@ -178,7 +179,7 @@ def _allowed(found: pd.DataFrame, rules: Sequence[Rule], outside: np.ndarray) ->
     keep = np.ones(len(found), dtype=bool)
     index = found["rule_index"].to_numpy()
     for i, rule in enumerate(rules):
-        if not (rule.speaker_role or rule.speakers or rule.where):
+        if not (rule.speaker_role or rule.speakers or rule.where or rule.section):
             continue
         mine = index == i
         ok = ~outside
@@ -186,6 +187,10 @@ def _allowed(found: pd.DataFrame, rules: Sequence[Rule], outside: np.ndarray) ->
             ok &= (found["role"] == rule.speaker_role).to_numpy()
         if rule.speakers:
             ok &= found["speaker"].isin(rule.speakers).to_numpy()
+        if rule.section:
+            sections = found["section"] if "section" in found.columns else pd.Series(
+                None, index=found.index, dtype=object)
+            ok &= _under_section(rule, sections)
         for key, wanted in rule.where.items():
             options = {str(o) for o in (wanted if isinstance(wanted, list) else [wanted])}
             column = found[key] if key in found.columns else pd.Series(None, index=found.index)
@@ -193,6 +198,23 @@ def _allowed(found: pd.DataFrame, rules: Sequence[Rule], outside: np.ndarray) ->
                              and str(v) in o).to_numpy(dtype=bool)
         keep[mine] = ok[mine]
     return keep
+
+
+def _under_section(rule: Rule, sections: pd.Series) -> np.ndarray:
+    """Rows whose turn lies under a section matching the rule's `section` regex (each
+    distinct label tried once, within the regex time limit)."""
+    pattern = compile_regex(str(rule.section))
+    verdicts: dict[str, bool] = {}
+    for label in {v for v in sections if isinstance(v, str)}:
+        try:
+            verdicts[label] = pattern.search(label, timeout=REGEX_SECONDS) is not None
+        except TimeoutError:
+            raise CodebookError(
+                f"règle « {rule.id} » du code « {rule.code} » : son expression `section` "
+                f"« {rule.section} » dépasse {REGEX_SECONDS:g} s sur une section ; "
+                "simplifiez-la. Rien n'a été enregistré.") from None
+    return sections.map(lambda v: verdicts.get(v, False) if isinstance(v, str)
+                        else False).to_numpy(dtype=bool)
 
 
 def _line_bounds(found: pd.DataFrame, texts: Mapping[Any, str]) -> tuple[np.ndarray, np.ndarray]:
