@@ -39,8 +39,8 @@ def test_duplicate_name_under_one_parent_names_both_lines(tmp_path: Path) -> Non
 """)
     with pytest.raises(CodebookError) as err:
         read_codebook(path)
-    assert "duplicate code name 'affectifs'" in str(err.value)
-    assert "line 7" in str(err.value) and "line 5" in str(err.value)
+    assert "nom de code « affectifs » en double" in str(err.value)
+    assert "ligne 7" in str(err.value) and "ligne 5" in str(err.value)
 
 
 def test_cycle_unknown_parent_bad_colour_empty_name_reported_together(tmp_path: Path) -> None:
@@ -55,22 +55,64 @@ def test_cycle_unknown_parent_bad_colour_empty_name_reported_together(tmp_path: 
         read_codebook(path)
     message = str(err.value)
     assert ("cycle" in message and "a → b → a" in message) or "b → a → b" in message
-    assert "unknown parent 'zzz'" in message and "line 4" in message
-    assert "bad colour 'rouge'" in message
-    assert "'e' has an empty name" in message
+    assert "le parent « zzz » du code « c » n'est pas un code" in message
+    assert "ligne 4" in message
+    assert "couleur « rouge » invalide" in message
+    assert "le code « e » n'a pas de nom" in message
     assert message.startswith(str(path))
 
 
 def test_duplicate_id_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path, "codes:\n  - {id: a, name: A}\n  - {id: a, name: B}\n")
-    with pytest.raises(CodebookError, match="duplicate code id 'a'"):
+    with pytest.raises(CodebookError, match="identifiant de code « a » en double"):
         read_codebook(path)
 
 
 def test_broken_yaml_names_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, "codes:\n  - id: a\n   name: [\n")
-    with pytest.raises(CodebookError, match="not valid YAML"):
+    with pytest.raises(CodebookError, match="YAML invalide"):
         read_codebook(path)
+
+
+def test_yaml_structure_problems_are_listed_in_french(tmp_path: Path) -> None:
+    path = write(tmp_path, """codes:
+  - Liens
+  - name: Eau
+    colour: "#ff0000"
+    rules: {id: r1}
+    children: puits
+""")
+    with pytest.raises(CodebookError) as err:
+        read_codebook(path)
+    message = str(err.value)
+    assert message.startswith(f"{path} : 4 problème(s) dans la grille de codage, rien n'a été "
+                              "chargé ; corrigez-les")
+    assert "grille.yaml : un code de premier niveau est écrit « Liens »" in message
+    assert "grille.yaml, ligne 3 : champ(s) inconnu(s) « colour »" in message
+    assert "grille.yaml, ligne 3 : `rules` doit être une liste" in message
+    assert "grille.yaml, ligne 3 : `children` doit être une liste de codes" in message
+
+
+def test_file_and_format_errors_are_in_french(tmp_path: Path) -> None:
+    with pytest.raises(CodebookError, match="grille de codage introuvable ; vérifiez le chemin"):
+        read_codebook(tmp_path / "absente.yaml")
+    other = tmp_path / "grille.txt"
+    other.write_text("codes: []\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"format de grille inconnu « \.txt »"):
+        read_codebook(other)
+    with pytest.raises(CodebookError, match="une liste `codes:` au premier niveau"):
+        read_codebook(write(tmp_path, "codebook: {name: x}\n"))
+
+
+def test_excel_rules_cell_that_is_not_yaml_names_the_cell(tmp_path: Path,
+                                                          codebook_file: Path) -> None:
+    xlsx = write_codebook(read_codebook(codebook_file), tmp_path / "g.xlsx")
+    wb = load_workbook(xlsx)
+    wb["codes"]["J2"] = "- id: r\n   lemmas: [\n"
+    wb.save(xlsx)
+    with pytest.raises(CodebookError, match=r"g\.xlsx, feuille « codes », cellule J2 : les "
+                                            r"règles ne sont pas du YAML valide, ligne 2"):
+        read_codebook(xlsx)
 
 
 def test_yaml_excel_yaml_round_trip_is_lossless(tmp_path: Path) -> None:
@@ -90,8 +132,9 @@ def test_excel_errors_name_the_row(tmp_path: Path, codebook_file: Path) -> None:
     ws = wb["codes"]
     ws["B3"] = "inconnu"  # the parent of the 2nd code
     wb.save(xlsx)
-    with pytest.raises(CodebookError, match=r"g\.xlsx row 3: code 'liens\.affectifs' has an "
-                                            r"unknown parent 'inconnu'"):
+    with pytest.raises(CodebookError, match=r"g\.xlsx, feuille « codes », ligne 3 : le parent "
+                                            r"« inconnu » du code « liens\.affectifs » n'est "
+                                            r"pas un code"):
         read_codebook(xlsx)
 
 

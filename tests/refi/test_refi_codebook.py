@@ -104,7 +104,7 @@ def test_bad_root_and_duplicate_names(tmp_path: Path) -> None:
         read_qdc(path)
     twins = qdc(tmp_path, f'<Code guid="{guid()}" name="Eau" isCodable="true"/>'
                           f'<Code guid="{guid()}" name="eau" isCodable="true"/>')
-    with pytest.raises(CodebookError, match="duplicate code name"):
+    with pytest.raises(CodebookError, match="nom de code « eau » en double"):
         read_qdc(twins)
 
 

@@ -15,13 +15,14 @@ def read_codebook(path: str | Path) -> Codebook:
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.exists():
-        raise CodebookError(f"{path}: no such codebook file.")
+        raise CodebookError(f"{path} : grille de codage introuvable ; vérifiez le chemin.")
     if suffix in {".yaml", ".yml"}:
         return read_yaml(path)
     if suffix == ".xlsx":
         return read_xlsx(path)
-    raise CodebookError(f"{path}: unknown codebook format '{suffix}'; use .yaml or .xlsx "
-                        "(REFI-QDA .qdc arrives with the exchange exports).")
+    raise CodebookError(f"{path} : format de grille inconnu « {suffix or '(sans extension)'} » ; "
+                        "enregistrez la grille en .yaml ou en .xlsx (une grille REFI-QDA .qdc "
+                        "se charge dans le projet).")
 
 
 def write_codebook(book: Codebook, path: str | Path) -> Path:
@@ -31,4 +32,5 @@ def write_codebook(book: Codebook, path: str | Path) -> Path:
         return write_yaml(book, path)
     if path.suffix.lower() == ".xlsx":
         return write_xlsx(book, path)
-    raise CodebookError(f"{path}: write codebooks as .yaml or .xlsx.")
+    raise CodebookError(f"{path} : une grille s'écrit en .yaml ou en .xlsx (ou en REFI-QDA .qdc "
+                        "depuis le projet) ; changez l'extension du fichier.")

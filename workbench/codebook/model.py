@@ -30,7 +30,7 @@ class Code:
     rules: list[dict[str, Any]] = field(default_factory=list)
     guid: str | None = None
     replaces: list[str] = field(default_factory=list)
-    where: str = ""  # "line 12" or "row 5": for error messages only
+    where: str = ""  # "grille.yaml, ligne 12": for error messages only
 
     def as_dict(self) -> dict[str, Any]:
         """The code's content, without its location (for snapshots and comparison)."""
@@ -92,48 +92,69 @@ class Codebook:
         problems: list[str] = []
         seen: dict[str, Code] = {}
         for code in self.codes:
-            at = f"{code.where}: " if code.where else ""
+            at = _at(code)
             if not code.id.strip():
-                problems.append(f"{at}code with an empty id")
+                problems.append(f"{at}code sans identifiant ; donnez-lui un identifiant unique")
             if not code.name.strip():
-                problems.append(f"{at}code '{code.id}' has an empty name")
+                problems.append(f"{at}le code « {code.id} » n'a pas de nom ; donnez-lui un nom")
             if code.id in seen:
+                first = _other("le premier", seen[code.id])
                 problems.append(
-                    f"{at}duplicate code id '{code.id}' (first at {seen[code.id].where or '?'})")
+                    f"{at}identifiant de code « {code.id} » en double{first} ; donnez à chaque "
+                    "code un identifiant unique")
             else:
                 seen[code.id] = code
             if code.color and not COLOUR.match(code.color):
                 problems.append(
-                    f"{at}code '{code.id}' has a bad colour '{code.color}' (use #rrggbb)")
+                    f"{at}couleur « {code.color} » invalide pour le code « {code.id} » ; "
+                    "écrivez-la sous la forme #rrggbb (par exemple #c0392b) ou laissez-la vide")
         for code in self.codes:
             if code.parent is not None and code.parent not in seen:
                 problems.append(
-                    f"{code.where}: code '{code.id}' has an unknown parent '{code.parent}'")
+                    f"{_at(code)}le parent « {code.parent} » du code « {code.id} » n'est pas "
+                    "un code de la grille ; corrigez l'identifiant du parent ou ajoutez ce code")
         siblings: dict[tuple[str | None, str], Code] = {}
         for code in self.codes:
             key = (code.parent, _fold(code.name))
             if key in siblings and siblings[key] is not code:
+                other = _other("l'autre", siblings[key])
                 problems.append(
-                    f"{code.where}: duplicate code name '{code.name}' under the same parent "
-                    f"(also at {siblings[key].where or '?'})")
+                    f"{_at(code)}nom de code « {code.name} » en double sous le même "
+                    f"parent{other} ; renommez l'un des deux codes")
             siblings.setdefault(key, code)
         problems.extend(_cycles(seen))
         rule_ids: dict[str, str] = {}
         for code in self.codes:
             for rule in code.rules:
-                problems.extend(f"{code.where}: {p}" for p in rule_problems(rule, code.id))
+                problems.extend(f"{_at(code)}{p}" for p in rule_problems(rule, code.id))
                 rid = rule.get("id") if isinstance(rule, dict) else None
                 if rid and rid in rule_ids:
-                    problems.append(f"{code.where}: rule id '{rid}' is also used by code "
-                                    f"'{rule_ids[rid]}'; rule ids must be unique")
+                    problems.append(f"{_at(code)}l'identifiant de règle « {rid} » est déjà "
+                                    f"utilisé par le code « {rule_ids[rid]} » ; donnez à "
+                                    "chaque règle un identifiant unique")
                 elif rid:
                     rule_ids[rid] = code.id
         if problems:
-            where = self.source or "codebook"
-            raise CodebookError(
-                f"{where}: {len(problems)} problem(s) in the codebook; fix them and load it "
-                "again:\n  - " + "\n  - ".join(problems))
+            raise CodebookError(problem_list(self.source, problems))
         return self
+
+
+def problem_list(source: str, problems: list[str]) -> str:
+    """One error message listing every problem found in the codebook read from `source`."""
+    head = f"{source} : " if source else ""
+    return (f"{head}{len(problems)} problème(s) dans la grille de codage, rien n'a été "
+            "chargé ; corrigez-les et chargez la grille à nouveau :\n  - "
+            + "\n  - ".join(problems))
+
+
+def _at(code: Code) -> str:
+    """The code's place as the start of a problem ("grille.yaml, ligne 12 : "), or ""."""
+    return f"{code.where} : " if code.where else ""
+
+
+def _other(label: str, code: Code) -> str:
+    """Where the other code of a clash is, if known: ' (le premier : grille.yaml, ligne 4)'."""
+    return f" ({label} : {code.where})" if code.where else ""
 
 
 def _fold(name: str) -> str:
@@ -150,8 +171,9 @@ def _cycles(index: dict[str, Code]) -> list[str]:
                 loop = [*chain[chain.index(current):], current]
                 if not reported & set(loop):
                     problems.append(
-                        f"{index[current].where}: cycle in the hierarchy: "
-                        + " → ".join(loop) + " (a code cannot be its own ancestor)")
+                        f"{_at(index[current])}cycle dans la hiérarchie ("
+                        + " → ".join(loop) + "), un code ne peut pas être son propre ancêtre ; "
+                        "corrigez le parent de l'un de ces codes")
                     reported.update(loop)
                 break
             chain.append(current)

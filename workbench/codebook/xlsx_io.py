@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from workbench.atomic import atomic_output
-from workbench.codebook.model import Code, Codebook
-from workbench.codebook.yaml_io import load_bounded
+from workbench.codebook.model import Code, Codebook, problem_list
+from workbench.codebook.yaml_io import load_bounded, yaml_syntax
 from workbench.corpus.sheets import workbook_tables
 from workbench.errors import CodebookError
 from workbench.sheets.xlsx_rows import abandon, style_template, write_only_cell
@@ -130,29 +130,33 @@ def read_xlsx(path: str | Path) -> Codebook:
     from openpyxl.utils import get_column_letter
 
     path = Path(path)
+    todo = ("ouvrez la grille dans Excel ou LibreOffice, enregistrez-la en .xlsx et "
+            "chargez-la à nouveau")
     if not zipfile.is_zipfile(path):
         raise CodebookError(
-            f"{path}: not a readable Excel .xlsx workbook (it is not a zip archive).")
-    tables = workbook_tables(path, error=CodebookError,
-                             todo="ouvrez-la dans Excel ou LibreOffice, enregistrez-la en "
-                                  ".xlsx et chargez-la à nouveau")
+            f"{path} : ce n'est pas un classeur Excel .xlsx lisible (ce n'est pas une archive "
+            f"zip) ; {todo}.")
+    tables = workbook_tables(path, error=CodebookError, todo=todo)
     by_title = {t.title: t for t in tables}
     sheet = by_title.get("codes") or tables[0]
     if not sheet.header:
-        raise CodebookError(f"{path}: the sheet '{sheet.title}' is empty.")
+        raise CodebookError(
+            f"{path} : la feuille « {sheet.title} » est vide ; écrivez les en-têtes "
+            "(identifiant, parent, nom…) sur la première ligne, puis un code par ligne.")
     header = [_HEADERS.get(_key(str(h or ""))) for h in sheet.header]
     for required in ("id", "name"):
         if required not in header:
             raise CodebookError(
-                f"{path}: sheet '{sheet.title}' needs a column "
-                f"'{dict((a, h) for a, h, _ in COLUMNS)[required]}' in its first row.")
+                f"{path} : la feuille « {sheet.title} » n'a pas de colonne "
+                f"« {dict((a, h) for a, h, _ in COLUMNS)[required]} » sur sa première ligne ; "
+                "ajoutez cet en-tête.")
     codes: list[Code] = []
     problems: list[str] = []
     for number, values in sheet.rows:
         cells = {attr: v for attr, v in zip(header, values, strict=False) if attr}
         if all(v in (None, "") for v in cells.values()):
             continue
-        where = f"{path.name} row {number}"
+        where = f"{path.name}, feuille « {sheet.title} », ligne {number}"
         rules_text = cells.get("rules")
         rules: list[dict[str, Any]] = []
         if rules_text:
@@ -161,7 +165,10 @@ def read_xlsx(path: str | Path) -> Codebook:
                 rules = load_bounded(str(rules_text),
                                      source=f"{path.name}, cellule {col}{number}") or []
             except yaml.YAMLError as exc:
-                problems.append(f"{where}, cell {col}{number}: rules are not valid YAML ({exc})")
+                problems.append(f"{path.name}, feuille « {sheet.title} », cellule {col}{number} : "
+                                "les règles ne sont pas du YAML valide, "
+                                f"{yaml_syntax(exc, within='du texte de la cellule')} ; "
+                                "corrigez l'indentation de la cellule")
         replaces = [r.strip() for r in str(cells.get("replaces") or "").split(";") if r.strip()]
         codes.append(Code(
             id=_str(cells.get("id")), name=_str(cells.get("name")),
@@ -172,7 +179,7 @@ def read_xlsx(path: str | Path) -> Codebook:
             guid=_str(cells.get("guid")) or None, replaces=replaces, where=where,
         ))
     if problems:
-        raise CodebookError(f"{path}:\n  - " + "\n  - ".join(problems))
+        raise CodebookError(problem_list(str(path), problems))
     head: dict[str, str] = {}
     if "grille" in by_title and by_title["grille"].header:
         info = by_title["grille"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from workbench.codebook.model import FIELDS, Code, Codebook, slug
+from workbench.codebook.model import FIELDS, Code, Codebook, problem_list, slug
 from workbench.errors import CodebookError
 
 _KNOWN = {"id", "name", "parent", "color", "rules", "guid", "replaces", "children", *FIELDS}
@@ -81,6 +81,19 @@ def load_bounded(text: str, *, source: str, loader: type[BoundedLoader] = Bounde
         reader.dispose()
 
 
+def yaml_syntax(exc: yaml.YAMLError, *, within: str = "") -> str:
+    """Where a YAML text breaks, in French: "ligne 3, colonne 4 (l'analyseur YAML : « … »)".
+
+    `within` follows the place ("du texte de la cellule"); the parser's own words,
+    which PyYAML only has in English, are quoted as they are.
+    """
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    place = (f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark is not None
+             else "position inconnue")
+    detail = getattr(exc, "problem", None) or type(exc).__name__
+    return f"{place}{' ' + within if within else ''} (l'analyseur YAML : « {detail} »)"
+
+
 class _LineLoader(BoundedLoader):
     """A bounded safe loader that remembers the line each mapping starts on."""
 
@@ -101,21 +114,32 @@ def read_yaml(path: str | Path) -> Codebook:
                 f"de codage (au plus {MAX_BYTES // 1024**2} Mo ; une grille de mille codes "
                 "tient en moins d'1 Mo) ; vérifiez que c'est bien la grille.")
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CodebookError(f"{path}: cannot read the codebook ({exc}).") from exc
+    except UnicodeDecodeError as exc:
+        raise CodebookError(
+            f"{path} : la grille n'est pas enregistrée en UTF-8 (octet illisible à la position "
+            f"{exc.start}) ; enregistrez-la en UTF-8 dans votre éditeur et chargez-la à "
+            "nouveau.") from exc
+    except OSError as exc:
+        raise CodebookError(
+            f"{path} : impossible de lire la grille ({exc.strerror or exc}) ; vérifiez qu'elle "
+            "n'est pas ouverte ailleurs ni protégée, puis réessayez.") from exc
     try:
         data = load_bounded(text, source=path.name, loader=_LineLoader)
     except yaml.YAMLError as exc:
         raise CodebookError(
-            f"{path}: not valid YAML ({exc}); check the indentation there.") from exc
+            f"{path} : YAML invalide, {yaml_syntax(exc)} ; vérifiez l'indentation à cet endroit "
+            "et chargez la grille à nouveau.") from exc
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
-        raise CodebookError(f"{path}: a codebook needs a top-level `codes:` list.")
+        raise CodebookError(
+            f"{path} : une grille doit contenir une liste `codes:` au premier niveau (en début "
+            "de ligne, sans retrait), suivie de ses codes (« - name: … ») ; ajoutez-la ou "
+            "corrigez-la.")
     head = data.get("codebook") or {}
     codes: list[Code] = []
     problems: list[str] = []
     _collect(data["codes"], None, codes, problems, path.name)
     if problems:
-        raise CodebookError(f"{path}:\n  - " + "\n  - ".join(problems))
+        raise CodebookError(problem_list(str(path), problems))
     book = Codebook(codes, name=str(head.get("name", "")),
                     description=str(head.get("description", "") or ""),
                     language=str(head.get("language", "fr")), source=str(path))
@@ -139,19 +163,25 @@ def _collect(items: list[Any], parent: str | None, out: list[Code],
              problems: list[str], fname: str) -> None:
     for item in items:
         if not isinstance(item, dict):
-            problems.append(f"a code must be a mapping with at least `name:` (got {item!r})")
+            under = f"un sous-code de « {parent} »" if parent else "un code de premier niveau"
+            written = ("est vide" if item is None else
+                       f"est écrit « {item} »" if isinstance(item, str) else f"vaut {item!r}")
+            problems.append(f"{fname} : {under} {written} au lieu de ses champs ; un code "
+                            "s'écrit avec au moins `name:` (« - name: … »)")
             continue
         line = item.pop("__line__", "?")
-        where = f"{fname} line {line}"
-        unknown = set(item) - _KNOWN
+        where = f"{fname}, ligne {line}"
+        unknown = set(map(str, item)) - _KNOWN
         if unknown:
-            problems.append(f"{where}: unknown field(s) {sorted(unknown)}; "
-                            f"known fields are {sorted(_KNOWN - {'children'})}")
+            problems.append(f"{where} : champ(s) inconnu(s) "
+                            f"{', '.join(f'« {u} »' for u in sorted(unknown))} ; corrigez "
+                            f"l'orthographe (champs reconnus : {', '.join(sorted(_KNOWN))})")
         name = _text(item.get("name"))
         code_id = _text(item.get("id")) or (f"{parent}.{slug(name)}" if parent else slug(name))
         rules = _without_lines(item.get("rules") or [])
         if not isinstance(rules, list):
-            problems.append(f"{where}: `rules` must be a list")
+            problems.append(f"{where} : `rules` doit être une liste de règles, chacune "
+                            "commençant par « - »")
             rules = []
         code = Code(
             id=code_id, name=name,
@@ -165,7 +195,8 @@ def _collect(items: list[Any], parent: str | None, out: list[Code],
         out.append(code)
         children = item.get("children") or []
         if not isinstance(children, list):
-            problems.append(f"{where}: `children` must be a list of codes")
+            problems.append(f"{where} : `children` doit être une liste de codes, chacun "
+                            "commençant par « - »")
             continue
         _collect(children, code.id, out, problems, fname)
 
