@@ -16,6 +16,7 @@ import pandas as pd
 
 from workbench.analysis.codes import select_codes
 from workbench.profile import GENDERS, StudyProfile
+from workbench.profile.model import CROSSING_ROLES, FIRST_CROSSING_ROLES
 from workbench.text import fold_words
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 WOMEN_WORDS = ("femme", "femmes", "feminin", "feminine", "genre", "gender", "women", "woman",
                "egalite")
 YOUTH_WORDS = ("jeune", "jeunes", "jeunesse", "youth", "young")
-CROSSING_ROLES = ("gender", "generation", "age_class")
 WORDS_OFF = ("MOTS = False : section sautée (elle lit les textes avec le modèle de langue, "
              "plus lent).")
 MIN_QUOTE = 20
@@ -102,7 +102,7 @@ def crossing(project: ProjectData, frame: pd.DataFrame, given: str | Sequence[st
 
 
 def first_crossing(project: ProjectData, frame: pd.DataFrame, given: str | None = None, *,
-                   roles: Sequence[str] = ("generation", "age_class", "gender")) -> str | None:
+                   roles: Sequence[str] = FIRST_CROSSING_ROLES) -> str | None:
     """One attribute to cross `frame` by (see :func:`crossing`), or None."""
     return next(iter(crossing(project, frame, given, roles=roles, count=1)), None)
 

@@ -6,6 +6,8 @@ profile (the demo's are in corpora/demo/profil.yaml), guessed from the column na
 
 from __future__ import annotations
 
+from pathlib import Path
+
 COLUMN_LABELS = {
     "chi2": "Khi-deux (χ²)",
     "odds_ratio": "Rapport des cotes (odds ratio)",
@@ -83,20 +85,12 @@ KIND_FORMS = {"interview": ("entretien individuel", "entretiens individuels"),
               "survey": ("questionnaire", "questionnaires")}
 
 
-# Column names are often typed without accents; their labels get them back.
-ACCENTED_WORDS = {
-    "age": "âge", "annee": "année", "annees": "années", "activite": "activité",
-    "beneficiaire": "bénéficiaire", "beneficiaires": "bénéficiaires", "creation": "création",
-    "diplome": "diplôme", "diplomes": "diplômes", "duree": "durée",
-    "enquete": "enquêté", "enquetee": "enquêtée", "enqueteur": "enquêteur",
-    "enquetrice": "enquêtrice", "etudes": "études", "generation": "génération",
-    "interet": "intérêt", "metier": "métier", "numero": "numéro", "periode": "période",
-    "referent": "référent", "referente": "référente", "region": "région",
-    "residence": "résidence", "role": "rôle", "societe": "société",
-    "elu": "élu", "elue": "élue", "electeur": "électeur", "etat": "état", "pere": "père",
-    "mere": "mère", "frere": "frère", "soeur": "sœur", "interieur": "intérieur",
-    "derniere": "dernière", "premiere": "première", "qualite": "qualité",
-}
+# Column names are often typed without accents; their labels get them back
+# (accents_fr.txt beside this module: a general French table, not one study's words).
+ACCENTED_WORDS: dict[str, str] = dict(
+    line.split(" ", 1) for line in
+    Path(__file__).with_name("accents_fr.txt").read_text(encoding="utf-8").splitlines()
+    if line and not line.startswith("#"))
 
 
 # The preposition French puts before a noun completing another ("année de création",

@@ -17,6 +17,7 @@ import pandas as pd
 from workbench.coding.extracts import BASE_COLUMNS
 from workbench.export.docx_common import display_value, missing
 from workbench.profile import StudyProfile
+from workbench.profile.model import REFERENCE_ROLES, SPEAKER_ROLES
 
 # Roles whose values name or point at someone: left out of pseudonymised exports.
 IDENTIFYING = ("interviewer", "organisation")
@@ -24,8 +25,6 @@ IDENTIFYING = ("interviewer", "organisation")
 INTERVIEW_ROLES = ("date", "place")
 # Attribute types that describe a person without being free text.
 DESCRIBING_TYPES = ("category", "multi", "number")
-# Roles shown on an extract's reference line, in this order of preference.
-REFERENCE_ROLES = ("gender", "generation", "residence")
 
 
 def extract_column(key: str) -> str:
@@ -100,7 +99,8 @@ def attribute_order(profile: StudyProfile) -> list[str]:
 def speaker_attributes(profile: StudyProfile) -> list[str]:
     """The columns of the extracts that sketch a speaker in a fiche: gender, and
     generation (else the age class), when the study has them."""
-    keys = [profile.key("gender"), profile.key("generation") or profile.age_class_key]
+    first, second = (profile.key(role) for role in SPEAKER_ROLES)
+    keys = [first, second or profile.age_class_key]
     return [extract_column(k) for k in keys if k]
 
 

@@ -43,6 +43,13 @@ ROLES: dict[str, str] = {
 }
 # Roles whose values name or point at a person: never a filter, never in a COPIL view.
 IDENTIFYING_ROLES = ("interviewer", "organisation")
+# Roles that sketch a person, in the order outputs prefer them: an extract's reference
+# line, a fiche's speaker line, the notebooks' crossings. Each study maps them to its own
+# columns (`StudyProfile.key`); where it declares none, outputs use its filters instead.
+REFERENCE_ROLES = ("gender", "generation", "residence")
+SPEAKER_ROLES = ("gender", "generation")  # then the age class when the second is missing
+CROSSING_ROLES = ("gender", "generation", "age_class")
+FIRST_CROSSING_ROLES = ("generation", "age_class", "gender")
 GENDERS: dict[str, str] = {"women": "Femmes", "men": "Hommes", "other": "Autre"}
 SEPARATOR = ";"
 DERIVED_AGE_CLASS = "classe_age"
