@@ -24,6 +24,7 @@ from workbench.coding.summaries import STATUS_LABELS
 from workbench.errors import ExportError
 from workbench.export.docx_common import missing
 from workbench.export.framework_docx import (
+    MAX_COLUMNS,
     ROW_HEADERS,
     TITLES,
     CodesArg,
@@ -171,8 +172,11 @@ def _write(tmp: Path, view: FrameworkView, heading: list[str], matrix: list[list
         ws.column_dimensions[get_column_letter(j + 2)].width = CODE_WIDTH
     ws.freeze_panes = f"B{header_row + 1}"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # printed: every theme
-    ws.sheet_properties.pageSetUpPr.fitToPage = True               # across one page
+    if len(view.columns) <= MAX_COLUMNS:  # printed: every theme across one page
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:  # more would print too small to read: several pages wide, the rows repeated
+        ws.print_title_cols = "A:A"
     ws.print_title_rows = f"{header_row}:{header_row}"
 
     cells = wb.create_sheet(CELLS_SHEET)
