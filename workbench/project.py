@@ -29,6 +29,7 @@ from workbench.store.queries import find_document, last_undoable
 # The namespaces are imported when first used: `import workbench` and the commands that
 # only open a project and query it stay quick (tests/test_startup.py).
 if TYPE_CHECKING:
+    from workbench.accessors.assist import Assist
     from workbench.accessors.exports import Exports
     from workbench.accessors.framework import Framework
     from workbench.accessors.history import History
@@ -148,6 +149,14 @@ class Project(ProjectData):
         from workbench.accessors.review import Review
 
         return Review(self)
+
+    @cached_property
+    def assist(self) -> Assist:
+        """Passages like a given one, and code suggestions learned from the team's codings
+        (offline: nothing leaves the machine)."""
+        from workbench.accessors.assist import Assist
+
+        return Assist(self)
 
     @cached_property
     def team(self) -> Team:

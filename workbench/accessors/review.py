@@ -39,13 +39,26 @@ class Review:
                          documents=data.document_ids(documents), progress=progress)
 
     def suggestions(self, *, rule: str | None = None, code: str | None = None,
-                    document: str | None = None) -> pd.DataFrame:
-        """Suggested codings still waiting for review, as extracts."""
+                    document: str | None = None, model: str | None = None,
+                    min_score: float | None = None,
+                    max_score: float | None = None) -> pd.DataFrame:
+        """Suggested codings still waiting for review, as extracts (best score first for
+        a model's). `rule`: a rule's; `model`: the learned model's of a code
+        (origin 'model:<code>'); `min_score` / `max_score`: a model's score at least /
+        below the value (rule suggestions have no score and are then left out)."""
         frame = self._data.extracts(code, status="suggested")
         if rule is not None:
             frame = frame[frame["origin"] == f"rule:{rule}"]
+        if model is not None:
+            frame = frame[frame["origin"] == f"model:{model}"]
         if document is not None:
             frame = frame[frame["document"] == document]
+        if min_score is not None:
+            frame = frame[frame["score"].ge(float(min_score))]
+        if max_score is not None:
+            frame = frame[frame["score"].lt(float(max_score))]
+        if model is not None or min_score is not None or max_score is not None:
+            frame = frame.sort_values("score", ascending=False, kind="stable")
         return frame.reset_index(drop=True)
 
     def accept(self, ids: int | Iterable[int], *, comment: str | None = None) -> int:
@@ -70,24 +83,31 @@ class Review:
             return edits.set_statuses(w, ids, status, comment=comment, memo=memo, bulk=bulk)
 
     def bulk(self, action: str, *, rule: str | None = None, code: str | None = None,
-             document: str | None = None) -> int:
-        """Accept or reject every pending suggestion of a rule, code or document
-        (recorded as a bulk review: the rule report's precision leaves them out)."""
+             document: str | None = None, model: str | None = None,
+             min_score: float | None = None, max_score: float | None = None) -> int:
+        """Accept or reject every pending suggestion of a rule, model, code or document, or
+        those of a model's score above `min_score` or below `max_score` (recorded as a
+        bulk review: the rule report's precision leaves them out)."""
         if action not in BULK_ACTIONS:
             raise WorkbenchError(f"action de relecture « {action} » inconnue : écrivez "
                                  "« accept » (accepter) ou « reject » (rejeter).")
-        ids = self.suggestions(rule=rule, code=code, document=document)["coding_id"].tolist()
+        ids = self.suggestions(rule=rule, code=code, document=document, model=model,
+                               min_score=min_score, max_score=max_score)["coding_id"].tolist()
         return self.set(ids, BULK_ACTIONS[action], bulk=True)
 
     def rule_report(self) -> pd.DataFrame:
-        """Per rule: suggestions, accepted, rejected, pending, bulk decisions and the
-        precision of the suggestions reviewed one by one."""
+        """Per rule, then per learned model (`source` « règle » or « modèle »):
+        suggestions, accepted, rejected, pending, bulk decisions and the precision of the
+        suggestions reviewed one by one."""
+        from workbench.assist.service import models_report
         from workbench.autocoding import rules_frame, stored_rules
         from workbench.coding.review import rule_report
 
-        rules = rules_frame(stored_rules(self._data.store))
-        with self._data.store.read() as conn:
-            return rule_report(conn, rules)
+        data = self._data
+        rules = rules_frame(stored_rules(data.store))
+        models = models_report(data.store, data.location)
+        with data.store.read() as conn:
+            return rule_report(conn, rules, models)
 
     def __call__(self, action: str, *, rule: str | None = None, code: str | None = None,
                  document: str | None = None) -> int:

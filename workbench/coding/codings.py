@@ -75,6 +75,7 @@ class NewCoding:
     origin: str = "manual"
     status: str = "accepted"
     memo: str | None = None
+    score: float | None = None  # a learned model's confidence in a suggestion, 0 to 1
 
 
 def add_codings(w: Writer, items: list[NewCoding], *, texts: dict[int, str],
@@ -101,7 +102,7 @@ def add_codings(w: Writer, items: list[NewCoding], *, texts: dict[int, str],
             "document_id": item.document_id, "code_id": item.code_id, "start": item.start,
             "end": item.end, "quote": text[item.start:item.end], "coder": item.coder,
             "origin": item.origin, "status": item.status, "memo": memo,
-            "created_at": w.at, "updated_at": w.at,
+            "created_at": w.at, "updated_at": w.at, "score": item.score,
         })
     if problems:
         raise CodingError("rien n'a été codé :\n  - " + "\n  - ".join(problems))

@@ -41,10 +41,13 @@ def new_suggestions(conn: Connection, found: pd.DataFrame) -> pd.DataFrame:
 def store_suggestions(w: Writer, found: pd.DataFrame, *, texts: dict[int, str],
                       names: dict[int, str], origin_prefix: str = "rule:",
                       status: str = "suggested") -> list[int]:
-    """Insert suggestions (origin `rule:<id>`) in one statement; returns their ids."""
+    """Insert suggestions (origin `rule:<id>`, or `model:<code>` with a `score` column) in
+    one statement; returns their ids."""
+    scores = found["score"].tolist() if "score" in found.columns else [None] * len(found)
     items = [NewCoding(int(r.document_id), int(r.code_id), int(r.start), int(r.end), w.actor,
-                       f"{origin_prefix}{r.rule}", status)
-             for r in found.itertuples()]
+                       f"{origin_prefix}{r.rule}", status,
+                       score=None if score is None else round(float(score), 4))
+             for r, score in zip(found.itertuples(), scores, strict=True)]
     return add_codings(w, items, texts=texts, names=names)
 
 
@@ -71,18 +74,22 @@ def set_status(w: Writer, ids: Iterable[int], status: str, *, comment: str | Non
     return len(rows)
 
 
-def rule_report(conn: Connection, rules: pd.DataFrame) -> pd.DataFrame:
-    """Per rule: suggestions made, accepted, rejected, pending, how many of the accepted
-    and rejected were decided in bulk, and precision so far.
+def rule_report(conn: Connection, rules: pd.DataFrame,
+                models: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per rule, then per learned model (`models`: its code keys in a `code` column):
+    suggestions made, accepted, rejected, pending, how many of the accepted and rejected
+    were decided in bulk, and precision so far. `source` says « règle » or « modèle »;
+    a model's row has `rule` « model:<code> ».
 
     Precision = accepted / (accepted + rejected) among suggestions reviewed one by one:
     a bulk decision says nothing of the rule's quality (NaN when none was looked at).
     """
     c = s.codings.c
     rows = conn.execute(select(c.origin, c.status, c.review_mode)
-                        .where(c.origin.like("rule:%"))).all()
+                        .where(c.origin.like("rule:%") | c.origin.like("model:%"))).all()
     counts = pd.DataFrame(rows, columns=["origin", "status", "review_mode"])
-    counts["rule"] = counts["origin"].str.slice(5)
+    counts["rule"] = counts["origin"].where(counts["origin"].str.startswith("model:"),
+                                            counts["origin"].str.slice(5))
     bulk = counts["review_mode"] == "bulk"
     counts["status"] = counts["status"].where(~bulk, counts["status"] + "_bulk")
     table = counts.pivot_table(index="rule", columns="status", aggfunc="size", fill_value=0)
@@ -90,8 +97,16 @@ def rule_report(conn: Connection, rules: pd.DataFrame) -> pd.DataFrame:
     for status in columns:
         if status not in table.columns:
             table[status] = 0
-    report = rules[["rule", "code"]].merge(table[list(columns)], left_on="rule",
-                                           right_index=True, how="left")
+    sources = rules[["rule", "code"]].assign(source="règle")
+    learned = set(counts.loc[counts["origin"].str.startswith("model:"), "rule"].str.slice(6))
+    if models is not None:
+        learned |= set(models["code"])
+    if learned:
+        keys = sorted(learned)
+        sources = pd.concat([sources, pd.DataFrame({
+            "rule": [f"model:{k}" for k in keys], "code": keys, "source": "modèle"})],
+            ignore_index=True)
+    report = sources.merge(table[list(columns)], left_on="rule", right_index=True, how="left")
     report = report.fillna(0)
     for column in columns:
         report[column] = report[column].astype(int)
@@ -102,5 +117,5 @@ def rule_report(conn: Connection, rules: pd.DataFrame) -> pd.DataFrame:
     looked_at = report["accepted"] - report["accepted_bulk"]
     reviewed = looked_at + report["rejected"] - report["rejected_bulk"]
     report["precision"] = (looked_at / reviewed.where(reviewed > 0)).round(3)
-    return report[["rule", "code", "suggestions", "pending", "accepted", "rejected",
+    return report[["rule", "code", "source", "suggestions", "pending", "accepted", "rejected",
                    "accepted_bulk", "rejected_bulk", "precision"]].reset_index(drop=True)

@@ -107,12 +107,13 @@ def model_for(language: str | None) -> str | None:
     if language == DEFAULT_LANGUAGE and os.environ.get(MODEL_ENV):
         return os.environ[MODEL_ENV]
     for name in MODELS.get(language, ()):
-        if _installed(name):
+        if installed(name):
             return name
     return None
 
 
-def _installed(name: str) -> bool:
+def installed(name: str) -> bool:
+    """Whether the model package `name` is installed (found, not imported)."""
     try:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):

@@ -85,6 +85,11 @@ def _summaries(conn: Connection) -> None:
     schema.summaries.create(conn)
 
 
+def _scores(conn: Connection) -> None:
+    """v7: the score of a suggestion made by a learned model (`codings.score`)."""
+    conn.execute(text("ALTER TABLE codings ADD COLUMN score FLOAT"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "base schema: documents, turns, cases, codes, codings, memos, events", _noop),
     Migration(2, "turns.script (writing system) and the pseudonyms table",
@@ -94,6 +99,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "names reviewed as not being a person's name; bulk reviews",
               _name_reviews),
     Migration(6, "framework summaries (case or document × code)", _summaries),
+    Migration(7, "scores of the suggestions of learned models", _scores),
 ]
 
 

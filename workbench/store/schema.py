@@ -175,6 +175,8 @@ codings = Table(
     # v5: "bulk" when the review was given to many suggestions at once (a rule, a code, a
     # document), without a look at each; NULL for a review given to each coding.
     Column("review_mode", String(16)),
+    # v7: how sure a learned model was of a suggestion (origin "model:<code>"), from 0 to 1.
+    Column("score", Float),
 )
 Index("ix_codings_code", codings.c.code_id, codings.c.document_id)
 Index("ix_codings_doc_start", codings.c.document_id, codings.c.start)

@@ -1,0 +1,77 @@
+"""Trained models on disk, beside the passage index: plain arrays (no pickle), written
+through a temporary file renamed over the old one, so a file is whole or absent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from workbench.assist.index import cache_folder
+from workbench.assist.learn import CodeModel, LearnedModels
+
+SAVED_FORMAT = 1
+
+
+def models_path(where: str, location: str | Path | None) -> Path:
+    """The models file of the project stored at `where` (its database URL)."""
+    key = hashlib.sha256(where.encode("utf-8")).hexdigest()[:16]
+    return cache_folder(location) / f"models-{key}.npz"
+
+
+def save(learned: LearnedModels, path: Path) -> None:
+    """Write `learned` to `path` (replacing what was there)."""
+    codes = sorted(learned.models)
+    n_features = len(learned.vocabulary) + learned.dim
+    coef = np.vstack([learned.models[c].coef for c in codes]) if codes else \
+        np.zeros((0, n_features))
+    meta = {"format": SAVED_FORMAT, "unit": learned.unit, "dim": learned.dim,
+            "trained_at": learned.trained_at, "trained_by": learned.trained_by,
+            "models": [{k: _plain(getattr(learned.models[c], k)) for k in
+                        ("code", "intercept", "threshold", "positives", "negatives",
+                         "documents", "precision", "recall", "f1")} for c in codes]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            np.savez(out, meta=np.array(json.dumps(meta)),
+                     vocabulary=np.array(learned.vocabulary, dtype=str),
+                     idf=learned.idf, coef=coef)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def load(path: Path) -> LearnedModels | None:
+    """The models saved at `path`, or None when there are none or the file is unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            vocabulary = [str(v) for v in data["vocabulary"]]
+            idf, coef = data["idf"], data["coef"]
+        if meta.get("format") != SAVED_FORMAT:
+            return None
+        learned = LearnedModels(unit=meta["unit"], vocabulary=vocabulary, idf=idf,
+                                dim=int(meta["dim"]), trained_at=meta["trained_at"],
+                                trained_by=meta["trained_by"])
+        for row, item in zip(coef, meta["models"], strict=True):
+            learned.models[item["code"]] = CodeModel(coef=np.asarray(row), **{
+                k: (float("nan") if v is None else v) for k, v in item.items()})
+        return learned
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return None
+
+
+def _plain(value: object) -> object:
+    """JSON-safe: NaN as None, numpy numbers as Python ones."""
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
