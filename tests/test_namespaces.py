@@ -18,7 +18,7 @@ WRITES = ("import_corpus", "import_file", "import_attributes", "code", "code_quo
           "code_many", "code_turns", "uncode", "recode", "memo", "undo", "load_codebook",
           "rename_code", "move_code", "merge_codes", "set_attribute", "set_role",
           "load_profile", "set_reference", "set_language", "set_speaker_role",
-          "remove_document", "review", "team", "privacy", "export", "history")
+          "remove_document", "review", "team", "privacy", "export", "history", "assist")
 
 
 def test_the_view_does_not_write() -> None:
@@ -64,12 +64,22 @@ def test_a_former_name_warns_in_french_and_still_works(project: Project) -> None
 
 
 def test_namespace_methods_are_documented() -> None:
-    for space in ("export", "review", "team", "privacy", "words", "history"):
+    for space in ("export", "review", "team", "privacy", "words", "history", "framework",
+                  "assist"):
         cls = inspect.signature(getattr(Project, space).func).return_annotation
         assert cls, space
-    from workbench.accessors import exports, history, privacy, review, team, words
+    from workbench.accessors import (
+        assist,
+        exports,
+        framework,
+        history,
+        privacy,
+        review,
+        team,
+        words,
+    )
 
-    for module in (exports, history, privacy, review, team, words):
+    for module in (exports, history, privacy, review, team, words, framework, assist):
         for name, member in inspect.getmembers(module, inspect.isclass):
             if member.__module__ != module.__name__:
                 continue

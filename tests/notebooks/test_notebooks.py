@@ -150,8 +150,12 @@ def test_notebook_runs_on_any_study(path: Path, study: tuple[str, Path], tmp_pat
                 assert header[:2] == ["reference", "case"] and p.profile().get(header[2])
     if name == "reel" and path.stem.startswith("05"):  # a gender attribute, named « GENRE »
         assert missing("gender") not in shown and "themes_selon_genre.png" in figures
+    if name == "demo" and path.stem.startswith("03"):  # models trained, their proposals shown
+        assert "threshold" in shown and "score" in shown
     with Project.open(project) as p:  # examples undo what they do
         assert p.verify().ok
+        if path.stem.startswith("03"):  # the learned proposals are undone
+            assert not p.extracts(status=None)["origin"].str.startswith("model:").any()
         if path.stem.startswith("07"):  # example summaries and questionnaire undone
             assert p.framework.summaries().empty
             assert "survey" not in set(p.documents()["kind"])

@@ -44,7 +44,9 @@ def lexical(passages: Sequence[str], vocabulary: Sequence[str],
             idf: np.ndarray) -> sp.csr_matrix:
     """Rows of sublinear TF-IDF, L2-normalised; grams outside the vocabulary are ignored."""
     index = {g: i for i, g in enumerate(vocabulary)}
-    rows, cols, vals = [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[int] = []
     for r, words in enumerate(passages):
         counts: dict[int, int] = {}
         for gram in grams(words):

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,8 @@ def build_index(store: Store, location: str | Path | None, *, unit: str = "sente
     """The index of the project's documents (or of some), from the cache where it can."""
     check_unit(unit)
     texts = document_texts(store, documents)
-    languages = {d: effective_language(x) for d, x in document_languages(store, texts).items()}
+    languages = {int(d): effective_language(x)
+                 for d, x in document_languages(store, texts).items()}
     with store.read() as conn:
         turns = turn_table(conn, texts.keys())
         names = dict(conn.execute(select(s.documents.c.id, s.documents.c.name)).all())
@@ -174,7 +176,7 @@ def _read(path: Path) -> dict[str, np.ndarray] | None:
         if len({len(entry[k]) for k in (*_ARRAYS, "semantic")}) != 1:
             raise ValueError("ragged entry")
         return entry
-    except (OSError, ValueError, KeyError, EOFError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         path.unlink(missing_ok=True)
         return None
 
@@ -186,7 +188,7 @@ def _write(path: Path, entry: dict[str, np.ndarray]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as out:
-            np.savez(out, **entry)
+            np.savez(out, **entry)  # type: ignore[arg-type]
         os.replace(tmp, path)
     except OSError:
         return

@@ -25,6 +25,7 @@ from workbench.assist.index import PassageIndex
 from workbench.assist.units import overlapping
 
 MIN_EXAMPLES = 8  # positive passages a code needs before a model is trained for it
+MIN_WORDS = 2  # content words a passage needs to be suggested (« Zéro. » says too little)
 REJECTED_WEIGHT = 2.0
 DEFAULT_THRESHOLD = 0.5
 THRESHOLDS = np.round(np.arange(0.2, 0.96, 0.05), 2)
@@ -45,6 +46,7 @@ class CodeModel:
     precision: float = float("nan")
     recall: float = float("nan")
     f1: float = float("nan")
+    roles: list[str | None] = field(default_factory=list)  # speaker roles of its examples
 
 
 @dataclass
@@ -72,8 +74,23 @@ class LearnedModels:
     def score(self, index: PassageIndex, code: str,
               rows: np.ndarray | None = None) -> np.ndarray:
         """Probability, for each passage, that the team would code it with `code`."""
+        return self.probability(self.features(index, rows), code)
+
+    def eligible(self, index: PassageIndex, code: str) -> np.ndarray:
+        """Passages a model may suggest: with at least MIN_WORDS content words, spoken in a
+        role the team coded this code in (no interviewer's question when only answers
+        were coded)."""
+        words = index.units["words"].str.count(" ").to_numpy() + 1
+        role = index.units["role"].to_numpy(dtype=object)
+        known = self.models[code].roles
+        in_role = np.fromiter((r in known for r in role), dtype=bool, count=len(role)) \
+            if known else np.ones(len(role), dtype=bool)
+        return (words >= MIN_WORDS) & in_role
+
+    def probability(self, features: sp.csr_matrix, code: str) -> np.ndarray:
+        """`score` on features already computed (`features`), for many codes in a row."""
         model = self.models[code]
-        logits = self.features(index, rows) @ model.coef + model.intercept
+        logits = features @ model.coef + model.intercept
         return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64).ravel()))
 
 
@@ -120,6 +137,9 @@ def train(index: PassageIndex, codings: pd.DataFrame, codes: Iterable[str], *,
             continue
         model = _fit_one(x[used], y[used], weight[used], groups[used], code)
         model.positives, model.negatives, model.documents = positives, negatives, documents
+        model.roles = sorted({None if pd.isna(r) else str(r)
+                              for r in index.units["role"].to_numpy()[y == 1]},
+                             key=lambda r: (r is None, r or ""))
         learned.models[code] = model
         rows.append({**row, "trained": True, "why": "", "threshold": model.threshold,
                      "precision": model.precision, "recall": model.recall, "f1": model.f1})

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,8 @@ def save(learned: LearnedModels, path: Path) -> None:
             "trained_at": learned.trained_at, "trained_by": learned.trained_by,
             "models": [{k: _plain(getattr(learned.models[c], k)) for k in
                         ("code", "intercept", "threshold", "positives", "negatives",
-                         "documents", "precision", "recall", "f1")} for c in codes]}
+                         "documents", "precision", "recall", "f1", "roles")}
+                       for c in codes]}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
@@ -61,10 +63,15 @@ def load(path: Path) -> LearnedModels | None:
                                 dim=int(meta["dim"]), trained_at=meta["trained_at"],
                                 trained_by=meta["trained_by"])
         for row, item in zip(coef, meta["models"], strict=True):
-            learned.models[item["code"]] = CodeModel(coef=np.asarray(row), **{
-                k: (float("nan") if v is None else v) for k, v in item.items()})
+            stats = {k: float("nan") if item[k] is None else float(item[k])
+                     for k in ("precision", "recall", "f1")}
+            learned.models[item["code"]] = CodeModel(
+                code=str(item["code"]), coef=np.asarray(row), intercept=float(item["intercept"]),
+                threshold=float(item["threshold"]), positives=int(item["positives"]),
+                negatives=int(item["negatives"]), documents=int(item["documents"]),
+                roles=[None if r is None else str(r) for r in item.get("roles", [])], **stats)
         return learned
-    except (OSError, ValueError, KeyError, TypeError, EOFError):
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
         return None
 
 

@@ -22,6 +22,7 @@ from workbench.assist.features import vector_model
 from workbench.assist.index import PassageIndex, build_index
 from workbench.assist.learn import MIN_EXAMPLES, LearnedModels, train
 from workbench.assist.units import content_mask, overlapping
+from workbench.coding.coders import SUGGESTION_ORIGINS
 from workbench.coding.codes import descendants, resolve_code
 from workbench.coding.review import new_suggestions, store_suggestions
 from workbench.errors import NotFoundError, WorkbenchError
@@ -36,7 +37,6 @@ from workbench.store import schema as s
 
 SIMILAR_COLUMNS = ["rank", "score", "reference", "document", "turn", "speaker", "start",
                    "end", "text", "codes"]
-MACHINE = ("rule:", "model:")  # origins of suggestions; every other origin is a person
 _INDEXES: dict[tuple[str, str], tuple[object, PassageIndex]] = {}
 
 
@@ -103,7 +103,7 @@ def similar(store: Store, location: str | Path | None, *, text: str | None = Non
     found["text"] = [texts[d][a:b] for d, a, b in zip(found["document_id"], found["start"],
                                                      found["end"], strict=True)]
     found["codes"] = _codes_on(found, accepted)
-    found["turn"] = np.where(found["turn"] >= 0, found["turn"] + 1, pd.NA)
+    found["turn"] = (found["turn"] + 1).where(found["turn"] >= 0).astype("Int64")
     found["rank"] = range(1, len(found) + 1)
     return found[SIMILAR_COLUMNS].reset_index(drop=True)
 
@@ -180,7 +180,7 @@ def training_codings(codings: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
     decision says nothing of each passage) and the documents coded by hand."""
     decided = codings[codings["status"].isin(["accepted", "rejected"])
                       & codings["review_mode"].ne("bulk")]
-    human = ~codings["origin"].str.startswith(MACHINE)
+    human = ~codings["origin"].str.startswith(SUGGESTION_ORIGINS)
     read = sorted(set(codings.loc[human & codings["status"].eq("accepted"), "document_id"]))
     return decided, [int(d) for d in read]
 
@@ -220,9 +220,10 @@ def suggest_codings(store: Store, location: str | Path | None, coder: str, *,
                     documents: Iterable[int] | None = None) -> pd.DataFrame:
     """Store the models' suggestions (status « suggested », origin ``model:<code>``, the
     model's score) on passages scoring at least the threshold (each model's own, or
-    `threshold`) and not already coded with the code in any status: an accepted coding
-    needs no proposal and a rejected one must not come back. Returns per code the
-    threshold, the passages above it and the new suggestions."""
+    `threshold`), long enough and in a role the code was used in (`eligible`), and not
+    already coded with the code in any status: an accepted coding needs no proposal and
+    a rejected one must not come back. Returns per code the threshold, the passages
+    above it and the new suggestions."""
     learned = trained_models(store, location)
     if threshold is not None and not 0 < float(threshold) < 1:
         raise WorkbenchError(f"seuil {threshold} : donnez un nombre entre 0 et 1 (exclus).")
@@ -237,7 +238,7 @@ def suggest_codings(store: Store, location: str | Path | None, coder: str, *,
                                 .where(s.codes.c.active.is_(True))).all())
         names = dict(conn.execute(select(s.documents.c.id, s.documents.c.name)).all())
     found, rows = [], []
-    features = learned.features(index) if keys else None
+    features = learned.features(index)
     for key in keys:
         model = learned.models[key]
         if key not in ids:
@@ -245,10 +246,9 @@ def suggest_codings(store: Store, location: str | Path | None, coder: str, *,
                          "new_suggestions": 0})
             continue
         cut = model.threshold if threshold is None else float(threshold)
-        logits = features @ model.coef + model.intercept  # type: ignore[operator]
-        score = 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64).ravel()))
+        score = learned.probability(features, key)
         taken = overlapping(index.units, codings[codings["code"] == key], share=0.0001)
-        pick = np.flatnonzero(inside & (score >= cut) & ~taken)
+        pick = np.flatnonzero(inside & (score >= cut) & ~taken & learned.eligible(index, key))
         units = index.units.iloc[pick]
         found.append(pd.DataFrame({"document_id": units["document_id"].to_numpy(),
                                    "code_id": ids[key], "start": units["start"].to_numpy(),

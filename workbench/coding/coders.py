@@ -20,6 +20,9 @@ from workbench.errors import WorkbenchError
 from workbench.store import Writer, row_of
 from workbench.store import schema as s
 
+# Origins of the machine's proposals (codebook rules, learned models), not of a person.
+SUGGESTION_ORIGINS = ("rule:", "model:")
+
 ROLES = ("coder", "lead")
 
 
@@ -129,12 +132,14 @@ def check_may_review(conn: Connection, actor: str, rows: Iterable[dict[str, Any]
     """Refuse (RoleError) if `actor` would change the status of work that is not theirs.
 
     A lead reviews anything. Anyone else may decide on their own codings and on
-    pending rule suggestions (proposals of the machine, not of a colleague).
+    pending suggestions of the rules and models (proposals of the machine, not of a
+    colleague).
     """
     if role_of(conn, actor) == "lead":
         return
     others = [r for r in rows if r["coder"] != actor
-              and not (r["status"] == "suggested" and str(r["origin"]).startswith("rule:"))]
+              and not (r["status"] == "suggested"
+                       and str(r["origin"]).startswith(SUGGESTION_ORIGINS))]
     if others:
         heads = leads(conn)
         who = (f"un·e responsable ({', '.join(heads)})" if heads
