@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.assist.study import Study, build_study
-from workbench.assist.index import build_index, cache_folder
+from workbench.assist.index import BYTES_PER_CHAR, build_index, cache_folder, read_npz
 from workbench.errors import NotFoundError, WorkbenchError
 
 
@@ -146,3 +146,31 @@ def test_a_language_without_a_model_is_searched_by_its_words(tmp_path: Path) -> 
     topics = [topic_of(study, r.document, r.start, r.end) for r in free.itertuples()]
     assert topics.count("eau") >= 4, topics
     p.close()
+
+
+def test_a_cache_entry_that_would_inflate_is_never_read(french: Study) -> None:
+    """A crafted entry (100 MB of zeros in 100 KB) in place of a document's is refused
+    from its declared size, then replaced by a real one."""
+    import io
+    import zipfile
+
+    p = french.project
+    good = build_index(p.store, p.location)
+    entry = sorted(cache_folder(p.location).glob("*.npz"))[0]
+    buffer = io.BytesIO()
+    header = b"\x93NUMPY\x01\x00v\x00{'descr': '<f4', 'fortran_order': False, 'shape': (100, " \
+        b"262144), }"
+    header = header + b" " * (127 - len(header)) + b"\n"
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("semantic.npy", "w", force_zip64=True) as member:
+            member.write(header)
+            for _ in range(100):
+                member.write(bytes(1 << 20))
+    assert len(buffer.getvalue()) < 1_000_000
+    entry.write_bytes(buffer.getvalue())
+    longest = max(len(p.text(name)) for name in p.documents()["name"])
+    with pytest.raises(ValueError, match="once inflated"):
+        read_npz(entry, ("semantic",), limit=BYTES_PER_CHAR * longest + 2**20)
+    again = build_index(p.store, p.location)
+    pd.testing.assert_frame_equal(good.units, again.units)
+    assert entry.stat().st_size > 0 and np.allclose(good.semantic, again.semantic)

@@ -36,6 +36,9 @@ from workbench.store import schema as s
 
 INDEX_FORMAT = 1
 _ARRAYS = ("turn", "start", "end", "words", "forms")
+# An entry holds per passage a 300-float vector and its words: far less than this many bytes
+# per character of the document. A larger entry is not ours (a crafted file): never inflated.
+BYTES_PER_CHAR = 4096
 
 
 @dataclass
@@ -98,7 +101,7 @@ def build_index(store: Store, location: str | Path | None, *, unit: str = "sente
                           languages[d], spaces[languages[d]]) for d in texts}
     parts: dict[int, dict[str, np.ndarray]] = {}
     for d, key in keys.items():
-        entry = _read(folder / f"{key}.npz")
+        entry = _read(folder / f"{key}.npz", limit=BYTES_PER_CHAR * len(texts[d]) + 2**20)
         if entry is not None:
             parts[d] = entry
     missing = [d for d in texts if d not in parts]
@@ -166,13 +169,22 @@ def _entry_key(text: str, turns: pd.DataFrame, unit: str, language: str,
     return digest.hexdigest()
 
 
-def _read(path: Path) -> dict[str, np.ndarray] | None:
+def read_npz(path: Path, keys: tuple[str, ...], *, limit: int) -> dict[str, np.ndarray]:
+    """The arrays `keys` of an .npz file, without pickle, refusing (ValueError) a file whose
+    members would inflate beyond `limit` bytes."""
+    with zipfile.ZipFile(path) as archive:
+        if sum(info.file_size for info in archive.infolist()) > limit:
+            raise ValueError(f"{path.name}: more than {limit} bytes once inflated")
+    with np.load(path, allow_pickle=False) as data:
+        return {k: data[k] for k in keys}
+
+
+def _read(path: Path, *, limit: int) -> dict[str, np.ndarray] | None:
     """A cached entry, or None when absent or unreadable (then deleted, to be rewritten)."""
     if not path.is_file():
         return None
     try:
-        with np.load(path, allow_pickle=False) as data:
-            entry = {k: data[k] for k in (*_ARRAYS, "semantic")}
+        entry = read_npz(path, (*_ARRAYS, "semantic"), limit=limit)
         if len({len(entry[k]) for k in (*_ARRAYS, "semantic")}) != 1:
             raise ValueError("ragged entry")
         return entry

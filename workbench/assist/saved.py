@@ -12,10 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.assist.index import cache_folder
+from workbench.assist.index import cache_folder, read_npz
 from workbench.assist.learn import CodeModel, LearnedModels
 
 SAVED_FORMAT = 1
+MAX_BYTES = 512 * 2**20  # far above the models of a large study; a bigger file is not ours
 
 
 def models_path(where: str, location: str | Path | None) -> Path:
@@ -53,10 +54,10 @@ def load(path: Path) -> LearnedModels | None:
     if not path.is_file():
         return None
     try:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            vocabulary = [str(v) for v in data["vocabulary"]]
-            idf, coef = data["idf"], data["coef"]
+        data = read_npz(path, ("meta", "vocabulary", "idf", "coef"), limit=MAX_BYTES)
+        meta = json.loads(str(data["meta"]))
+        vocabulary = [str(v) for v in data["vocabulary"]]
+        idf, coef = data["idf"], data["coef"]
         if meta.get("format") != SAVED_FORMAT:
             return None
         learned = LearnedModels(unit=meta["unit"], vocabulary=vocabulary, idf=idf,
