@@ -161,11 +161,11 @@ def test_a_cache_entry_that_would_inflate_is_never_read(french: Study) -> None:
     header = b"\x93NUMPY\x01\x00v\x00{'descr': '<f4', 'fortran_order': False, 'shape': (100, " \
         b"262144), }"
     header = header + b" " * (127 - len(header)) + b"\n"
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("semantic.npy", "w", force_zip64=True) as member:
-            member.write(header)
-            for _ in range(100):
-                member.write(bytes(1 << 20))
+    with (zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+          archive.open("semantic.npy", "w", force_zip64=True) as member):
+        member.write(header)
+        for _ in range(100):
+            member.write(bytes(1 << 20))
     assert len(buffer.getvalue()) < 1_000_000
     entry.write_bytes(buffer.getvalue())
     longest = max(len(p.text(name)) for name in p.documents()["name"])
