@@ -174,3 +174,11 @@ def test_a_cache_entry_that_would_inflate_is_never_read(french: Study) -> None:
     again = build_index(p.store, p.location)
     pd.testing.assert_frame_equal(good.units, again.units)
     assert entry.stat().st_size > 0 and np.allclose(good.semantic, again.semantic)
+
+
+def test_frequent_words_weigh_less_than_the_topic(french: Study) -> None:
+    """« Tout le monde parle de le robinet ici » is closer to other sentences about the
+    tap than to the same frame about the market (frequent words are down-weighted)."""
+    p = french.project
+    found = p.assist.similar("Tout le monde parle du robinet ici.", top=6)
+    assert found["text"].str.contains("robinet").sum() >= 5, found["text"].tolist()

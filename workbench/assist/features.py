@@ -18,6 +18,10 @@ from workbench.nlp.languages import effective_language
 from workbench.nlp.pipeline import MODELS, installed, load_pipeline
 
 SEMANTIC_WEIGHT = 0.5  # share of the vector similarity in a passage's similarity
+# Smooth inverse frequency (Arora et al., 2017): a word weighs a / (a + p(word)) in a
+# passage's mean vector, so « monde » or « parler » count less than « robinet ». spaCy's
+# vector tables are sorted by frequency, so p(word) is read from its row by Zipf's law.
+SIF_A = 1e-4
 
 
 def grams(words: str) -> list[str]:
@@ -88,17 +92,27 @@ def _table(model: str) -> tuple[dict[str, int], np.ndarray]:
     return rows, np.asarray(vectors.data, dtype=np.float32)
 
 
+def sif_weights(n_rows: int) -> np.ndarray:
+    """The weight of each row of a frequency-sorted vector table (see SIF_A)."""
+    ranks = np.arange(1, n_rows + 1, dtype=np.float64)
+    p = 1.0 / (ranks * (np.log(n_rows) + 0.5772))
+    return (SIF_A / (SIF_A + p)).astype(np.float32)
+
+
 def semantic(forms: Sequence[str], model: str) -> np.ndarray:
-    """Each passage's mean word vector, L2-normalised (zeros when no word is known)."""
+    """Each passage's weighted mean word vector, L2-normalised (zeros when no word is
+    known); frequent words weigh less (see SIF_A)."""
     rows, table = _table(model)
-    r_idx, c_idx = [], []
+    weight = sif_weights(len(table))
+    r_idx: list[int] = []
+    c_idx: list[int] = []
     for r, text in enumerate(forms):
         for word in text.split():
             j = rows.get(word)
             if j is not None:
                 r_idx.append(r)
                 c_idx.append(j)
-    counts = sp.csr_matrix((np.ones(len(r_idx), dtype=np.float32), (r_idx, c_idx)),
+    counts = sp.csr_matrix((weight[c_idx], (r_idx, c_idx)),
                            shape=(len(forms), len(table)))
     means = np.asarray(counts @ table, dtype=np.float32)
     norms = np.linalg.norm(means, axis=1)

@@ -34,7 +34,7 @@ from workbench.parsed import document_languages, document_texts, project_tokens
 from workbench.store import Store
 from workbench.store import schema as s
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 _ARRAYS = ("turn", "start", "end", "words", "forms")
 # An entry holds per passage a 300-float vector and its words: far less than this many bytes
 # per character of the document. A larger entry is not ours (a crafted file): never inflated.

@@ -75,7 +75,8 @@ def similar(store: Store, location: str | Path | None, *, text: str | None = Non
     The passages of the example itself are left out; `without`: leave out passages
     already coded with that code (to find what is still to code); `documents`: search
     only those. Columns: rank, score (0–1), reference, document, turn (from 1),
-    speaker, start, end, text, codes (keys of the codes already on the passage).
+    speaker, start, end, text, codes (keys of the accepted codings on the passage;
+    pending suggestions are not counted).
     """
     index = passage_index(store, location, unit=unit)
     texts = document_texts(store)
