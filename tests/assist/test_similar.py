@@ -87,6 +87,8 @@ def test_bad_examples_are_refused_in_french(french: Study) -> None:
         p.assist.similar()
     with pytest.raises(WorkbenchError, match="vide"):
         p.assist.similar("   ")
+    with pytest.raises(WorkbenchError, match="aucun mot porteur de sens"):
+        p.assist.similar("Car il en est ainsi.")
     with pytest.raises(WorkbenchError, match="sort du document"):
         p.assist.similar(document="R01_resp1", start=10, end=10**7)
     with pytest.raises(NotFoundError, match="aucun document"):
@@ -182,3 +184,13 @@ def test_frequent_words_weigh_less_than_the_topic(french: Study) -> None:
     p = french.project
     found = p.assist.similar("Tout le monde parle du robinet ici.", top=6)
     assert found["text"].str.contains("robinet").sum() >= 5, found["text"].tolist()
+
+
+def test_an_answer_finds_answers_unless_asked_otherwise(french: Study) -> None:
+    p = french.project
+    doc, a, b = french.spans("eau")[0]
+    answers = p.assist.similar(document=doc, start=a, end=b, top=10_000)
+    assert len(answers) > 10 and answers["speaker"].str.startswith("Resp").all()
+    everyone = p.assist.similar(document=doc, start=a, end=b, top=10_000, same_role=False)
+    assert everyone["speaker"].eq("Enquêteur").any()
+    assert len(everyone) > len(answers)

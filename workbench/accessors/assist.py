@@ -26,20 +26,24 @@ class Assist:
     def similar(self, text: str | None = None, *, document: str | int | None = None,
                 start: int | None = None, end: int | None = None, coding: int | None = None,
                 top: int = 20, unit: str = "sentence", without: str | None = None,
-                documents: Iterable[str | int] | None = None) -> pd.DataFrame:
+                documents: Iterable[str | int] | None = None,
+                same_role: bool = True) -> pd.DataFrame:
         """Passages of the project ranked by similarity to an example: a free text, a
         passage (`document`, `start`, `end`; the whole document without them) or a
         coding (`coding`, its id).
 
         `unit`: "sentence" or "turn". `without`: leave out passages already coded with
-        this code. Returns rank, score (0–1), reference, document, turn, speaker, start,
-        end, text and the codes already on each passage; code the chosen ones with
-        ``p.code`` or ``p.code_many``.
+        this code. `same_role`: an example from the project finds passages of its speaker
+        role only (answers, not the interviewer's questions). Returns rank, score (0–1),
+        reference, document, turn, speaker, start, end, text and the codes already
+        accepted on each passage; code the chosen ones with ``p.code`` or
+        ``p.code_many``.
         """
         data = self._data
         return service.similar(data.store, data.location, text=text, document=document,
                                start=start, end=end, coding=coding, top=top, unit=unit,
-                               without=without, documents=data.document_ids(documents))
+                               without=without, documents=data.document_ids(documents),
+                               same_role=same_role)
 
     def train(self, codes: Iterable[str] | None = None, *, min_examples: int = MIN_EXAMPLES,
               unit: str = "sentence") -> pd.DataFrame:

@@ -69,12 +69,14 @@ def similar(store: Store, location: str | Path | None, *, text: str | None = Non
             document: str | int | None = None, start: int | None = None,
             end: int | None = None, coding: int | None = None, top: int = 20,
             unit: str = "sentence", without: str | None = None,
-            documents: Iterable[int] | None = None) -> pd.DataFrame:
+            documents: Iterable[int] | None = None, same_role: bool = True) -> pd.DataFrame:
     """Passages ranked by similarity to a free text, a passage of a document or a coding.
 
     The passages of the example itself are left out; `without`: leave out passages
     already coded with that code (to find what is still to code); `documents`: search
-    only those. Columns: rank, score (0–1), reference, document, turn (from 1),
+    only those; `same_role`: for an example taken from the project, only passages
+    spoken in its speaker role (an answer finds answers, not the interviewer's
+    questions). Columns: rank, score (0–1), reference, document, turn (from 1),
     speaker, start, end, text, codes (keys of the accepted codings on the passage;
     pending suggestions are not counted).
     """
@@ -89,6 +91,9 @@ def similar(store: Store, location: str | Path | None, *, text: str | None = Non
     keep = score > 0
     if rows is not None:
         keep[rows] = False
+        if same_role:
+            roles = set(index.units["role"].to_numpy(dtype=object)[rows])
+            keep &= index.units["role"].map(lambda r: r in roles).to_numpy(dtype=bool)
     codings = codings_frame(store)
     accepted = codings[codings["status"] == "accepted"]
     if without is not None:
@@ -159,6 +164,9 @@ def _query_words(store: Store, text: str,
     tokens = token_frame(parse_texts({0: text}, model=model, progress=False),
                          languages={0: language})
     tokens = tokens[content_mask(tokens)]
+    if tokens.empty:
+        raise WorkbenchError(f"l'exemple « {text[:80]} » ne contient aucun mot porteur de sens "
+                             "(seulement des mots outils) : choisissez un passage plus long.")
     return " ".join(tokens["lemma"]), " ".join(tokens["lower"]), vector_model(language)
 
 

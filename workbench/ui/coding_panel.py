@@ -2,7 +2,9 @@
 
 `CodingPanel(project)` composes a document chooser, the document view (real text
 selection), the searchable codebook tree, a memo box and "Enregistrer"; below,
-the rule suggestions to accept or reject, the memos, and "Annuler la dernière
+the passages like the selected one (« Trouver des passages semblables », then
+« Coder les passages choisis » with the ticked codes), the suggestions of the rules
+and of the learned models to accept or reject, the memos, and "Annuler la dernière
 modification". Each action is one Project call (one store transaction), so what
 is saved is in the store at once. Logic lives in `CodingSession`; this module
 only wires widgets to it.
@@ -17,12 +19,16 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.ui.coding_session import CodingSession
+from workbench.ui.coding_session import SIMILAR_TOP, CodingSession, SimilarPassages
 from workbench.ui.coding_state import short
-from workbench.ui.coding_widget import CodeTree, DocumentView
+from workbench.ui.coding_widget import CodeTree, DocumentView, SimilarList
 
 if TYPE_CHECKING:  # the panel is handed a Project; it never imports upwards
     from workbench.project import Project
+
+
+SUGGESTIONS = "Propositions (règles et modèles)"
+SIMILAR_COUNTS = (10, 20, 50)  # choices of how many similar passages to list
 
 
 def _box(*children: widgets.Widget, flex: str, **layout: Any) -> widgets.VBox:
@@ -64,7 +70,21 @@ class CodingPanel(widgets.VBox):
                                           icon="check")
         self.selection_label = widgets.HTML()
         self.status = widgets.HTML()
-        self.suggestions_title = _title("Propositions des règles")
+        self.similar_button = widgets.Button(description="Trouver des passages semblables",
+                                             icon="search", layout=widgets.Layout(width="auto"),
+                                             tooltip="Les passages du projet qui ressemblent "
+                                             "au passage sélectionné")
+        self.similar_top = widgets.Dropdown(
+            options=[(f"{n} passages", n) for n in SIMILAR_COUNTS], value=SIMILAR_TOP,
+            layout=widgets.Layout(width="9em"), tooltip="Combien de passages lister")
+        self.similar_title = _title("Passages semblables")
+        self.similar_list = SimilarList()
+        self.code_similar_button = widgets.Button(
+            description="Coder les passages choisis", icon="check", button_style="primary",
+            layout=widgets.Layout(width="auto"),
+            tooltip="Coder les passages cochés avec les codes cochés dans la grille")
+        self.found: SimilarPassages | None = None
+        self.suggestions_title = _title(SUGGESTIONS)
         self.suggestions = widgets.SelectMultiple(options=[], rows=6,
                                                   layout=widgets.Layout(width="100%"))
         self.accept_button = widgets.Button(description="Accepter", button_style="success")
@@ -75,13 +95,21 @@ class CodingPanel(widgets.VBox):
                              (self.status, "wb-status"), (self.suggestions, "wb-suggestions"),
                              (self.accept_button, "wb-accept"),
                              (self.reject_button, "wb-reject"), (self.memos, "wb-memos"),
-                             (self.selection_label, "wb-selection")]:
+                             (self.selection_label, "wb-selection"),
+                             (self.similar_button, "wb-similar"),
+                             (self.similar_top, "wb-similar-top"),
+                             (self.similar_list, "wb-similar-results"),
+                             (self.code_similar_button, "wb-code-similar")]:
             widget.add_class(name)
         self._model: dict[str, Any] = {}
         self._spans: dict[int, tuple[int, int]] = {}
 
         side = _box(_title("Codes"), self.tree, _title("Mémo"), self.memo, self.save_button,
-                    self.selection_label, flex="2 1 0", padding="0 6px 0 12px")
+                    self.selection_label, widgets.HBox([self.similar_button, self.similar_top]),
+                    flex="2 1 0", padding="0 6px 0 12px")
+        similar = widgets.VBox([self.similar_title, self.similar_list,
+                                widgets.HBox([self.code_similar_button])],
+                               layout=widgets.Layout(padding="0 6px 8px 0"))
         suggestions = _box(self.suggestions_title, self.suggestions,
                            widgets.HBox([self.accept_button, self.reject_button]),
                            flex="1 1 0", padding="0 12px 0 0")
@@ -89,6 +117,7 @@ class CodingPanel(widgets.VBox):
             widgets.HBox([self.chooser, self.undo_button]),
             widgets.HBox([_box(self.view, flex="3 1 0"), side]),
             self.status,
+            similar,
             widgets.HBox([suggestions, _box(_title("Mémos"), self.memos, flex="1 1 0")]),
         ])
         self.add_class("wb-coding-panel")
@@ -100,6 +129,9 @@ class CodingPanel(widgets.VBox):
         self.accept_button.on_click(lambda _b: self._run(self.accept))
         self.reject_button.on_click(lambda _b: self._run(self.reject))
         self.undo_button.on_click(lambda _b: self._run(self.undo))
+        self.similar_button.on_click(lambda _b: self._run(self.find_similar))
+        self.code_similar_button.on_click(lambda _b: self._run(self.code_similar))
+        self.similar_list.observe(self._on_shown, names="shown")
         self.refresh()
         self._on_selection()
 
@@ -116,6 +148,44 @@ class CodingPanel(widgets.VBox):
         self.tree.clear()
         self.refresh()
         return message
+
+    def find_similar(self) -> str:
+        """List the passages most like the selection (or, with nothing selected, like the
+        first chosen suggestion)."""
+        chosen = [self._spans[i] for i in self.suggestions.value if i in self._spans]
+        self._say("Recherche des passages semblables…")
+        self.similar_button.disabled = True
+        try:
+            found, message = self.session.similar(
+                self.document, self._model, self.view.selection,
+                span=chosen[0] if chosen else None, top=int(self.similar_top.value))
+        except Exception:
+            self._show_similar(None)
+            raise
+        finally:
+            self.similar_button.disabled = False
+        self._show_similar(found)
+        return message
+
+    def code_similar(self) -> str:
+        """Code the ticked passages of the list with every ticked code (one transaction)."""
+        _ids, touched, message = self.session.code_similar(self.found, self.similar_list.chosen,
+                                                           self.tree.selected)
+        self.similar_list.clear()
+        self._show_similar(self.found)
+        if self.document in touched:
+            self.refresh()
+        return message
+
+    def show_similar(self, key: int) -> str:
+        """Show one listed passage in the document view, switching document if needed."""
+        if self.found is None or not 0 <= key < len(self.found.items):
+            return ""
+        item = self.found.items[key]
+        if item["document"] != self.document:
+            self.chooser.value = item["document"]  # refreshes the view
+        self.view.show(item["start"], item["end"])
+        return f"Passage {item['reference']} affiché dans le document."
 
     def accept(self) -> str:
         message = self.session.accept(self.suggestions.value)
@@ -141,8 +211,8 @@ class CodingPanel(widgets.VBox):
         self.suggestions.options = state.suggestions
         count = len(state.suggestions)
         self.suggestions_title.value = (
-            f"<b>Propositions des règles ({count})</b>" if count
-            else "<b>Propositions des règles</b> — aucune à valider pour ce document.")
+            f"<b>{SUGGESTIONS} ({count})</b>" if count
+            else f"<b>{SUGGESTIONS}</b> — aucune à valider pour ce document.")
         self.memos.value = _memos_html(state.memos)
 
     # -- wiring ---------------------------------------------------------------------------
@@ -173,6 +243,19 @@ class CodingPanel(widgets.VBox):
         self.selection_label.value = (
             f"Sélection : « {html.escape(short(selection.get('text', ''), 80))} » "
             f"(caractères {int(selection['start'])}–{int(selection['end'])})")
+
+    def _show_similar(self, found: SimilarPassages | None) -> None:
+        self.found = found
+        self.similar_list.items = found.items if found is not None else []
+        self.similar_title.value = (
+            f"<b>Passages semblables ({len(found.items)})</b> — cochez ceux à coder ; "
+            "cliquez sur une référence pour voir le passage" if found is not None
+            else "<b>Passages semblables</b>")
+
+    def _on_shown(self, change: Any) -> None:
+        key = change["new"].get("key")
+        if key is not None:
+            self._run(lambda: self.show_similar(int(key)))
 
     def _on_suggestion(self, change: Any) -> None:
         chosen = [self._spans[i] for i in change["new"] if i in self._spans]

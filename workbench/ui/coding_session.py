@@ -1,5 +1,9 @@
 """One researcher coding a project by hand: what the coding panel reads and writes.
 
+Besides coding a selection and reviewing suggestions (the rules' and the learned
+models'), the session finds passages like the selected one (``p.assist.similar``) and
+codes the chosen ones in one transaction (``p.code_many``).
+
 Everything goes through the Project's public calls, one store transaction each, so
 a saved coding is in the store at once and `undo` takes it back. Messages are in
 French: the panel shows them as they are.
@@ -23,6 +27,8 @@ from workbench.ui.coding_state import (
     memo_items,
     short,
     shown_text,
+    similar_items,
+    similar_rows,
     suggestion_options,
 )
 
@@ -43,6 +49,22 @@ class DocumentState:
     suggestions: list[tuple[str, int]]
     spans: dict[int, tuple[int, int]]
     memos: list[dict[str, str]]
+
+
+SIMILAR_TOP = 10  # passages listed by « Trouver des passages semblables »
+
+
+@dataclass
+class SimilarPassages:
+    """Passages like an example: the rows of ``p.assist.similar`` (texts, speakers and
+    references as shown: pseudonymised when the session is; offsets and document names
+    those of the store) and the items the list draws (`key`: the row's position)."""
+
+    frame: pd.DataFrame
+    items: list[dict[str, Any]]
+    document: str
+    start: int
+    end: int
 
 
 class CodingSession:
@@ -129,6 +151,82 @@ class CodingSession:
         names = ", ".join(self.code_names.get(c, c) for c in codes)
         return ids, (f"Codage enregistré : « {short(shown_text(model, start, end), 70)} » → "
                      f"{names} (caractères {start}–{end}).")
+
+    # -- passages like the selected one -----------------------------------------------------
+    def similar(self, document: str, model: Mapping[str, Any], selection: Mapping[str, Any],
+                *, span: tuple[int, int] | None = None,
+                top: int = SIMILAR_TOP) -> tuple[SimilarPassages, str]:
+        """The `top` passages of the project most like the selected one (or like `span`,
+        e.g. a chosen suggestion's, when nothing is selected), best first, with the
+        message to show. A CodingError when there is no example or nothing like it."""
+        if selection:
+            start, end = check_selection(model, selection)
+        elif span is not None:
+            start, end = span
+        else:
+            raise CodingError(
+                "Aucun passage sélectionné : sélectionnez d'abord un passage du texte à la "
+                "souris (ou choisissez une proposition), puis cliquez sur « Trouver des "
+                "passages semblables ».")
+        found = self.project.assist.similar(document=document, start=start, end=end,
+                                            top=top)
+        example = short(shown_text(model, start, end), 60)
+        if found.empty:
+            raise CodingError(f"Aucun passage semblable à « {example} » dans le projet : "
+                              "essayez un passage plus long ou plus parlant.")
+        found = found.reset_index(drop=True)
+        if self.pseudonymise:
+            columns = ["reference", "speaker", "text"]
+            shown = self.project.pseudonymise(found[columns], columns=columns)
+            # a column the pseudonymiser drops (it could hold a name) is shown empty
+            found = found.assign(**{c: shown.get(c, "") for c in columns})
+        result = SimilarPassages(found, similar_items(found, self.colors, self.code_names),
+                                 document, start, end)
+        return result, (_plural(len(found), "passage semblable", "passages semblables")
+                        + f" à « {example} », du plus proche au moins proche : cochez ceux "
+                        "à coder et les codes dans la grille.")
+
+    def code_similar(self, found: SimilarPassages | None, chosen: Iterable[int],
+                     codes: Sequence[str]) -> tuple[list[int], set[str], str]:
+        """Code the chosen passages of `found` (item keys) with each chosen code, in one
+        transaction; a passage that already carries a code is left as it is. Returns the
+        new coding ids, the documents touched and the message to show; `found` then
+        lists the new codes on those passages."""
+        keys = [int(k) for k in chosen]
+        if found is None or not keys:
+            raise CodingError("Aucun passage choisi : cochez des passages dans la liste des "
+                              "passages semblables.")
+        if not codes:
+            raise CodingError("Aucun code choisi : cochez au moins un code dans la grille.")
+        rows, skipped = similar_rows(found.frame, keys, codes)
+        names = ", ".join(self.code_names.get(c, c) for c in codes)
+        if not rows:
+            raise CodingError(f"Rien à coder : les passages choisis portent déjà {names}.")
+        ids = self.project.code_many(rows)
+        self._note_codes(found, rows)
+        passages = len({(r["document"], r["start"], r["end"]) for r in rows})
+        message = (_plural(passages, "passage codé", "passages codés") + f" → {names} ("
+                   + _plural(len(ids), "codage enregistré", "codages enregistrés") + ")")
+        if skipped:
+            message += " ; " + _plural(skipped, "code déjà présent laissé tel quel",
+                                       "codes déjà présents laissés tels quels")
+        return ids, {r["document"] for r in rows}, message + "."
+
+    def _note_codes(self, found: SimilarPassages, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Add the codes just saved to the `codes` of their rows in `found`."""
+        added: dict[tuple[str, int, int], list[str]] = {}
+        for r in rows:
+            added.setdefault((r["document"], r["start"], r["end"]), []).append(r["code"])
+        frame = found.frame
+        codes = []
+        for doc, a, b, there in zip(frame["document"], frame["start"], frame["end"],
+                                    frame["codes"], strict=True):
+            keys = [c.strip() for c in str(there).split(",") if c.strip()] \
+                if isinstance(there, str) else []
+            keys += added.get((str(doc), int(a), int(b)), [])
+            codes.append(", ".join(sorted(set(keys))))
+        found.frame = frame.assign(codes=codes)
+        found.items = similar_items(found.frame, self.colors, self.code_names)
 
     def accept(self, ids: Iterable[int]) -> str:
         return self._decide(ids, self.project.review.accept, "acceptée")

@@ -14,6 +14,7 @@ real name, so a selection still maps to the stored text.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
@@ -121,7 +122,8 @@ def document_model(turns: pd.DataFrame, codings: pd.DataFrame, colors: Mapping[s
     marks = [{"id": int(r.coding_id), "code": r.code, "path": r.code_path,
               "color": colors.get(r.code, PALETTE[-1]), "status": r.status,
               "origin": r.origin, "start": int(r.start), "end": int(r.end),
-              "memo": r.memo if isinstance(r.memo, str) else ""}
+              "memo": r.memo if isinstance(r.memo, str) else "",
+              "source": suggestion_source(r.origin, getattr(r, "score", None))}
              for r in shown.itertuples(index=False)]
     names = sorted(names)
     out = []
@@ -210,12 +212,75 @@ def short(text: Any, width: int = LABEL_WIDTH) -> str:
     return line if len(line) <= width else line[:width - 1].rstrip() + "…"
 
 
+def score_label(score: Any) -> str:
+    """A score (0–1) as a French reader writes it, « 0,82 »; empty when there is none."""
+    try:
+        value = float(score)
+    except (TypeError, ValueError):
+        return ""
+    return "" if math.isnan(value) else f"{value:.2f}".replace(".", ",")
+
+
+def suggestion_source(origin: Any, score: Any = None) -> str:
+    """Where a suggestion comes from, in French: « règle <id> », « modèle, 0,82 » (a
+    learned model's, with its score), or the origin itself."""
+    origin = str(origin)
+    if origin.startswith("rule:"):
+        return f"règle {origin.removeprefix('rule:')}"
+    if origin.startswith("model:"):
+        shown = score_label(score)
+        return f"modèle, {shown}" if shown else "modèle"
+    return origin
+
+
 def suggestion_options(suggestions: pd.DataFrame) -> list[tuple[str, int]]:
-    """(label, coding id) of each suggestion: quote, code path and rule, in text order."""
+    """(label, coding id) of each suggestion, a rule's or a learned model's: quote, code
+    path and source (the rule, or « modèle » and the score), in text order."""
     rows = suggestions.sort_values(["start", "end"]) if len(suggestions) else suggestions
     return [(f"« {short(r.text, 60)} » → {r.code_path} "
-             f"(règle {str(r.origin).removeprefix('rule:')})", int(r.coding_id))
+             f"({suggestion_source(r.origin, getattr(r, 'score', None))})", int(r.coding_id))
             for r in rows.itertuples(index=False)]
+
+
+def similar_items(found: pd.DataFrame, colors: Mapping[str, str],
+                  names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """What the list of similar passages draws, one item per row of `found` (rows of
+    ``p.assist.similar``; `key` is the row's position): reference, score and its French
+    label, speaker, a short text, the codes already on the passage (key, name, colour)
+    and its offsets."""
+    items = []
+    for key, r in enumerate(found.itertuples(index=False)):
+        codes = [c.strip() for c in str(r.codes).split(",") if c.strip()] \
+            if isinstance(r.codes, str) else []
+        items.append({
+            "key": key, "reference": str(r.reference), "document": str(r.document),
+            "score": float(r.score), "score_label": score_label(r.score),
+            "speaker": r.speaker if isinstance(r.speaker, str) else "",
+            "text": short(r.text, 240), "start": int(r.start), "end": int(r.end),
+            "codes": [{"key": c, "name": names.get(c, c), "color": colors.get(c, PALETTE[-1])}
+                      for c in codes]})
+    return items
+
+
+def similar_rows(found: pd.DataFrame, chosen: Iterable[int],
+                 codes: Sequence[str]) -> tuple[list[dict[str, Any]], int]:
+    """The codings to add for the chosen rows of `found` (positions) with each code, as
+    ``Project.code_many`` rows, and how many (passage, code) pairs were left out because
+    the passage already carries that code."""
+    rows, skipped = [], 0
+    for key in dict.fromkeys(int(k) for k in chosen):
+        if not 0 <= key < len(found):
+            continue
+        r = found.iloc[key]
+        there = {c.strip() for c in str(r["codes"]).split(",")} \
+            if isinstance(r["codes"], str) else set()
+        for code in codes:
+            if code in there:
+                skipped += 1
+                continue
+            rows.append({"document": str(r["document"]), "code": code,
+                         "start": int(r["start"]), "end": int(r["end"])})
+    return rows, skipped
 
 
 def memo_items(codings: pd.DataFrame, memos: pd.DataFrame,

@@ -3,7 +3,8 @@
 `DocumentView` draws a document turn by turn from a render model
 (`coding_state.document_model`) and sends back the reader's real text selection,
 in code points of the stored text. `CodeTree` is the searchable codebook with
-check boxes. Their JavaScript and CSS live in `static/`.
+check boxes. `SimilarList` lists passages like the selected one, each with a check
+box. Their JavaScript and CSS live in `static/`.
 """
 
 from __future__ import annotations
@@ -66,3 +67,31 @@ class CodeTree(anywidget.AnyWidget):
 
     def clear(self) -> None:
         self.selected = []
+
+
+class SimilarList(anywidget.AnyWidget):
+    """Passages like the selected one, best first: a line each with a check box, its
+    reference (a click shows the passage), its score, speaker and text, and the codes
+    already on it.
+
+    `items`: from `coding_state.similar_items`. `chosen`: the keys ticked, in list order.
+    `shown`: {key, count} set by the browser when the reader asks to see a passage.
+    """
+
+    _esm = STATIC / "similar.js"
+    _css = STATIC / "coding.css"
+    items = traitlets.List(traitlets.Dict()).tag(sync=True)
+    chosen = traitlets.List(traitlets.Int()).tag(sync=True)
+    shown = traitlets.Dict().tag(sync=True)
+    empty_text = traitlets.Unicode(
+        "Sélectionnez un passage du texte, puis cliquez sur « Trouver des passages "
+        "semblables ».").tag(sync=True)
+
+    @traitlets.observe("items")
+    def _forget(self, _change: Any = None) -> None:
+        known = {int(item["key"]) for item in self.items}
+        if any(key not in known for key in self.chosen):
+            self.chosen = [key for key in self.chosen if key in known]
+
+    def clear(self) -> None:
+        self.chosen = []

@@ -81,7 +81,8 @@ function styleMarks(span, marks) {
   span.dataset.codes = marks.map((m) => m.code).join(" ");
   span.dataset.codings = marks.map((m) => m.id).join(" ");
   span.title = marks
-    .map((m) => m.path + (m.status === "suggested" ? " (proposition)" : "")
+    .map((m) => m.path
+      + (m.status === "suggested" ? ` (proposition${m.source ? ` : ${m.source}` : ""})` : "")
       + (m.memo ? ` — ${m.memo}` : ""))
     .join("\n");
 }
