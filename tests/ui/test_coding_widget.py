@@ -29,13 +29,15 @@ PHRASE = "le village de ma mère"
 TIMEOUT = 60_000
 
 
-def _notebook(folder: Path, location: Any, pseudonymise: bool) -> Path:
+def _notebook(folder: Path, location: Any, pseudonymise: bool, *, coder: str = "claire",
+              document: str = DOC) -> Path:
+    """A notebook showing CodingPanel on `document` of the project at `location`."""
     book = nbformat.v4.new_notebook()
     book.cells = [nbformat.v4.new_code_cell(
         "from workbench import Project\n"
         "from workbench.ui.coding_panel import CodingPanel\n"
-        f"p = Project.open({json.dumps(str(location))}, coder='claire')\n"
-        f"CodingPanel(p, {DOC!r}, pseudonymise={pseudonymise})")]
+        f"p = Project.open({json.dumps(str(location))}, coder={coder!r})\n"
+        f"CodingPanel(p, {document!r}, pseudonymise={pseudonymise})")]
     book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                    "language": "python"}
     folder.mkdir()

@@ -6,38 +6,22 @@ codes them, and accepts a model's suggestion; the store is then read back."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 
 from tests.assist.study import Study, build_study, code_topics
 from tests.browser import save_screenshot, voila_server
-from tests.ui.test_coding_widget import TIMEOUT, _drag_over, _open, _status
+from tests.ui.test_coding_widget import TIMEOUT, _drag_over, _notebook, _open, _status
 from workbench import Project
 
 pytestmark = pytest.mark.browser
 
 DOC = "R05_resp5"
 CODED = {"R01_resp1", "R02_resp2", "R03_resp3", "R04_resp4"}
-
-
-def _notebook(folder: Path, location: Any) -> Path:
-    book = nbformat.v4.new_notebook()
-    book.cells = [nbformat.v4.new_code_cell(
-        "from workbench import Project\n"
-        "from workbench.ui.coding_panel import CodingPanel\n"
-        f"p = Project.open({json.dumps(str(location))}, coder='ana')\n"
-        f"CodingPanel(p, {DOC!r})")]
-    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                   "language": "python"}
-    folder.mkdir()
-    nbformat.write(book, folder / "codage.ipynb")
-    return folder / "codage.ipynb"
 
 
 @pytest.fixture
@@ -49,7 +33,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Study]]:
     code_topics(study, CODED, {"eau": "eau", "ecole": "ecole"})
     p.assist.train()
     p.assist.suggest(codes=["eau"])
-    notebook = _notebook(tmp_path / "app", p.location)
+    notebook = _notebook(tmp_path / "app", p.location, False, coder="ana", document=DOC)
     with voila_server(notebook) as url:
         yield url, study
     shutil.rmtree(notebook.parent, ignore_errors=True)
