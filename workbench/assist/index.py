@@ -34,8 +34,8 @@ from workbench.parsed import document_languages, document_texts, project_tokens
 from workbench.store import Store
 from workbench.store import schema as s
 
-INDEX_FORMAT = 2
-_ARRAYS = ("turn", "start", "end", "words", "forms")
+INDEX_FORMAT = 3
+_ARRAYS = ("turn", "start", "end", "words", "forms", "lemmas")
 # An entry holds per passage a 300-float vector and its words: far less than this many bytes
 # per character of the document. A larger entry is not ours (a crafted file): never inflated.
 BYTES_PER_CHAR = 4096
@@ -118,7 +118,8 @@ def build_index(store: Store, location: str | Path | None, *, unit: str = "sente
                         "start": mine["start"].to_numpy(dtype=np.int64),
                         "end": mine["end"].to_numpy(dtype=np.int64),
                         "words": mine["words"].to_numpy(dtype=str),
-                        "forms": mine["forms"].to_numpy(dtype=str), "semantic": vectors}
+                        "forms": mine["forms"].to_numpy(dtype=str),
+                        "lemmas": mine["lemmas"].to_numpy(dtype=str), "semantic": vectors}
             _write(folder / f"{keys[d]}.npz", parts[d])
     return _assemble(parts, turns, names, references, languages, spaces)
 
@@ -144,8 +145,10 @@ def _assemble(parts: Mapping[int, dict[str, np.ndarray]], turns: pd.DataFrame,
                           "end": "int64"})
     speakers = turns.set_index(["document_id", "idx"])[["speaker", "role"]]
     joined = units.join(speakers, on=["document_id", "turn"])
-    units["speaker"] = joined["speaker"].where(joined["speaker"].notna(), None)
-    units["role"] = joined["role"].where(joined["role"].notna(), None)
+    units["speaker"] = pd.Series([None if pd.isna(x) else str(x) for x in joined["speaker"]],
+                                 index=units.index, dtype=object)
+    units["role"] = pd.Series([None if pd.isna(x) else str(x) for x in joined["role"]],
+                              index=units.index, dtype=object)
     units["document"] = units["document_id"].map(names)
     units["reference"] = [f"{references.get(d) or names.get(d)}-T{t + 1}" if t >= 0 else
                           f"{references.get(d) or names.get(d)}-@{st}"

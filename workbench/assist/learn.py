@@ -5,10 +5,13 @@ For each code, a passage is a positive example when an accepted coding of the co
 covers half of it (or half of the coding lies in it); a negative one when it lies in a
 document the team has coded by hand and no accepted coding of the code covers it, or
 when a suggestion of the code on it was rejected (counted twice). The model is a
-logistic regression (scikit-learn, liblinear) on the passage's TF-IDF row and word
-vector, with classes balanced. Its threshold is the one that gave the best F1 on
-held-out documents (cross-validation grouped by document), so the precision and recall
-it reports are those of passages in documents it did not learn from.
+logistic regression (scikit-learn, liblinear) with classes balanced, on: the TF-IDF of
+all the passage's lemmas (stop words kept: negations matter), that of its neighbours in
+the document (a code often covers a few sentences), whether it opens its speaker turn,
+and its word vector. Its threshold is the one that gave the best F1 on held-out
+documents (cross-validation grouped by document and stratified), so the precision and
+recall it reports are those of passages in documents it did not learn from; a model that
+found none of the held-out positives is not kept.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from workbench.assist.features import lexical
+from workbench.assist.features import fit_idf, lexical, normalised
 from workbench.assist.index import PassageIndex
 from workbench.assist.units import overlapping
 
@@ -28,6 +31,7 @@ MIN_EXAMPLES = 8  # positive passages a code needs before a model is trained for
 MIN_WORDS = 2  # content words a passage needs to be suggested (« Zéro. » says too little)
 REJECTED_WEIGHT = 2.0
 DEFAULT_THRESHOLD = 0.5
+CONTEXT_WEIGHT = 0.5  # weight of the neighbouring passages' words beside the passage's own
 THRESHOLDS = np.round(np.arange(0.2, 0.96, 0.05), 2)
 
 
@@ -62,14 +66,16 @@ class LearnedModels:
     trained_by: str = ""
 
     def features(self, index: PassageIndex, rows: np.ndarray | None = None) -> sp.csr_matrix:
-        """The features of passages of `index` (all, or `rows`) in this vocabulary."""
-        units = index.units if rows is None else index.units.iloc[rows]
-        words = units["words"].tolist()
-        lex = lexical(words, self.vocabulary, self.idf)
-        sem = index.semantic if rows is None else index.semantic[rows]
+        """The features of passages of `index` (all, or `rows`) in this vocabulary: own
+        lemmas, neighbours' lemmas, first of its turn, word vector."""
+        units = index.units
+        lex = lexical(units["lemmas"].tolist(), self.vocabulary, self.idf)
+        sem = index.semantic
         if sem.shape[1] != self.dim:
             sem = np.zeros((len(units), self.dim), dtype=np.float32)
-        return sp.hstack([lex, sp.csr_matrix(sem)], format="csr")
+        matrix = sp.hstack([lex, CONTEXT_WEIGHT * neighbours(lex, units), opens_turn(units),
+                            sp.csr_matrix(sem)], format="csr")
+        return matrix if rows is None else matrix[rows]
 
     def score(self, index: PassageIndex, code: str,
               rows: np.ndarray | None = None) -> np.ndarray:
@@ -81,7 +87,7 @@ class LearnedModels:
         role the team coded this code in (no interviewer's question when only answers
         were coded)."""
         words = index.units["words"].str.count(" ").to_numpy() + 1
-        role = index.units["role"].to_numpy(dtype=object)
+        role = [None if pd.isna(r) else str(r) for r in index.units["role"]]
         known = self.models[code].roles
         in_role = np.fromiter((r in known for r in role), dtype=bool, count=len(role)) \
             if known else np.ones(len(role), dtype=bool)
@@ -92,6 +98,30 @@ class LearnedModels:
         model = self.models[code]
         logits = features @ model.coef + model.intercept
         return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64).ravel()))
+
+
+def neighbours(lex: sp.csr_matrix, units: pd.DataFrame) -> sp.csr_matrix:
+    """Each passage's previous and next passage in its document, summed and normalised
+    (`units` in document order, as the index keeps them)."""
+    n = lex.shape[0]
+    if n == 0:
+        return lex
+    docs = units["document_id"].to_numpy()
+    empty = sp.csr_matrix((1, lex.shape[1]))
+    before = sp.vstack([empty, lex[:-1]]).tocsr()
+    after = sp.vstack([lex[1:], empty]).tocsr()
+    same_before = np.r_[False, docs[1:] == docs[:-1]].astype(np.float64)
+    same_after = np.r_[docs[:-1] == docs[1:], False].astype(np.float64)
+    return normalised(sp.csr_matrix(sp.diags(same_before) @ before
+                                    + sp.diags(same_after) @ after))
+
+
+def opens_turn(units: pd.DataFrame) -> sp.csr_matrix:
+    """1 for a passage that opens its speaker turn (or its document), else 0."""
+    docs, turns = units["document_id"].to_numpy(), units["turn"].to_numpy()
+    first = np.r_[True, (docs[1:] != docs[:-1]) | (turns[1:] != turns[:-1])] if len(units) \
+        else np.zeros(0, dtype=bool)
+    return sp.csr_matrix(first.astype(np.float64)[:, None])
 
 
 def labels(index: PassageIndex, codings: pd.DataFrame, code: str, *,
@@ -112,16 +142,15 @@ def labels(index: PassageIndex, codings: pd.DataFrame, code: str, *,
 
 def train(index: PassageIndex, codings: pd.DataFrame, codes: Iterable[str], *,
           read: Iterable[int], min_examples: int = MIN_EXAMPLES,
-          features: sp.csr_matrix | None = None, vocabulary: list[str] | None = None,
-          idf: np.ndarray | None = None, unit: str = "sentence") -> tuple[LearnedModels,
-                                                                         pd.DataFrame]:
+          unit: str = "sentence") -> tuple[LearnedModels, pd.DataFrame]:
     """A model for each code with at least `min_examples` positive passages, and a report
     (one row per code: positives, negatives, documents, threshold, precision, recall, f1,
-    trained, and why not when a code has too few examples)."""
+    trained, and why not when a code has too few examples or its model found nothing)."""
     read = list(read)
-    learned = LearnedModels(unit=unit, vocabulary=vocabulary or index.vocabulary,
-                            idf=index.idf if idf is None else idf, dim=index.semantic.shape[1])
-    x = learned.features(index) if features is None else features
+    vocabulary, idf = fit_idf(index.units["lemmas"])
+    learned = LearnedModels(unit=unit, vocabulary=vocabulary, idf=idf,
+                            dim=index.semantic.shape[1])
+    x = learned.features(index)
     groups = index.units["document_id"].to_numpy()
     rows = []
     for code in codes:
@@ -136,6 +165,12 @@ def train(index: PassageIndex, codings: pd.DataFrame, codes: Iterable[str], *,
                                                                   min_examples)})
             continue
         model = _fit_one(x[used], y[used], weight[used], groups[used], code)
+        if model.f1 == 0:
+            rows.append({**row, "trained": False, "why": (
+                "sur les entretiens mis de côté, le modèle n'a retrouvé aucun passage codé : "
+                "codez d'autres exemples"), "threshold": model.threshold,
+                "precision": model.precision, "recall": model.recall, "f1": model.f1})
+            continue
         model.positives, model.negatives, model.documents = positives, negatives, documents
         model.roles = sorted({None if pd.isna(r) else str(r)
                               for r in index.units["role"].to_numpy()[y == 1]},
@@ -178,12 +213,12 @@ def _choose_threshold(x: sp.csr_matrix, y: np.ndarray, weight: np.ndarray,
                       groups: np.ndarray) -> tuple[float, float, float, float]:
     """The threshold with the best F1 on held-out documents, and its precision, recall,
     F1 (the default threshold and NaN when the positives lie in one document only)."""
-    from sklearn.model_selection import GroupKFold
+    from sklearn.model_selection import StratifiedGroupKFold
 
     positive_groups = len(set(groups[y == 1]))
     if positive_groups < 2:
         return DEFAULT_THRESHOLD, float("nan"), float("nan"), float("nan")
-    folds = GroupKFold(n_splits=min(5, positive_groups, len(set(groups))))
+    folds = StratifiedGroupKFold(n_splits=min(5, positive_groups, len(set(groups))))
     probability = np.full(len(y), np.nan)
     for fit_rows, test_rows in folds.split(x, y, groups):
         if len(set(y[fit_rows])) < 2:

@@ -15,7 +15,7 @@ import numpy as np
 from workbench.assist.index import cache_folder, read_npz
 from workbench.assist.learn import CodeModel, LearnedModels
 
-SAVED_FORMAT = 1
+SAVED_FORMAT = 2
 MAX_BYTES = 512 * 2**20  # far above the models of a large study; a bigger file is not ours
 
 

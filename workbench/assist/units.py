@@ -3,7 +3,8 @@
 Built from the project's token table (`parsed.project_tokens(sentences_only=True)`), so a
 passage never crosses a speaker turn and speaker labels, timestamps and headings between
 turns are left out. Each passage keeps its content words twice: as lemmas (for TF-IDF)
-and as lower-case forms (for word vectors).
+and as lower-case forms (for word vectors); and all its words' lemmas, stop words
+included (for the learned models: « pas », « sans », « not » change what a sentence says).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from workbench.errors import WorkbenchError
 
 UNITS = ("sentence", "turn")
 COLUMNS = ["document_id", "document", "turn", "speaker", "role", "start", "end", "words",
-           "forms"]
+           "forms", "lemmas"]
 
 
 def check_unit(unit: str) -> str:
@@ -26,13 +27,17 @@ def check_unit(unit: str) -> str:
     return unit
 
 
-def content_mask(tokens: pd.DataFrame) -> np.ndarray:
-    """Tokens that carry meaning: not punctuation, space, markup, filler nor stop word, with
-    a letter (also for languages parsed without a model, whose `is_word` is always False)."""
+def word_mask(tokens: pd.DataFrame) -> np.ndarray:
+    """Tokens that are words: not punctuation, space, markup nor filler, with a letter
+    (also for languages parsed without a model, whose `is_word` is always False)."""
     has_letter = tokens["lower"].astype(str).str.contains(r"[^\W\d_]", regex=True)
     return (~tokens["is_punct"].to_numpy(dtype=bool) & ~tokens["is_space"].to_numpy(dtype=bool)
-            & ~tokens["is_markup"].to_numpy(dtype=bool) & ~tokens["is_stop"].to_numpy(dtype=bool)
-            & has_letter.to_numpy(dtype=bool))
+            & ~tokens["is_markup"].to_numpy(dtype=bool) & has_letter.to_numpy(dtype=bool))
+
+
+def content_mask(tokens: pd.DataFrame) -> np.ndarray:
+    """Words that carry meaning: `word_mask` without the stop words."""
+    return word_mask(tokens) & ~tokens["is_stop"].to_numpy(dtype=bool)
 
 
 def passage_units(tokens: pd.DataFrame, *, unit: str = "sentence") -> pd.DataFrame:
@@ -59,7 +64,9 @@ def passage_units(tokens: pd.DataFrame, *, unit: str = "sentence") -> pd.DataFra
     words = frame[frame["content"]]
     joined = words.groupby(keys, sort=False).agg(words=("lemma", " ".join),
                                                  forms=("lower", " ".join))
-    units = bounds.join(joined, how="inner").reset_index()
+    every = frame[word_mask(frame)].groupby(keys, sort=False).agg(lemmas=("lemma", " ".join))
+    units = bounds.join(joined, how="inner").join(every, how="left").reset_index()
+    units["lemmas"] = units["lemmas"].fillna("")
     units = units.astype({"document_id": "int64", "turn": "int64", "start": "int64",
                           "end": "int64"})
     units["speaker"] = units["speaker"].where(units["speaker"].notna(), None)
