@@ -34,6 +34,8 @@ COLUMN_LABELS = {
     "reviewed_by": "Revu par",
     "reviewed_at": "Revu le",
     "review_comment": "Commentaire de revue",
+    "review_mode": "Mode de revue",
+    "score": "Score du modèle",
     "name": "Nom",
     "path": "Chemin",
     "description": "Description",
