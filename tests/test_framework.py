@@ -354,27 +354,31 @@ def test_the_refi_report_counts_the_summaries_left_out(project: Project,
 
 
 def test_a_project_of_the_previous_schema_gets_the_table(project: Project) -> None:
-    """A project at version 5 (the same schema without `summaries` and scores) opens, is
-    migrated to the latest version once, keeps its data and takes summaries."""
+    """A project at version 5 (the same schema without `summaries`, scores and
+    recordings) opens, is migrated to the latest version once, keeps its data and takes
+    summaries."""
     coded(project)
     location, n = project.location, len(project.extracts())
     project.close()
     db = Path(location) / "project.sqlite"
     con = sqlite3.connect(db)
     con.execute("DROP TABLE summaries")
+    con.execute("DROP TABLE recordings")
     con.execute("ALTER TABLE codings DROP COLUMN score")
     con.execute("DELETE FROM schema_migrations WHERE version > 5")
     con.commit()
     con.close()
-    assert migrations.latest_version() == 7
+    assert migrations.latest_version() == 8
     with Project.open(location, coder="claire") as p:
         with p.store.read() as conn:
             assert inspect(conn).has_table("summaries")
+            assert inspect(conn).has_table("recordings")
             versions = conn.execute(text("SELECT version, description FROM schema_migrations "
                                          "ORDER BY version")).all()
-        assert [v for v, _ in versions] == [1, 2, 3, 4, 5, 6, 7]
+        assert [v for v, _ in versions] == [1, 2, 3, 4, 5, 6, 7, 8]
         assert "framework summaries" in versions[5][1]
         assert "learned models" in versions[6][1]
+        assert "recordings" in versions[7][1]
         assert len(p.extracts()) == n
         p.framework.write(FATIMA, "liens", "Après la migration.")
         assert p.framework.summary(FATIMA, "liens")["text"] == "Après la migration."

@@ -18,7 +18,8 @@ WRITES = ("import_corpus", "import_file", "import_attributes", "code", "code_quo
           "code_many", "code_turns", "uncode", "recode", "memo", "undo", "load_codebook",
           "rename_code", "move_code", "merge_codes", "set_attribute", "set_role",
           "load_profile", "set_reference", "set_language", "set_speaker_role",
-          "remove_document", "review", "team", "privacy", "export", "history", "assist")
+          "remove_document", "review", "team", "privacy", "export", "history", "assist",
+          "media")
 
 
 def test_the_view_does_not_write() -> None:
@@ -65,7 +66,7 @@ def test_a_former_name_warns_in_french_and_still_works(project: Project) -> None
 
 def test_namespace_methods_are_documented() -> None:
     for space in ("export", "review", "team", "privacy", "words", "history", "framework",
-                  "assist"):
+                  "assist", "media"):
         cls = inspect.signature(getattr(Project, space).func).return_annotation
         assert cls, space
     from workbench.accessors import (
@@ -73,13 +74,14 @@ def test_namespace_methods_are_documented() -> None:
         exports,
         framework,
         history,
+        media,
         privacy,
         review,
         team,
         words,
     )
 
-    for module in (exports, history, privacy, review, team, words, framework, assist):
+    for module in (exports, history, privacy, review, team, words, framework, assist, media):
         for name, member in inspect.getmembers(module, inspect.isclass):
             if member.__module__ != module.__name__:
                 continue

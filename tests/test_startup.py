@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Libraries one feature needs (parsing, charts, tests of independence, networks,
 # sentiment, language detection, Word and Excel files): never loaded to open a project.
 FEATURE_LIBRARIES = ("spacy", "matplotlib", "scipy", "networkx", "textblob", "textblob_fr",
-                     "nltk", "lingua", "docx", "docxtpl", "wordcloud", "sklearn", "openpyxl")
+                     "nltk", "lingua", "docx", "docxtpl", "wordcloud", "sklearn", "openpyxl",
+                     "mutagen")
 # What the store and the queries need: not loaded by `import workbench` nor by `--help`.
 DATA_LIBRARIES = ("pandas", "sqlalchemy")
 

@@ -8,7 +8,9 @@
 #                                         Debian's chromium (/usr/bin/chromium, browser tests),
 #                                         a PostgreSQL server (initdb, pg_ctl), LibreOffice Calc
 #                                         and Writer (soffice, to print the annexes to PDF), the
-#                                         DejaVu fonts the annexes are laid out for
+#                                         DejaVu fonts the annexes are laid out for, espeak-ng
+#                                         and sox (with its MP3 format) to make the recordings
+#                                         of the media tests (tests/media_fixtures.py)
 #   sh tools/system_deps.sh venv PYTHON ["make demo"]
 #                                         the venv module of PYTHON (python3.X-venv): make
 #                                         builds .venv with it (make demo needs nothing else)
@@ -75,6 +77,18 @@ has_dejavu() {  # DejaVu Sans and Serif
     return 1
 }
 
+has_program() {  # a program on PATH
+    command -v "$1" >/dev/null 2>&1
+}
+
+has_sox_mp3() {  # sox writes MP3 only with libsox-fmt-mp3 (sox -h lists its formats)
+    command -v sox >/dev/null 2>&1 || return 1
+    case " $(sox -h 2>/dev/null | sed -n 's/^AUDIO FILE FORMATS://p') " in
+        *" mp3 "*) return 0 ;;
+    esac
+    return 1
+}
+
 has_ensurepip() {  # what `python -m venv` needs to put pip in .venv
     "$1" -c "import ensurepip" >/dev/null 2>&1
 }
@@ -106,6 +120,10 @@ check_all() {
         check libreoffice-calc "soffice + Calc: .xlsx -> PDF" has_libreoffice sc
         check libreoffice-writer "soffice + Writer: .docx -> PDF" has_libreoffice sw
         check fonts-dejavu-core "DejaVu Sans, DejaVu Serif" has_dejavu
+        check espeak-ng "espeak-ng: speech for the recordings of the media tests" \
+            has_program espeak-ng
+        check sox "sox: joins and converts those recordings" has_program sox
+        check libsox-fmt-mp3 "sox's MP3 format (recordings in .mp3)" has_sox_mp3
         ;;
     venv)
         check "$venv_package" "$python -m venv: ensurepip" has_ensurepip "$python"

@@ -101,6 +101,9 @@ def cmd_import(args: argparse.Namespace) -> None:
         summary = f" ({r.summary})" if r.summary and r.status != "unchanged" else ""
         status = _IMPORT_STATUS.get(r.status, r.status)
         print(f"{r.document} : {status}, {r.turns} tour(s) de parole{summary}{extra}{dropped}")
+        if r.recording and r.recording_status != "unchanged":
+            verb = "attaché" if r.recording_status == "new" else "remplacé"
+            print(f"  enregistrement {r.recording} : {verb}")
         for warning in r.warnings:
             print(f"  attention : {warning}", file=sys.stderr)
 

@@ -52,6 +52,11 @@ class ProfileError(WorkbenchError):
     attribute."""
 
 
+class MediaError(WorkbenchError):
+    """A recording cannot be attached: not a sound or video file of a known format, empty,
+    its content not what its name says, unreadable, or no document to attach it to."""
+
+
 class NothingToUndo(WorkbenchError):
     """The coder has no change left to undo."""
 

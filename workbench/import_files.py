@@ -24,7 +24,10 @@ from workbench.corpus.attributes import CaseRow, normalise_kind, read_attributes
 from workbench.corpus.readers import SUPPORTED, read_document, same_names, turn_summary
 from workbench.corpus.roles import RESPONDENT
 from workbench.corpus.survey import Survey, read_survey
-from workbench.errors import CorpusError, WorkbenchError
+from workbench.errors import CorpusError, MediaError, WorkbenchError
+from workbench.media.files import MediaFile, probe
+from workbench.media.formats import is_media
+from workbench.media.stored import attach_imported
 from workbench.profile.infer import gender_values
 from workbench.profile.model import StudyProfile
 from workbench.profile.stored import current_profile, save_profile, stored_profile
@@ -38,12 +41,21 @@ def import_file(store: Store, coder: str, path: str | Path, *, kind: str = "inte
                 **options: Any) -> importer.ImportResult:
     """Import one transcript; `options` go to the reader (pattern=, roles=)."""
     path = Path(path)
+    if is_media(path):
+        raise CorpusError(f"{path.name} : c'est un enregistrement, pas une transcription ; "
+                          "importez sa transcription (il est attaché s'il porte le même nom), "
+                          "ou attachez-le à un document avec p.media.add(chemin).")
     options.setdefault("progress", True)  # a bar only shows for large texts
     parsed = read_document(path, **options)
+    sounds, unusable = _read_recordings(recordings_beside([path], []), progress=False)
+    if unusable:
+        raise CorpusError(f"{path.name} : l'enregistrement du même nom ne peut pas être "
+                          "attaché, rien n'a été importé :\n  - " + "\n  - ".join(unusable))
     with store.write(coder) as w:
         result = importer.write_document(
             w, name or importer.document_name(path), parsed, kind=document_kind(kind),
             source=str(path), drop_unplaced=drop_unplaced)
+        _attach_recordings(w, {path: result}, sounds)
         result.warnings = [*result.warnings,
                            *importer.role_warnings(w.conn, [result.document_id])]
     result.summary = turn_summary(parsed)
@@ -55,9 +67,16 @@ def import_corpus(store: Store, coder: str, folder: str | Path | Sequence[str | 
                   drop_unplaced: bool = False, progress: bool = True,
                   **options: Any) -> list[importer.ImportResult]:
     """Import every transcript of a folder (or of several files and folders) and its
-    attributes sheet, all or nothing."""
+    attributes sheet, all or nothing.
+
+    A recording (.wav, .mp3, .m4a, .ogg, .mp4, .webm) beside a transcript with the same
+    name (``E01.vtt`` and ``E01.wav``), or given in the list, is attached to its document
+    in the same transaction, referenced where it lies (``ImportResult.recording``); a
+    recording that cannot be read refuses the import like a transcript."""
     paths = [Path(folder)] if isinstance(folder, str | Path) else [Path(p) for p in folder]
     shown = paths[0] if len(paths) == 1 else ", ".join(map(str, paths))
+    given_media = [p for p in paths if is_media(p) and p.is_file()]
+    paths = [p for p in paths if p not in given_media]
     files: list[Path] = []
     for path in paths:
         if not (path.is_dir() or path.is_file()):
@@ -75,6 +94,9 @@ def import_corpus(store: Store, coder: str, folder: str | Path | Sequence[str | 
             parsed[path] = read_document(path, **options)
         except WorkbenchError as exc:
             problems.append(str(exc))
+    sounds, unusable = _read_recordings(recordings_beside(files, given_media),
+                                        progress=progress)
+    problems += unusable
     if problems:
         raise CorpusError(f"{shown} : {len(problems)} fichier(s) ne peuvent pas être "
                           "importés, rien n'a été importé :\n  - " + "\n  - ".join(problems))
@@ -91,6 +113,7 @@ def import_corpus(store: Store, coder: str, folder: str | Path | Sequence[str | 
     doc_kinds = {d.name: d.kind for d in sheet.documents} if sheet else {}
     results = []
     with store.write(coder) as w:
+        written: dict[Path, importer.ImportResult] = {}
         for path, doc in parsed.items():
             name = names[path]
             result = importer.write_document(
@@ -98,6 +121,8 @@ def import_corpus(store: Store, coder: str, folder: str | Path | Sequence[str | 
                 source=str(path), drop_unplaced=drop_unplaced, shared=shared)
             result.summary = turn_summary(doc)
             results.append(result)
+            written[path] = result
+        _attach_recordings(w, written, sounds)
         if sheet is not None:
             importer.write_sheet(w, sheet, source=str(attributes))
         else:
@@ -139,6 +164,65 @@ def corpus_files(folder: Path, *, exclude: str | Path | None = None) -> list[Pat
         if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.startswith((".", "_"))
         and not p.stem.upper().startswith("README") and p.resolve() != skip
     )
+
+
+def recordings_beside(transcripts: Sequence[Path], given: Sequence[Path]
+                      ) -> dict[Path, list[Path]]:
+    """Transcript → the recordings of the same name (file stem): beside it in its folder,
+    or among the recordings `given`. A recording given that names no transcript is listed
+    under its own path (an error to report)."""
+    folders: dict[Path, list[Path]] = {}
+    found: dict[Path, list[Path]] = {}
+    for transcript in transcripts:
+        folder = transcript.parent
+        if folder not in folders:
+            folders[folder] = sorted(p for p in folder.iterdir()
+                                     if p.is_file() and is_media(p)
+                                     and not p.name.startswith((".", "_")))
+        same = [p for p in [*folders[folder], *given] if p.stem == transcript.stem]
+        unique = list({p.resolve(): p for p in same}.values())
+        if unique:
+            found[transcript] = unique
+    named = {p.resolve() for paths in found.values() for p in paths}
+    for media in given:
+        if media.resolve() not in named:
+            found[media] = []
+    return found
+
+
+def _read_recordings(found: dict[Path, list[Path]], *, progress: bool
+                     ) -> tuple[dict[Path, MediaFile], list[str]]:
+    """Transcript → its recording read (format checked, digest, duration), and a French
+    line for each recording that cannot be used or is not alone."""
+    problems: list[str] = []
+    sounds: dict[Path, MediaFile] = {}
+    for transcript, media in tqdm(found.items(), desc="Lecture des enregistrements",
+                                  disable=not progress or not found, unit="fichier"):
+        if not media:
+            problems.append(f"{transcript.name} : aucune transcription du même nom n'est "
+                            "importée avec cet enregistrement ; attachez-le à un document "
+                            "avec p.media.add(chemin, \"<document>\").")
+        elif len(media) > 1:
+            problems.append(f"{transcript.name} : plusieurs enregistrements portent son nom "
+                            f"({', '.join(p.name for p in media)}) ; un document n'en a "
+                            "qu'un : laissez le bon à côté de la transcription et rangez les "
+                            "autres ailleurs.")
+        else:
+            try:
+                sounds[transcript] = probe(media[0])
+            except MediaError as exc:
+                problems.append(str(exc))
+    return sounds, problems
+
+
+def _attach_recordings(w: Writer, written: dict[Path, importer.ImportResult],
+                       sounds: dict[Path, MediaFile]) -> None:
+    """Attach each transcript's recording to its document, in the import's transaction."""
+    for path, media in sounds.items():
+        result = written[path]
+        result.recording = media.path.name
+        result.recording_status = attach_imported(w, result.document_id, media)
+        result.warnings = [*result.warnings, *media.warnings]
 
 
 def document_kind(kind: str) -> str:

@@ -23,6 +23,7 @@ from workbench.corpus.attributes import AttributesSheet
 from workbench.corpus.model import ParsedDocument
 from workbench.corpus.roles import INTERVIEWER, RESPONDENT
 from workbench.errors import CodingError, NotFoundError, WorkbenchError
+from workbench.media.stored import detach as detach_recording
 from workbench.nlp.languages import UNDETERMINED, detect_language, normalise_language
 from workbench.nlp.scripts import script_of, turn_scripts
 from workbench.profile.stored import (
@@ -51,6 +52,8 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     summary: str | None = None  # "N of M lines start with a speaker label"
     language: str | None = None  # ISO code stored ("und": undetermined)
+    recording: str | None = None  # the file name of the recording found beside it
+    recording_status: str | None = None  # "new" | "replaced" | "unchanged"
 
 
 def sha256(text: str) -> str:
@@ -386,5 +389,6 @@ def remove_document(w: Writer, document: str | int) -> None:
             s.codings.c.document_id == doc["id"])).scalars().all():
         delete_coding(w, coding_id)
     delete_document_summaries(w, doc["id"])
+    detach_recording(w, doc["id"], action="remove")
     w.conn.execute(s.documents.delete().where(s.documents.c.id == doc["id"]))
     w.log("remove", "documents", doc["id"], before=_doc_summary(doc))

@@ -25,6 +25,10 @@ it is read from a snapshot (SQLite's backup API) brought to the current schema.
   holds an older version the lead rewrote since); any other text is a conflict: the
   lead's is kept and a warning names the cell. An added summary stays validated only
   if its validator is a lead of this project, else it comes in as a draft.
+- Recordings are not merged: a copy's link to a sound file (a path on the coder's machine)
+  means nothing here. One the lead's project lacks, or a different file, is named in a
+  warning, to attach with ``p.media.add``. A copy given to a coder references the lead's
+  copied recordings by their absolute path (its own folder has no media/).
 """
 
 from __future__ import annotations
@@ -116,6 +120,7 @@ class Incoming:
     memos: list[dict[str, Any]]
     cases: dict[int, str]
     summaries: list[dict[str, Any]] = field(default_factory=list)
+    recordings: list[dict[str, Any]] = field(default_factory=list)
 
 
 # -- giving a coder a copy ------------------------------------------------------------------
@@ -145,6 +150,8 @@ def copy_project(project: ProjectData, destination: str | Path) -> Path:
                     if table.name == "schema_migrations":
                         continue  # the new store is stamped already
                     rows = [dict(r) for r in source.execute(select(table)).mappings()]
+                    if table.name == "recordings":
+                        rows = [_referenced(row, project) for row in rows]
                     if rows:
                         w.conn.execute(table.insert(), rows)
     except BaseException:
@@ -154,6 +161,15 @@ def copy_project(project: ProjectData, destination: str | Path) -> Path:
         raise
     copy.close()
     return target
+
+
+def _referenced(row: dict[str, Any], project: ProjectData) -> dict[str, Any]:
+    """A recording row for a copy of the project elsewhere: a file the project copied
+    into its media/ folder (a path relative to it) is referenced by its absolute path."""
+    if not row["copied"] or not project.store.is_sqlite:
+        return row
+    folder = Path(project.store.where).parent
+    return {**row, "path": str((folder / row["path"]).resolve()), "copied": False}
 
 
 def copy_for(project: ProjectData, coder: str, destination: str | Path) -> Path:
@@ -216,7 +232,8 @@ def read_copy(store: Store) -> Incoming:
             codes=rows(conn, s.codes), codings=rows(conn, s.codings),
             memos=rows(conn, s.memos),
             cases=dict(conn.execute(select(s.cases.c.id, s.cases.c.name)).all()),
-            summaries=rows(conn, s.summaries))  # the snapshot is migrated: always there
+            summaries=rows(conn, s.summaries),  # the snapshot is migrated: always there
+            recordings=rows(conn, s.recordings))
 
 
 def _origin(conn: Connection) -> str | None:
@@ -252,9 +269,26 @@ def merge_project(lead_project: ProjectData, coder_copy_path: str | Path, *,
         _merge_memos(w, memos, incoming.cases, docs, codes, coding_ids, report)
         summaries = [x for x in incoming.summaries if coder is None or x["author"] == coder]
         _merge_summaries(w, summaries, incoming.cases, docs, codes, report)
+        _note_recordings(w.conn, incoming.recordings, docs, report)
         if report.changed:
             report.txn = w.txn
     return report
+
+
+def _note_recordings(conn: Connection, recordings: list[dict[str, Any]],
+                     docs: dict[int, dict[str, Any]], report: MergeReport) -> None:
+    """A warning naming the copy's recordings this project lacks (none, or another file):
+    recordings are not merged."""
+    mine = dict(conn.execute(select(s.recordings.c.document_id, s.recordings.c.sha256)).all())
+    left = sorted(docs[r["document_id"]]["name"] for r in recordings
+                  if r["document_id"] in docs
+                  and mine.get(docs[r["document_id"]]["id"]) != r["sha256"])
+    if left:
+        shown = ", ".join(f"« {n} »" for n in left[:10]) + (" …" if len(left) > 10 else "")
+        report.warnings.append(
+            f"{len(left)} enregistrement(s) de la copie ne sont pas repris ({shown}) : une "
+            "fusion ne reprend que les codages, mémos, codes et synthèses ; attachez-les dans "
+            "ce projet avec p.media.add(chemin, \"<document>\").")
 
 
 def _check_lead(w: Writer) -> None:

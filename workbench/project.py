@@ -1,8 +1,9 @@
 """`Project`: the one object a notebook holds. It reads through `ProjectData` (its
 read-only view, what every feature is given), keeps the everyday verbs, and groups the
 rest in namespaces: ``p.analysis``, ``p.export``, ``p.review``, ``p.team``,
-``p.privacy``, ``p.words``, ``p.framework``, ``p.history``. It holds no SQL: each verb opens a
-transaction and hands it to a service module (importing, coding, codebook, profile)."""
+``p.privacy``, ``p.words``, ``p.framework``, ``p.media``, ``p.history``. It holds no SQL:
+each verb opens a transaction and hands it to a service module (importing, coding,
+codebook, profile, recordings)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from workbench.accessors.exports import Exports
     from workbench.accessors.framework import Framework
     from workbench.accessors.history import History
+    from workbench.accessors.media import Media
     from workbench.accessors.privacy import Privacy
     from workbench.accessors.review import Review
     from workbench.accessors.team import Team
@@ -41,11 +43,13 @@ if TYPE_CHECKING:
     from workbench.import_files import SurveyImport
     from workbench.refi.report import ExchangeReport
 
-# What `undo` takes back: coding work, the profile, roles, languages and references
-# (an import is undone with `p.history.revert(txn)`).
+# What `undo` takes back: coding work, the profile, roles, languages, references and the
+# researcher's changes to recordings (an import, with the recordings it attached, is
+# undone with `p.history.revert(txn)`).
 UNDOABLE_ENTITIES = ("codings", "codes", "memos", "study_profiles", "speaker_roles",
                      "name_reviews", "summaries")
-UNDOABLE_ACTIONS = ("set-language", "reference")
+UNDOABLE_ACTIONS = ("set-language", "reference", "media-add", "media-replace", "media-relink",
+                    "media-remove")
 
 # Former names of the methods that moved to a namespace: they still work, with a
 # RenamedWarning saying the new name.
@@ -189,6 +193,15 @@ class Project(ProjectData):
         return Framework(self)
 
     @cached_property
+    def media(self) -> Media:
+        """The recordings linked to the documents: attach (referenced or copied), list
+        with the state of each file, relink a moved one; the times of turns and
+        passages."""
+        from workbench.accessors.media import Media
+
+        return Media(self)
+
+    @cached_property
     def history(self) -> History:
         """The audit log (``p.history()``) and ``p.history.revert(txn)``."""
         from workbench.accessors.history import History
@@ -207,7 +220,8 @@ class Project(ProjectData):
                       kind: str = "interview", drop_unplaced: bool = False,
                       progress: bool = True, **options: Any) -> list[importer.ImportResult]:
         """Import every transcript of a folder (or of several files and folders) and its
-        attributes sheet, all or nothing."""
+        attributes sheet, all or nothing; a recording beside a transcript with the same
+        name (``E01.vtt``, ``E01.wav``) is attached to its document (see ``p.media``)."""
         return import_files.import_corpus(self.store, self.coder, folder,
                                           attributes=attributes, kind=kind,
                                           drop_unplaced=drop_unplaced, progress=progress,

@@ -5,9 +5,9 @@ keeps only the accepted codings and the validated framework summaries; replaces 
 real name of the pseudonym table in texts (offsets of turns and codings moved with the
 text), speaker labels, case names, attribute values, memos, summaries and the codebook;
 names documents by their reference; drops the interviewer attributes, the audit log,
-the pseudonym table and the name reviews; and records what it holds (name, date,
-codebook version, coders) in `meta`. The copy is checked like any pseudonymised output
-before it is kept, then refuses every write.
+the pseudonym table, the name reviews and the recordings (the turns keep their times);
+and records what it holds (name, date, codebook version, coders) in `meta`. The copy is
+checked like any pseudonymised output before it is kept, then refuses every write.
 The live project keeps moving; the committee's figures do not.
 """
 
@@ -33,8 +33,9 @@ from workbench.store.snapshot_info import SNAPSHOT_KEY, SnapshotInfo, snapshot_i
 if TYPE_CHECKING:
     from workbench.project_data import ProjectData
 
-# Tables a snapshot never carries: who changed what (with real rows), the real names.
-LEFT_OUT = ("events", "pseudonyms", "name_reviews")
+# Tables a snapshot never carries: who changed what (with real rows), the real names, the
+# recordings (a voice identifies a person, and their file names may name one).
+LEFT_OUT = ("events", "pseudonyms", "name_reviews", "recordings")
 
 
 def make_snapshot(project: ProjectData, folder: str | Path, name: str, *,

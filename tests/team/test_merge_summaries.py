@@ -255,14 +255,15 @@ def test_a_copy_without_summaries_merges(lead_and_copy: dict[str, Any]) -> None:
 
 
 def test_a_copy_of_the_previous_schema_merges(lead_and_copy: dict[str, Any]) -> None:
-    """A copy at schema version 5 (no `summaries` table, no `codings.score`): its codings
-    merge, nothing else."""
+    """A copy at schema version 5 (no `summaries` nor `recordings` table, no
+    `codings.score`): its codings merge, nothing else."""
     lead, copy = lead_and_copy["lead"], lead_and_copy["copy"]
     with in_copy(copy, "amina") as amina:
         amina.code_quote("E02_youssef", "Chaque été", "liens")
     db = copy / "project.sqlite"
     con = sqlite3.connect(db)
     con.execute("DROP TABLE summaries")
+    con.execute("DROP TABLE recordings")
     con.execute("ALTER TABLE codings DROP COLUMN score")
     con.execute("DELETE FROM schema_migrations WHERE version > 5")
     con.commit()
@@ -276,6 +277,6 @@ def test_a_copy_of_the_previous_schema_merges(lead_and_copy: dict[str, Any]) -> 
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
     finally:
         con.close()
-    assert "summaries" not in tables
+    assert "summaries" not in tables and "recordings" not in tables
     with lead.store.read() as conn:
         assert inspect(conn).has_table("summaries")

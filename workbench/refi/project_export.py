@@ -12,7 +12,9 @@ What goes where (see docs/refi.md for the whole mapping):
   memos on cases → the case's Description (a REFI case has no NoteRef);
 - cases → Cases with VariableValues and SourceRefs; coders → Users;
 - framework summaries (`p.framework`) have no place in REFI-QDA: the report counts
-  them as not exported.
+  them as not exported;
+- recordings (`p.media`) are not exported yet (REFI-QDA's AudioSource and VideoSource
+  with their transcripts are to come): the report counts them.
 
 Only accepted codings are exported unless `statuses` says otherwise. The
 archive is written to a temporary file and renamed, so a failed export leaves
@@ -29,6 +31,7 @@ from xml.etree.ElementTree import Element
 from workbench.coding.codings import STATUSES
 from workbench.coding.summaries import count_summaries
 from workbench.errors import ExchangeError
+from workbench.media.stored import count_recordings
 from workbench.refi.archive import MAX_MEMBER_BYTES, write_archive
 from workbench.refi.codebook_xml import ORIGIN, add_codes, code_guids
 from workbench.refi.descriptions import (
@@ -44,7 +47,7 @@ from workbench.refi.export_data import (
     snapshot_texts,
 )
 from workbench.refi.guids import user_guid
-from workbench.refi.report import ExchangeReport, summaries_note
+from workbench.refi.report import ExchangeReport, recordings_note, summaries_note
 from workbench.refi.variables import add_value, variable_type
 from workbench.refi.xml import PROJECT_NS, root_element, sub, to_bytes
 from workbench.store import now
@@ -81,6 +84,7 @@ def export_qdpx(project: ProjectData, path: str | Path, *, pseudonymise: bool = 
     with project.store.read() as conn:
         snap = read_snapshot(conn, name=name, statuses=statuses)
         summaries = sum(count_summaries(conn).values())
+        recordings = count_recordings(conn)
         if pseudonymise:
             snap = pseudonymised(snap, conn)
     if pseudonymise:
@@ -99,6 +103,8 @@ def export_qdpx(project: ProjectData, path: str | Path, *, pseudonymise: bool = 
     _warn(snap, report, pseudonymise=pseudonymise)
     if summaries:
         report.warn(summaries_note(summaries))
+    if recordings:
+        report.warn(recordings_note(recordings))
     return report
 
 

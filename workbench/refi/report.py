@@ -60,3 +60,9 @@ def summaries_note(count: int) -> str:
     return (f"{count} synthèse(s) de la matrice de synthèse (p.framework : une par cas ou "
             "document et par thème) ne sont pas exportées : la norme REFI-QDA n'a pas de place "
             "pour elles ; exportez-les avec p.export.framework(…) en Word ou en Excel.")
+
+
+def recordings_note(count: int) -> str:
+    """The warning of an export that leaves `count` recordings behind (not exported yet)."""
+    return (f"{count} enregistrement(s) (p.media) ne sont pas exportés : cette version du "
+            "workbench n'écrit pas encore les sources audio et vidéo de REFI-QDA.")

@@ -90,6 +90,11 @@ def _scores(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE codings ADD COLUMN score FLOAT"))
 
 
+def _recordings(conn: Connection) -> None:
+    """v8: the recordings (sound or video files) linked to documents."""
+    schema.recordings.create(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "base schema: documents, turns, cases, codes, codings, memos, events", _noop),
     Migration(2, "turns.script (writing system) and the pseudonyms table",
@@ -100,6 +105,7 @@ MIGRATIONS: list[Migration] = [
               _name_reviews),
     Migration(6, "framework summaries (case or document × code)", _summaries),
     Migration(7, "scores of the suggestions of learned models", _scores),
+    Migration(8, "recordings linked to documents (sound and video files)", _recordings),
 ]
 
 

@@ -7,6 +7,7 @@ NFC with `\\n` line ends; `end` is exclusive.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -271,6 +272,32 @@ summaries = Table(
     CheckConstraint("status IN ('draft', 'validated')", name="ck_summaries_status"),
 )
 Index("ix_summaries_code", summaries.c.code_id)
+
+# Recordings (v8): the sound or video file of a document, one at most. `path` is the
+# absolute path of the file referenced where it lies, or, when the workbench copied it into
+# the project folder (`copied`), its path relative to that folder (`media/D03.wav`: named
+# by the document's reference, never by the original name, which may name a person).
+# `size`, `sha256` and `mtime` (the file's modification time when attached) tell a moved or
+# changed file; `duration` in seconds (None when it could not be read).
+recordings = Table(
+    "recordings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), nullable=False,
+           unique=True),
+    Column("kind", String(8), nullable=False),  # audio | video
+    Column("format", String(8), nullable=False),  # wav | mp3 | m4a | ogg | mp4 | webm
+    Column("file_name", Text, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("copied", Boolean, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("duration", Float),
+    Column("mtime", Float),
+    Column("added_at", String(32), nullable=False),
+    Column("added_by", String(128), nullable=False),
+    CheckConstraint("kind IN ('audio', 'video')", name="ck_recordings_kind"),
+)
 
 events = Table(
     "events",
