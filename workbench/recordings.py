@@ -142,7 +142,7 @@ def add_recording(store: Store, coder: str, path: str | Path, document: str | in
         doc = match_document(conn, source) if document is None else find_target(conn, document)
     created: Path | None = None
     if copy and folder is not None:
-        target, created = copy_into(media, folder / MEDIA_FOLDER, _copy_stem(doc))
+        target, created = copy_into(media, folder / MEDIA_FOLDER, copy_stem(doc))
         kept = target.relative_to(folder).as_posix()
         media = replace(media, mtime=target.stat().st_mtime)  # what `list` compares
     else:
@@ -161,7 +161,7 @@ def add_recording(store: Store, coder: str, path: str | Path, document: str | in
                     warnings=list(media.warnings))
 
 
-def _copy_stem(doc: dict[str, Any]) -> str:
+def copy_stem(doc: dict[str, Any]) -> str:
     """A copy's name without extension: the document's reference (letters, digits, . _ -,
     see `importer.set_reference`), never its name nor the file's (they may name a
     person)."""

@@ -281,11 +281,12 @@ def imported_wav(project: Project) -> Path:
     return Path(project.media.list().set_index("document").loc["E01_fatima", "path"])
 
 
-def test_refi_export_notes_the_recordings_left_out(imported: Project, tmp_path: Path) -> None:
+def test_refi_export_carries_the_recordings(imported: Project, tmp_path: Path) -> None:
+    """(tests/refi/test_recordings_qdpx.py tests the round trip in detail.)"""
     report = imported.export.qdpx(tmp_path / "etude.qdpx")
-    note = [w for w in report.warnings if "enregistrement" in w]
-    assert note == ["3 enregistrement(s) (p.media) ne sont pas exportés : cette version du "
-                    "workbench n'écrit pas encore les sources audio et vidéo de REFI-QDA."]
+    assert (report.recordings, report.recordings_skipped) == (3, 0)
+    assert "3 enregistrement(s)" in str(report)
+    assert not [w for w in report.warnings if "enregistrement" in w]
 
 
 def test_a_coders_copy_references_the_leads_files_and_its_recordings_are_not_merged(

@@ -13,8 +13,9 @@ What goes where (see docs/refi.md for the whole mapping):
 - cases → Cases with VariableValues and SourceRefs; coders → Users;
 - framework summaries (`p.framework`) have no place in REFI-QDA: the report counts
   them as not exported;
-- recordings (`p.media`) are not exported yet (REFI-QDA's AudioSource and VideoSource
-  with their transcripts are to come): the report counts them.
+- recordings (`p.media`) → an AudioSource or VideoSource beside the document's
+  TextSource, whose Transcript is the same text with SyncPoints at the turns' measured
+  start times (see `media_xml`); the report counts those exported and those left out.
 
 Only accepted codings are exported unless `statuses` says otherwise. The
 archive is written to a temporary file and renamed, so a failed export leaves
@@ -31,7 +32,6 @@ from xml.etree.ElementTree import Element
 from workbench.coding.codings import STATUSES
 from workbench.coding.summaries import count_summaries
 from workbench.errors import ExchangeError
-from workbench.media.stored import count_recordings
 from workbench.refi.archive import MAX_MEMBER_BYTES, write_archive
 from workbench.refi.codebook_xml import ORIGIN, add_codes, code_guids
 from workbench.refi.descriptions import (
@@ -47,7 +47,8 @@ from workbench.refi.export_data import (
     snapshot_texts,
 )
 from workbench.refi.guids import user_guid
-from workbench.refi.report import ExchangeReport, recordings_note, summaries_note
+from workbench.refi.media_xml import add_recordings
+from workbench.refi.report import ExchangeReport, summaries_note
 from workbench.refi.variables import add_value, variable_type
 from workbench.refi.xml import PROJECT_NS, root_element, sub, to_bytes
 from workbench.store import now
@@ -84,7 +85,6 @@ def export_qdpx(project: ProjectData, path: str | Path, *, pseudonymise: bool = 
     with project.store.read() as conn:
         snap = read_snapshot(conn, name=name, statuses=statuses)
         summaries = sum(count_summaries(conn).values())
-        recordings = count_recordings(conn)
         if pseudonymise:
             snap = pseudonymised(snap, conn)
     if pseudonymise:
@@ -92,19 +92,21 @@ def export_qdpx(project: ProjectData, path: str | Path, *, pseudonymise: bool = 
                             names_reviewed=names_reviewed)
     report = ExchangeReport(path, "export")
     root = build_project(snap, report)
-    members = [("project.qde", to_bytes(root))]
+    with project.store.read() as conn:
+        media = add_recordings(conn, project.store, snap, root, report,
+                               pseudonymise=pseudonymise)
+    members: list[tuple[str, bytes | Path]] = [("project.qde", to_bytes(root))]
     for doc in snap.documents:
         data = doc.text.encode("utf-8")
         if len(data) > MAX_MEMBER_BYTES:  # the standard's limit for one internal file (§8.5)
             raise ExchangeError(f"document « {doc.name} » : {len(data)} octets, plus que les "
                                 f"{MAX_MEMBER_BYTES} qu'un fichier interne REFI-QDA peut avoir.")
         members.append((f"sources/{snap.guids('document', doc.id)}.txt", data))
+    members += media.members
     write_archive(path, members)
     _warn(snap, report, pseudonymise=pseudonymise)
     if summaries:
         report.warn(summaries_note(summaries))
-    if recordings:
-        report.warn(recordings_note(recordings))
     return report
 
 

@@ -9,6 +9,9 @@ written in place and its tables dropped again if anything fails.
 Turns are recomputed from each text with the usual plain-text turn parser;
 codes, cases, attributes, codings (positions, coders, dates) and notes arrive
 as codes, cases, attributes, codings and memos.
+Recordings (AudioSource / VideoSource, extracted by `qde_read`) are copied into the
+new project's media/ folder, named by the document's reference, and attached; their
+sync points give the turns their times (`media_xml`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +34,12 @@ from workbench.coding.codes import apply_codebook
 from workbench.coding.codings import insert_codings
 from workbench.corpus.model import ParsedDocument
 from workbench.corpus.turns import parse_turns
-from workbench.errors import ExchangeError
+from workbench.errors import ExchangeError, MediaError
+from workbench.media import stored
+from workbench.media.files import probe
+from workbench.recordings import MEDIA_FOLDER, copy_into, copy_stem, project_folder
 from workbench.refi.descriptions import parse_project_description
+from workbench.refi.media_xml import remove_folder, sync_times
 from workbench.refi.qde_read import Plan, note_time, read_plan
 from workbench.refi.qde_sources import timestamp
 from workbench.refi.report import ExchangeReport
@@ -39,6 +47,7 @@ from workbench.store import Store, Writer
 from workbench.store import schema as s
 from workbench.store.engine import is_url, make_engine
 from workbench.store.migrations import current_version
+from workbench.store.queries import find_document
 
 SQLITE_SUFFIXES = {".sqlite", ".db", ".sqlite3"}
 
@@ -57,14 +66,17 @@ def import_qdpx(path: str | Path, target: str | Path, *, coder: str | None = Non
     actor = coder or default_coder()
     _check_target(target)
     plan = read_plan(path, coder=actor, sources_folder=sources_folder)
-    with _staged(target) as where:
-        store = Store.connect(where, create=True)
-        try:
-            with store.write(actor) as w:
-                set_coder(w, actor, "lead")  # whoever imports the project leads it
-                write_plan(w, plan, actor=actor)
-        finally:
-            store.close()
+    try:
+        with _staged(target) as where:
+            store = Store.connect(where, create=True)
+            try:
+                with store.write(actor) as w:
+                    set_coder(w, actor, "lead")  # whoever imports the project leads it
+                    write_plan(w, plan, actor=actor, folder=project_folder(store))
+            finally:
+                store.close()
+    finally:
+        remove_folder(plan.media_folder)
     return plan.report
 
 
@@ -139,8 +151,9 @@ def _staged(target: str | Path) -> Iterator[str | Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def write_plan(w: Writer, plan: Plan, *, actor: str) -> None:
-    """Write everything the plan holds, inside the caller's transaction."""
+def write_plan(w: Writer, plan: Plan, *, actor: str, folder: Path | None = None) -> None:
+    """Write everything the plan holds, inside the caller's transaction. `folder`: the
+    new project's folder, where recordings are copied (None: PostgreSQL, no copy)."""
     report = plan.report
     book = plan.codes.book
     book_name, description = parse_project_description(plan.description)
@@ -152,6 +165,7 @@ def write_plan(w: Writer, plan: Plan, *, actor: str) -> None:
     code_ids = dict(w.conn.execute(select(s.codes.c.key, s.codes.c.id)).all())
     report.codes = len(book.codes)
     doc_ids, texts = _documents(w, plan)
+    _recordings(w, plan, doc_ids, folder)
     for case in plan.cases:
         links = [(doc_ids[g], speaker) for g, speaker in case.links]
         case_id = importer.set_case(w, case.name, case.kind, case.attributes, links)
@@ -213,6 +227,42 @@ def _documents(w: Writer, plan: Plan) -> tuple[dict[str, int], dict[int, str]]:
         plan.report.warn(f"{untyped} document(s) sans type (« Type de document : … » dans leur "
                          "description) sont importés comme entretiens.")
     return doc_ids, texts
+
+
+def _recordings(w: Writer, plan: Plan, doc_ids: dict[str, int], folder: Path | None) -> None:
+    """Give the turns their sync points' times and attach each extracted recording, copied
+    into the project's media/ folder under the document's reference."""
+    not_copied: list[str] = []
+    for media in plan.media:
+        doc_id = doc_ids.get(media.document)
+        if doc_id is None:
+            continue
+        turns = [dict(r) for r in w.conn.execute(
+            select(s.turns.c.id, s.turns.c.start, s.turns.c.end)
+            .where(s.turns.c.document_id == doc_id)).mappings()]
+        for turn_id, times in sync_times(turns, media.sync).items():
+            w.conn.execute(s.turns.update().where(s.turns.c.id == turn_id).values(**times))
+        if media.file is None:
+            continue
+        doc = find_document(w.conn, doc_id)
+        if folder is None:
+            not_copied.append(doc["name"])
+            continue
+        try:
+            found = probe(media.file)
+        except MediaError as exc:
+            plan.report.warn(f"enregistrement de « {doc['name']} » non attaché : {exc}")
+            continue
+        target, _created = copy_into(found, folder / MEDIA_FOLDER, copy_stem(doc))
+        found = replace(found, path=target, mtime=target.stat().st_mtime)
+        stored.attach(w, doc_id, found, path=target.relative_to(folder).as_posix(), copied=True,
+                      file_name=target.name, action=stored.IMPORT_ACTION)
+        plan.report.recordings += 1
+    if not_copied:
+        plan.report.warn(f"{len(not_copied)} enregistrement(s) ({', '.join(not_copied[:10])}) "
+                         "n'ont pas pu être copiés : un projet PostgreSQL n'a pas de dossier où "
+                         "les ranger ; les documents sont importés sans eux (rangez les fichiers "
+                         "dans un dossier partagé et attachez-les avec p.media.add).")
 
 
 def _codings(w: Writer, plan: Plan, doc_ids: dict[str, int], texts: dict[int, str],

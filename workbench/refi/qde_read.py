@@ -7,7 +7,7 @@ then written to a new project in one transaction (`project_import`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
 
@@ -16,6 +16,16 @@ from workbench.refi.archive import SafeArchive
 from workbench.refi.codebook_xml import ORIGIN, ParsedCodes, parse_codes
 from workbench.refi.descriptions import parse_case_description
 from workbench.refi.guids import normalise_guid
+from workbench.refi.media_xml import (
+    MAX_MEDIA_BYTES,
+    MediaPlan,
+    extract_media,
+    media_folder,
+    read_media_sources,
+    remove_folder,
+    text_key,
+)
+from workbench.refi.positions import SourceText
 from workbench.refi.qde_sources import (
     PlannedCoding,
     SourcePlan,
@@ -60,6 +70,8 @@ class Plan:
     users: dict[str, str]
     description: str
     report: ExchangeReport
+    media: list[MediaPlan] = field(default_factory=list)
+    media_folder: Path | None = None  # temporary, removed by the caller
 
     def user(self, guid: str | None, fallback: str) -> str:
         """A user's name from its GUID; `fallback` (the importing coder) when absent."""
@@ -95,7 +107,19 @@ def read_plan(path: str | Path, *, coder: str,
     if not path.is_file():
         raise ExchangeError(f"{path} : fichier introuvable.")
     report = ExchangeReport(path, "import")
-    with SafeArchive(path) as archive:
+    made: list[Path] = []
+    try:
+        return _read_plan(path, report, coder=coder, sources_folder=sources_folder, made=made)
+    except BaseException:
+        for folder in made:
+            remove_folder(folder)
+        raise
+
+
+def _read_plan(path: Path, report: ExchangeReport, *, coder: str,
+               sources_folder: str | Path | None, made: list[Path]) -> Plan:
+    # media files are streamed to disk under their own limit (`media_xml`)
+    with SafeArchive(path, max_media=MAX_MEDIA_BYTES) as archive:
         qde = _find_qde(archive)
         root, namespace = parse_xml(archive.read(qde), source=f"{path.name}:{qde}")
         if root.tag != "Project":
@@ -121,6 +145,7 @@ def read_plan(path: str | Path, *, coder: str,
         reader = SourceReader(archive, "" if folder == "." else folder, root.get("basePath"),
                               report, sources_folder=sources_folder)
         sources = read_sources(child(root, "Sources"), reader, variables, report)
+        media = _media(archive, child(root, "Sources"), reader, sources, report, made)
         notes = _notes(child(root, "Notes"), reader)
         if reader.external:
             raise ExchangeError(
@@ -133,7 +158,8 @@ def read_plan(path: str | Path, *, coder: str,
                 "commande workbench qdpx import … --sources-folder dossier) ; sinon exportez le "
                 "projet à nouveau avec ses sources dans l'archive.")
     plan = Plan(root.get("name") or path.stem, codes, sources, [], [], notes, [], users,
-                child_text(root, "Description").strip(), report)
+                child_text(root, "Description").strip(), report, media,
+                made[0] if made else None)
     plan.codings = place_codings(sources, report,
                                  quoted_names=root.get("origin") == ORIGIN)
     plan.cases = _cases(child(root, "Cases"), plan, variables)
@@ -143,6 +169,63 @@ def read_plan(path: str | Path, *, coder: str,
         if found is not None and len(found):
             report.warn(f"les {what} du projet ne sont pas importés (le workbench n'en a pas).")
     return plan
+
+
+def _media(archive: SafeArchive, element: Element | None, reader: SourceReader,
+           sources: list[SourcePlan], report: ExchangeReport,
+           made: list[Path]) -> list[MediaPlan]:
+    """The recordings of AudioSource / VideoSource elements, extracted to a temporary
+    folder (appended to `made`); a transcript that is no TextSource's text becomes a
+    source of its own (appended to `sources`)."""
+    planned = read_media_sources(element)
+    if not planned:
+        return []
+    known = {s.guid for s in sources}
+    by_text: dict[str, str] = {}
+    for node in children(element, "TextSource"):
+        guid, key = normalise_guid(node.get("guid")), text_key(node)
+        if guid in known and key and guid:
+            by_text.setdefault(key, guid)
+    folder = media_folder()
+    made.append(folder)
+    used = [0]
+    out: list[MediaPlan] = []
+    names = {s.name.casefold() for s in sources}
+    selections = 0
+    untranscribed: dict[str, int] = {}
+    for item in planned:
+        document = by_text.get(item.text_path or "")
+        if document is None:
+            if item.transcript is None:
+                kind = "vidéo" if item.kind == "video" else "audio"
+                untranscribed[kind] = untranscribed.get(kind, 0) + 1
+                continue
+            located = reader.text(item.transcript, f"transcription de « {item.name} »")
+            if located is None:
+                continue
+            name, n = item.name, 2
+            while name.casefold() in names:
+                name, n = f"{item.name} ({n})", n + 1
+            names.add(name.casefold())
+            document = item.transcript_guid or item.media_guid
+            sources.append(SourcePlan(document, name, SourceText(located.raw), located.where,
+                                      None, "", {}, []))
+            selections += len(children(item.transcript, "TranscriptSelection"))
+        file = extract_media(archive, reader.folder, item, folder, report, used=used)
+        out.append(MediaPlan(document, item.name, item.kind, file, item.sync))
+    for kind, count in sorted(untranscribed.items()):
+        report.warn(f"{count} source(s) {kind} non importée(s), avec leurs sélections et codages "
+                    "(sans transcription : le workbench n'importe que les textes).")
+    media_selections = sum(len(children(node, tag)) for node in (element or [])
+                           for tag in ("AudioSelection", "VideoSelection", "Coding"))
+    if media_selections:
+        report.warn(f"{media_selections} sélection(s) ou codage(s) d'enregistrements (par temps : "
+                    "AudioSelection, VideoSelection) ne sont pas importés ; le workbench code "
+                    "le texte des transcriptions.")
+    if selections:
+        report.warn(f"{selections} sélection(s) de transcription (TranscriptSelection, bornées "
+                    "par des points de synchronisation) ne sont pas importées.")
+    return out
 
 
 def _notes(notes: Element | None, reader: SourceReader) -> dict[str, PlannedNote]:

@@ -128,6 +128,8 @@ def read_sources(sources: Element | None, reader: SourceReader, variables: dict[
     problems: list[str] = []
     empty: list[str] = []
     for number, element in enumerate(sources if sources is not None else [], start=1):
+        if element.tag in ("AudioSource", "VideoSource"):
+            continue  # with their transcripts: `media_xml`
         if element.tag != "TextSource":
             kind = _OTHER_SOURCES.get(element.tag, element.tag)
             skipped[kind] = skipped.get(kind, 0) + 1

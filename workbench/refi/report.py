@@ -13,7 +13,8 @@ from pathlib import Path
 _LABELS = (
     ("documents", "documents"), ("codes", "codes"), ("selections", "passages"),
     ("codings", "codages"), ("cases", "cas"), ("variables", "variables"),
-    ("memos", "mémos"), ("users", "codeur·se(s)"),
+    ("memos", "mémos"), ("users", "codeur·se(s)"), ("recordings", "enregistrement(s)"),
+    ("recordings_skipped", "enregistrement(s) non exporté(s)"),
 )
 
 
@@ -35,6 +36,8 @@ class ExchangeReport:
     variables: int = 0
     memos: int = 0
     users: int = 0
+    recordings: int = 0  # AudioSource / VideoSource written or attached
+    recordings_skipped: int = 0  # left out of an export (file missing, pseudonymised)
     end_positions: str = "exclusive"
     warnings: list[str] = field(default_factory=list)
 
@@ -60,9 +63,3 @@ def summaries_note(count: int) -> str:
     return (f"{count} synthèse(s) de la matrice de synthèse (p.framework : une par cas ou "
             "document et par thème) ne sont pas exportées : la norme REFI-QDA n'a pas de place "
             "pour elles ; exportez-les avec p.export.framework(…) en Word ou en Excel.")
-
-
-def recordings_note(count: int) -> str:
-    """The warning of an export that leaves `count` recordings behind (not exported yet)."""
-    return (f"{count} enregistrement(s) (p.media) ne sont pas exportés : cette version du "
-            "workbench n'écrit pas encore les sources audio et vidéo de REFI-QDA.")
