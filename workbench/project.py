@@ -277,7 +277,7 @@ class Project(ProjectData):
             return study_profile.change_attribute(w, key, **changes)
 
     def set_role(self, role: str, key: str | None) -> StudyProfile:
-        """Say which attribute plays `role` (gender, age, generation, residence, origin,
+        """Say which attribute plays `role` (gender, age, cohort, residence, origin,
         organisation_type…; None: none). The gender values are mapped from their spelling."""
         with self.store.write(self.coder) as w:
             return study_profile.assign_role(w, role, key)

@@ -22,8 +22,8 @@ def test_ready_says_why_a_section_is_skipped(capsys: pytest.CaptureFixture[str])
 def test_defaults_on_the_demo(demo: Project) -> None:
     profile = demo.profile()
     respondents = demo.analysis.respondents()
-    assert ns.crossing(demo, respondents) == [profile.key("gender"), profile.key("generation")]
-    assert ns.first_crossing(demo, respondents) == profile.key("generation")
+    assert ns.crossing(demo, respondents) == [profile.key("gender"), profile.key("cohort")]
+    assert ns.first_crossing(demo, respondents) == profile.key("cohort")
     assert ns.gender_value(profile) in profile.role("gender").values
     women, youth = ns.branch(demo), ns.branch(demo, words=ns.YOUTH_WORDS)
     assert women and youth and women != youth

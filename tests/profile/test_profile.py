@@ -97,7 +97,7 @@ def test_random_words_get_no_role() -> None:
 def test_demo_profile(demo: Project) -> None:
     profile = demo.profile()
     roles = {a.role: a.key for a in profile.attributes if a.role}
-    assert roles["gender"] == "genre" and roles["generation"] == "generation"
+    assert roles["gender"] == "genre" and roles["cohort"] == "generation"
     assert roles["residence"] == "region_residence" and roles["origin"] == "province_origine"
     assert roles["age_class"] == "tranche_age" and roles["interviewer"] == "enqueteur"
     assert profile.label("province_origine") == "Province d'origine"
@@ -255,3 +255,16 @@ def test_respondent_rules_on_eslo(real_project_path: Path) -> None:
                                                    "rule:logement-lieux"])]
         assert len(restricted) > 0  # before the sheet's locuteur named them: none at all
         assert set(restricted["speaker_role"]) == {"respondent"}
+
+
+def test_a_renamed_role_is_still_read_under_its_former_name(demo: Project) -> None:
+    """Profiles and notebooks written when the cohort role was called « generation »
+    keep working: the former name reads as the new one."""
+    from workbench.profile.model import role_name, spec_from_dict
+
+    assert role_name("generation") == "cohort" and role_name("gender") == "gender"
+    spec = spec_from_dict({"cle": "vague", "role": "generation"})
+    assert spec.role == "cohort"
+    profile = demo.profile()
+    assert profile.key("generation") == profile.key("cohort") is not None
+    assert "génération" in profile.with_role("generation", None).missing_role("generation")

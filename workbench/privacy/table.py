@@ -27,7 +27,7 @@ from workbench.store import schema as s
 # attributes without a role (a second place of origin, a diploma…) are protected too,
 # except the values that hold a real name of the pseudonym table.
 PROTECTED_ROLES = ("residence", "residence_country", "origin", "place", "organisation_type",
-                   "language", "generation", "age_class", "fields")
+                   "language", "cohort", "age_class", "fields")
 PROTECTED_TYPES = ("category", "multi")
 
 

@@ -8,6 +8,8 @@ case, no accents, words split on ``_ - .`` and spaces), in French and English.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -30,44 +32,23 @@ GENDER_VALUES: dict[str, str] = {
     **dict.fromkeys(("autre", "other", "x", "non binaire", "nonbinaire", "nb",
                      "non-binary", "non binary", "divers"), "other"),
 }
-# Role → (words that name it, words that must be absent); the first rule that matches
-# a column wins, in this order, and a role goes to the first column in sheet order.
-_NAME_RULES: tuple[tuple[str, str, frozenset[str], frozenset[str]], ...] = (
-    ("case", "gender", frozenset({"genre", "sexe", "gender", "sex"}), frozenset()),
-    ("case", "age_class", frozenset({"tranche age", "classe age", "age class", "age group",
-                                     "tranche d age", "classe d age"}), frozenset()),
-    ("case", "age", frozenset({"age", "age ans", "ages"}), frozenset()),
-    ("case", "generation", frozenset({"generation"}), frozenset()),
-    ("case", "residence_country", frozenset({"pays residence", "pays de residence",
-                                             "country of residence", "residence country",
-                                             "pays"}), frozenset()),
-    ("case", "origin", frozenset({"origine", "origin", "province origine",
-                                  "province d origine", "commune origine", "region origine",
-                                  "douar", "place of origin", "pays origine"}), frozenset()),
-    ("case", "residence", frozenset({"region residence", "region de residence", "residence",
-                                     "lieu de residence", "lieu residence", "ville", "region",
-                                     "lieu", "arrondissement", "arr ville", "quartier",
-                                     "district", "city", "place of residence", "commune"}),
-     frozenset()),
-    ("case", "organisation_type", frozenset({"type organisation", "type d organisation",
-                                             "type structure", "type de structure",
-                                             "organisation type", "type association",
-                                             "forme juridique"}), frozenset()),
-    ("case", "organisation", frozenset({"organisation", "organization", "structure",
-                                        "association"}), frozenset()),
-    ("case", "fields", frozenset({"domaines", "domaine", "domaines d action", "champs",
-                                  "secteurs", "fields", "fields of action"}), frozenset()),
-    ("case", "function", frozenset({"role", "fonction", "poste", "statut", "function"}),
-     frozenset()),
-    ("any", "language", frozenset({"langue", "langue entretien", "langue de l entretien",
-                                   "language", "langues"}), frozenset()),
-    ("any", "interviewer", frozenset({"enqueteur", "enquetrice", "enqueteur rice",
-                                      "interviewer", "intervieweur", "enqueteurs"}), frozenset()),
-    ("document", "date", frozenset({"date", "date entretien", "date de l entretien"}),
-     frozenset()),
-    ("document", "place", frozenset({"lieu", "lieu entretien", "lieu de l entretien", "place"}),
-     frozenset()),
-)
+ROLE_COLUMNS = Path(__file__).with_name("role_columns.txt")
+
+
+@cache
+def name_rules() -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """(scope, role, folded column names) in the order of `role_columns.txt`, whose first
+    matching line wins."""
+    rules = []
+    for line in ROLE_COLUMNS.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        head, names = line.split(":", 1)
+        scope, role = head.split()
+        rules.append((scope, role, frozenset(fold_words(n) for n in names.split(";")
+                                             if n.strip())))
+    return tuple(rules)
 def gender_values(values: Iterable[object]) -> dict[str, str] | None:
     """The mapping value → women/men/other when every value is a known spelling of a
     gender (and there are at least two kinds), else None."""
@@ -169,7 +150,7 @@ def infer_profile(cases: pd.DataFrame, documents: pd.DataFrame | None = None, *,
 def _role(scope: str, key: str, values: list[object], kind: str,
           taken: set[str]) -> tuple[str | None, dict[str, str] | None]:
     folded = fold_words(key)
-    for rule_scope, role, names, _absent in _NAME_RULES:
+    for rule_scope, role, names in name_rules():
         if rule_scope not in ("any", scope) or role in taken or folded not in names:
             continue
         if role == "gender":
@@ -178,7 +159,7 @@ def _role(scope: str, key: str, values: list[object], kind: str,
         if role == "age" and kind != "number":
             continue
         if role in ("residence", "origin", "residence_country", "organisation_type",
-                    "generation", "age_class") and kind == "text":
+                    "cohort", "age_class") and kind == "text":
             continue
         return role, None
     if scope == "case" and "gender" not in taken and kind == "category":

@@ -15,6 +15,8 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -28,7 +30,7 @@ ROLES: dict[str, str] = {
     "gender": "genre",
     "age": "âge",
     "age_class": "classe d'âge",
-    "generation": "génération",
+    "cohort": "génération",
     "residence": "lieu de résidence",
     "residence_country": "pays de résidence",
     "origin": "lieu d'origine",
@@ -46,10 +48,26 @@ IDENTIFYING_ROLES = ("interviewer", "organisation")
 # Roles that sketch a person, in the order outputs prefer them: an extract's reference
 # line, a fiche's speaker line, the notebooks' crossings. Each study maps them to its own
 # columns (`StudyProfile.key`); where it declares none, outputs use its filters instead.
-REFERENCE_ROLES = ("gender", "generation", "residence")
-SPEAKER_ROLES = ("gender", "generation")  # then the age class when the second is missing
-CROSSING_ROLES = ("gender", "generation", "age_class")
-FIRST_CROSSING_ROLES = ("generation", "age_class", "gender")
+REFERENCE_ROLES = ("gender", "cohort", "residence")
+SPEAKER_ROLES = ("gender", "cohort")  # then the age class when the second is missing
+CROSSING_ROLES = ("gender", "cohort", "age_class")
+FIRST_CROSSING_ROLES = ("cohort", "age_class", "gender")
+ROLE_ALIASES = Path(__file__).with_name("role_aliases.txt")
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    pairs = (line.split() for line in ROLE_ALIASES.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#"))
+    return {old: new for old, new in pairs}
+
+
+def role_name(role: str) -> str:
+    """The role `role` names: itself, or the role it was renamed to (`role_aliases.txt`),
+    so profiles and notebooks written before a rename keep working."""
+    return _aliases().get(role, role)
+
+
 GENDERS: dict[str, str] = {"women": "Femmes", "men": "Hommes", "other": "Autre"}
 SEPARATOR = ";"
 DERIVED_AGE_CLASS = "classe_age"
@@ -126,7 +144,7 @@ def spec_from_dict(data: Mapping[str, Any], *, where: str = "profil") -> Attribu
         young = [y for y in young.split(SEPARATOR) if y.strip()]
     return validated(replace(
         spec, type=str(kind or "category").strip(), scope=str(scope or "case").strip(),
-        role=str(role).strip() if role else None,
+        role=role_name(str(role).strip()) if role else None,
         values={str(k).strip(): str(v).strip() for k, v in values.items()},
         bins=tuple(_number(b, f"{where}, attribut « {key} », classes") for b in bins),
         young=tuple(str(y).strip() for y in young)), where=where)
@@ -204,6 +222,7 @@ class StudyProfile:
 
     def role(self, role: str) -> AttributeSpec | None:
         """The attribute that plays `role` (gender, age, residence, origin…), or None."""
+        role = role_name(role)
         if role not in ROLES:
             raise ProfileError(f"rôle « {role} » inconnu ; choisissez parmi {', '.join(ROLES)}.")
         return next((a for a in self.attributes if a.role == role), None)
@@ -224,6 +243,7 @@ class StudyProfile:
 
     def missing_role(self, role: str) -> str:
         """A French sentence saying how to declare the attribute that plays `role`."""
+        role = role_name(role)
         return (f"Aucun attribut n'a le rôle « {ROLES[role]} » dans le profil de l'étude. "
                 f"Déclarez-le avec p.set_role(\"{role}\", \"<attribut>\") ou "
                 f"`workbench profile role {role} <attribut>`.")
@@ -343,6 +363,7 @@ class StudyProfile:
 
     def with_role(self, role: str, key: str | None) -> StudyProfile:
         """A copy where `key` plays `role` (None: no attribute plays it)."""
+        role = role_name(role)
         if role not in ROLES:
             raise ProfileError(f"rôle « {role} » inconnu ; choisissez parmi {', '.join(ROLES)}.")
         if key is None:
