@@ -6,7 +6,6 @@ validated summaries, pseudonymised), the REFI-QDA report and the schema migratio
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from tests.schema_versions import as_version_5
 from workbench import Project
 from workbench.coding.coders import RoleError
 from workbench.errors import CodingError, NotFoundError, StoreError, WorkbenchError
@@ -361,13 +361,7 @@ def test_a_project_of_the_previous_schema_gets_the_table(project: Project) -> No
     location, n = project.location, len(project.extracts())
     project.close()
     db = Path(location) / "project.sqlite"
-    con = sqlite3.connect(db)
-    con.execute("DROP TABLE summaries")
-    con.execute("DROP TABLE recordings")
-    con.execute("ALTER TABLE codings DROP COLUMN score")
-    con.execute("DELETE FROM schema_migrations WHERE version > 5")
-    con.commit()
-    con.close()
+    as_version_5(db)
     assert migrations.latest_version() == 8
     with Project.open(location, coder="claire") as p:
         with p.store.read() as conn:

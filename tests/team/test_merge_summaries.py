@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, select
 
+from tests.schema_versions import as_version_5
 from workbench import Project
 from workbench.store import schema as s
 
@@ -261,13 +262,7 @@ def test_a_copy_of_the_previous_schema_merges(lead_and_copy: dict[str, Any]) -> 
     with in_copy(copy, "amina") as amina:
         amina.code_quote("E02_youssef", "Chaque été", "liens")
     db = copy / "project.sqlite"
-    con = sqlite3.connect(db)
-    con.execute("DROP TABLE summaries")
-    con.execute("DROP TABLE recordings")
-    con.execute("ALTER TABLE codings DROP COLUMN score")
-    con.execute("DELETE FROM schema_migrations WHERE version > 5")
-    con.commit()
-    con.close()
+    as_version_5(db)
     report = lead.team.merge(copy)
     assert (report.added, report.summaries_added, report.summaries_conflicts) == (1, 0, 0)
     assert report.txn is not None
