@@ -22,6 +22,7 @@ from workbench.ui.coding_state import (
     NameSpan,
     check_selection,
     code_colors,
+    code_keys,
     code_tree,
     document_model,
     memo_items,
@@ -221,8 +222,7 @@ class CodingSession:
         codes = []
         for doc, a, b, there in zip(frame["document"], frame["start"], frame["end"],
                                     frame["codes"], strict=True):
-            keys = [c.strip() for c in str(there).split(",") if c.strip()] \
-                if isinstance(there, str) else []
+            keys = code_keys(there)
             keys += added.get((str(doc), int(a), int(b)), [])
             codes.append(", ".join(sorted(set(keys))))
         found.frame = frame.assign(codes=codes)

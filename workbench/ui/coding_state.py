@@ -242,6 +242,11 @@ def suggestion_options(suggestions: pd.DataFrame) -> list[tuple[str, int]]:
             for r in rows.itertuples(index=False)]
 
 
+def code_keys(codes: Any) -> list[str]:
+    """The code keys of a similar passage's `codes` cell (« a, b »; empty: none)."""
+    return [c.strip() for c in codes.split(",") if c.strip()] if isinstance(codes, str) else []
+
+
 def similar_items(found: pd.DataFrame, colors: Mapping[str, str],
                   names: Mapping[str, str]) -> list[dict[str, Any]]:
     """What the list of similar passages draws, one item per row of `found` (rows of
@@ -250,8 +255,7 @@ def similar_items(found: pd.DataFrame, colors: Mapping[str, str],
     and its offsets."""
     items = []
     for key, r in enumerate(found.itertuples(index=False)):
-        codes = [c.strip() for c in str(r.codes).split(",") if c.strip()] \
-            if isinstance(r.codes, str) else []
+        codes = code_keys(r.codes)
         items.append({
             "key": key, "reference": str(r.reference), "document": str(r.document),
             "score": float(r.score), "score_label": score_label(r.score),
@@ -272,8 +276,7 @@ def similar_rows(found: pd.DataFrame, chosen: Iterable[int],
         if not 0 <= key < len(found):
             continue
         r = found.iloc[key]
-        there = {c.strip() for c in str(r["codes"]).split(",")} \
-            if isinstance(r["codes"], str) else set()
+        there = set(code_keys(r["codes"]))
         for code in codes:
             if code in there:
                 skipped += 1
