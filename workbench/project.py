@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from workbench.accessors.words import Words
     from workbench.analyses import Analyses
     from workbench.import_files import SurveyImport
+    from workbench.media.playback import Playback
     from workbench.refi.report import ExchangeReport
 
 # What `undo` takes back: coding work, the profile, roles, languages, references and the
@@ -200,6 +201,14 @@ class Project(ProjectData):
         from workbench.accessors.media import Media
 
         return Media(self)
+
+    def play(self, document: str | int | Mapping[str, Any] | None = None,
+             turn: int | None = None, *, start: int | None = None, end: int | None = None,
+             coding: int | None = None) -> Playback:
+        """Hear a turn (``p.play("E03", turn=12)``), a passage (start=, end=), an extract
+        (a row of ``p.extracts()``, or coding=<id>) or a whole recording, in the notebook:
+        see ``p.media.play``."""
+        return self.media.play(document, turn, start=start, end=end, coding=coding)
 
     @cached_property
     def history(self) -> History:

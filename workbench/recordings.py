@@ -11,6 +11,7 @@ the digest of the original and renamed, and removed again if the transaction fai
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,8 +22,10 @@ from sqlalchemy import Connection, select
 
 from workbench.atomic import atomic_output
 from workbench.errors import MediaError, NotFoundError
-from workbench.media import stored
+from workbench.media import grants, stored
 from workbench.media.files import MediaFile, digest, probe
+from workbench.media.formats import FORMATS
+from workbench.media.playback import Playback
 from workbench.media.timeline import fill_times, time_at
 from workbench.store import Store
 from workbench.store import schema as s
@@ -346,3 +349,126 @@ def span_times(store: Store, document: str | int, turn: int | None = None,
     t0, rough0 = time_at(frame, start, side="start")
     t1, rough1 = time_at(frame, end, side="end")
     return t0, max(t0, t1), rough0 or rough1
+
+
+# -- playing ------------------------------------------------------------------------------
+APPS_KEY = "media_in_apps"  # meta: "oui" when the COPIL apps may play voices
+
+
+@dataclass(frozen=True)
+class MediaLink:
+    """A document's recording as the browser reaches it: the route's address (a grant,
+    see `media.grants`), audio or video, its MIME type and duration, and whether this
+    process runs under a server that streams recordings."""
+
+    document: str
+    reference: str | None
+    kind: str
+    mime: str
+    url: str
+    duration: float | None
+    served: bool
+
+
+def project_key(store: Store) -> str:
+    """The project's identity in a grant and on the server: its SQLite file (absolute)
+    or its database URL without password."""
+    return str(Path(store.where).resolve()) if store.is_sqlite else store.where
+
+
+def media_link(store: Store, document: str | int) -> MediaLink:
+    """A link the browser can play a document's recording through. A French MediaError
+    when it has none, or when the file is missing or changed (``p.media.relink``)."""
+    with store.read() as conn:
+        doc, row = _recording_of(conn, document)
+    path = resolve_path(store, row)
+    status = file_status(path, row, check=False)
+    if status == MISSING:
+        raise MediaError(f"L'enregistrement de « {doc['name']} » est introuvable ({path}) : "
+                         "s'il a été déplacé, donnez sa nouvelle place avec "
+                         f"p.media.relink(\"{doc['name']}\", chemin).")
+    if status == CHANGED:
+        raise MediaError(f"L'enregistrement de « {doc['name']} » a changé depuis qu'il a été "
+                         f"attaché ({path}) : ses temps ne correspondraient plus ; attachez "
+                         "de nouveau le bon fichier (p.media.relink, force=True si c'est "
+                         "bien lui).")
+    fmt = FORMATS[row["format"]]
+    grant = grants.issue(path, size=int(row["size"]), mime=fmt.mime, project=project_key(store))
+    return MediaLink(document=doc["name"], reference=doc["reference"], kind=fmt.kind,
+                     mime=fmt.mime, url=grant.url, duration=row["duration"],
+                     served=grants.served())
+
+
+def playback(store: Store, document: str | int, *, turn: int | None = None,
+             start: int | None = None, end: int | None = None) -> Playback:
+    """A turn (from 1) or a passage (offsets in characters; none: the whole recording) of
+    a document's recording, to be shown in a notebook (see `media.playback`)."""
+    link = media_link(store, document)
+    name = link.reference or link.document
+    if turn is None and start is None and end is None:
+        length = link.duration if link.duration is not None else math.inf
+        return Playback(document=link.document, label=name, url=link.url, kind=link.kind,
+                        mime=link.mime, start=0.0, end=length, interpolated=False,
+                        served=link.served)
+    t0, t1, rough = span_times(store, document, turn=turn, start=start, end=end)
+    label = f"{name}, tour {turn}" if turn is not None else f"{name}, caractères {start}–{end}"
+    return Playback(document=link.document, label=label, url=link.url, kind=link.kind,
+                    mime=link.mime, start=t0, end=t1, interpolated=rough, served=link.served)
+
+
+def apps_may_play(store: Store) -> bool:
+    """Whether the project lets its COPIL apps play the recordings (off unless the lead
+    turned it on: a voice identifies a person)."""
+    with store.read() as conn:
+        value = conn.execute(select(s.meta.c.value).where(s.meta.c.key == APPS_KEY)).scalar()
+    return value == "oui"
+
+
+def set_apps_may_play(store: Store, coder: str, allowed: bool) -> bool:
+    """Let the COPIL apps play the recordings, or stop them; audited ("media-apps").
+    Returns the former setting."""
+    with store.write(coder) as w:
+        before = w.conn.execute(select(s.meta.c.value).where(s.meta.c.key == APPS_KEY)
+                                ).scalar()
+        w.conn.execute(s.meta.delete().where(s.meta.c.key == APPS_KEY))
+        if allowed:
+            w.conn.execute(s.meta.insert().values(key=APPS_KEY, value="oui"))
+        if (before == "oui") != allowed:
+            w.log("media-apps", "meta", None, before={"key": APPS_KEY, "value": before},
+                  after={"key": APPS_KEY, "value": "oui" if allowed else None})
+    return before == "oui"
+
+
+def coding_span(store: Store, coding_id: int) -> tuple[int, int, int]:
+    """(document id, start, end) of a coding, to hear an extract; NotFoundError else."""
+    with store.read() as conn:
+        row = conn.execute(select(s.codings.c.document_id, s.codings.c.start, s.codings.c.end)
+                           .where(s.codings.c.id == int(coding_id))).first()
+    if row is None:
+        raise NotFoundError(f"aucun codage n° {coding_id} dans ce projet.")
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def served_project(target: str | Path) -> tuple[str, bool]:
+    """(identity, whether its apps may play recordings) of the project a server shows,
+    read without migrating nor writing anything: for the server's media route, which
+    streams only that project's recordings, and only when the project allows it."""
+    from workbench.store.engine import is_url, make_engine, sqlite_path
+    from workbench.store.store import safe_url
+
+    if is_url(str(target)):
+        key = safe_url(str(target))
+    else:
+        path = sqlite_path(target)
+        key = str(path.resolve())
+        if not path.is_file():
+            return key, False
+    engine = make_engine(target)
+    try:
+        with engine.connect() as conn:
+            value = conn.execute(select(s.meta.c.value).where(s.meta.c.key == APPS_KEY)).scalar()
+    except Exception:  # an unreadable project allows nothing
+        return key, False
+    finally:
+        engine.dispose()
+    return key, value == "oui"

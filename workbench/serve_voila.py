@@ -9,6 +9,8 @@ options, plus:
   (``--CopilVoila.password_file``), checked by Jupyter Server's identity provider;
   no password change from the browser;
 - HTTPS with ``--CopilVoila.certfile`` / ``--CopilVoila.keyfile``;
+- the media route (`media_server`), streaming only the recordings of the project served,
+  and only when that project lets its apps play them (``p.media.allow_in_apps()``);
 - only what the apps need: Voila's contents listing is not served, an unknown address
   gets the French 404 page; SIGHUP stops the server like SIGTERM (kernels shut down).
 
@@ -24,6 +26,7 @@ import json
 import os
 import signal
 import ssl
+import time
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +39,9 @@ from voila.handler import BaseVoilaHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from workbench import media_server
+from workbench.media.grants import Grant
+from workbench.serve import PROJECT_VARIABLE
 from workbench.serve_auth import TOKEN_VARIABLE, stored_password
 from workbench.serve_kernels import CopilKernelManager, ServerBusy
 
@@ -80,6 +86,31 @@ def app_summary(root: str | Path, relative: str) -> dict[str, str]:
     except OSError:
         mtime = 0.0
     return _summary(str(path), mtime)
+
+
+# -- recordings ----------------------------------------------------------------------------
+POLICY_SECONDS = 5.0  # how long the project's « apps may play » setting is trusted
+
+
+def media_policy(target: str | None) -> media_server.Allows | None:
+    """Which grants the media route serves: with a project served (`workbench app`), only
+    that project's, and only while it lets its apps play recordings (read again every
+    few seconds, so turning it off takes effect during a meeting); without one (a
+    researcher's own coding notebook under Voila), any valid grant."""
+    if not target:
+        return None
+    seen: dict[str, Any] = {"at": -POLICY_SECONDS, "key": "", "allowed": False}
+
+    def allows(grant: Grant) -> bool:
+        now = time.monotonic()
+        if now - seen["at"] >= POLICY_SECONDS:
+            from workbench.recordings import served_project
+
+            seen["key"], seen["allowed"] = served_project(target)
+            seen["at"] = now
+        return bool(seen["allowed"]) and grant.project == seen["key"]
+
+    return allows
 
 
 # -- handlers ------------------------------------------------------------------------------
@@ -167,6 +198,7 @@ class CopilVoila(Voila):
             pools["default"] = {"pool_size": max(self.voila_configuration.default_pool_size, 0)}
             self.update_config(Config({"VoilaKernelManager": {"kernel_pools_config": pools}}))
         signal.signal(signal.SIGHUP, self._handle_signal_stop)
+        media_server.announce(self.base_url)  # the kernels started from now on know the route
 
     def setup_template_dirs(self) -> None:
         if self.template_root:  # searched before the installed templates, here and later
@@ -195,7 +227,9 @@ class CopilVoila(Voila):
             if rule[1] is TornadoVoilaHandler:
                 rule = (rule[0], LimitedVoilaHandler, *rule[2:])
             handlers.append(rule)
-        return handlers
+        media = media_server.handlers(self.server_url or self.base_url,
+                                      media_policy(os.environ.get(PROJECT_VARIABLE)))
+        return media + handlers
 
     def listen(self) -> None:
         if self.certfile:

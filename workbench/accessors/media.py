@@ -9,12 +9,15 @@ person)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from workbench import recordings as ops
+from workbench.errors import MediaError
+from workbench.media.playback import Playback
 
 if TYPE_CHECKING:
     from workbench.project_data import ProjectData
@@ -80,3 +83,55 @@ class Media:
         passage (`start`, `end` in characters, as a coding's; `end` None: to the end of
         its turn). `interpolated`: some of it was estimated."""
         return ops.span_times(self._data.store, document, turn=turn, start=start, end=end)
+
+    def play(self, document: str | int | Mapping[str, Any] | None = None,
+             turn: int | None = None, *, start: int | None = None, end: int | None = None,
+             coding: int | None = None) -> Playback:
+        """A turn, a passage or an extract of a document's recording, to hear in the
+        notebook (shown as a player that starts at the passage and stops at its end).
+
+        `document`: its name, reference or id, or a row of ``p.extracts()`` (its document,
+        start and end); `turn`: a turn number (from 1, as in ``timeline``); `start`, `end`:
+        a passage in characters (`end` None: to the end of its turn); `coding`: a coding's
+        id (its extract). Nothing but the document: the whole recording. Times the
+        transcript does not give are estimated, and the player says so. A French error
+        when the document has no recording or its file is missing or changed."""
+        store = self._data.store
+        if coding is not None:
+            if document is not None or turn is not None or start is not None:
+                raise MediaError("donnez soit un codage (coding=…), soit un document, pas "
+                                 "les deux.")
+            document, start, end = ops.coding_span(store, coding)
+        elif isinstance(document, Mapping | pd.Series):
+            row = document
+            missing = [k for k in ("document", "start", "end") if k not in row]
+            if missing:
+                raise MediaError("cette ligne n'est pas un extrait : il lui manque "
+                                 f"{', '.join(missing)} (prenez une ligne de p.extracts()).")
+            document, start, end = str(row["document"]), int(row["start"]), int(row["end"])
+        if document is None:
+            raise MediaError("donnez le document à écouter, par exemple "
+                             "p.play(\"E03\", turn=12).")
+        return ops.playback(store, document, turn=turn, start=start, end=end)
+
+    def link(self, document: str | int) -> ops.MediaLink:
+        """The address through which the browser plays a document's recording (the
+        server streams it; the file's path never appears), with its kind and MIME type."""
+        return ops.media_link(self._data.store, document)
+
+    def allow_in_apps(self, allowed: bool = True) -> str:
+        """Let the COPIL apps play the recordings (`allowed`), or stop them. Off unless
+        turned on: a voice identifies a person, even in a pseudonymised view. Audited.
+        Returns a French sentence saying what changed."""
+        before = ops.set_apps_may_play(self._data.store, self._data.coder, bool(allowed))
+        if allowed:
+            return ("Les applications du COPIL peuvent désormais faire écouter les "
+                    "enregistrements (les voix identifient les personnes, même sous "
+                    "pseudonyme)." if not before else
+                    "Les applications du COPIL pouvaient déjà faire écouter les enregistrements.")
+        return ("Les applications du COPIL ne font plus écouter les enregistrements." if before
+                else "Les applications du COPIL ne faisaient pas écouter les enregistrements.")
+
+    def in_apps(self) -> bool:
+        """Whether the COPIL apps may play the recordings (see `allow_in_apps`)."""
+        return ops.apps_may_play(self._data.store)

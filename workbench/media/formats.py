@@ -20,6 +20,7 @@ class MediaFormat:
     kind: str  # "audio" | "video"
     container: str  # one of CONTAINERS
     label: str  # its name for the researcher
+    mime: str  # the Content-Type a browser plays it by
 
 
 # The containers, named for messages.
@@ -32,12 +33,12 @@ CONTAINERS = {
 }
 
 FORMATS: dict[str, MediaFormat] = {f.extension: f for f in (
-    MediaFormat("wav", "audio", "wave", "WAV"),
-    MediaFormat("mp3", "audio", "mpeg", "MP3"),
-    MediaFormat("m4a", "audio", "isobmff", "M4A"),
-    MediaFormat("ogg", "audio", "ogg", "Ogg"),
-    MediaFormat("mp4", "video", "isobmff", "MP4"),
-    MediaFormat("webm", "video", "ebml", "WebM"),
+    MediaFormat("wav", "audio", "wave", "WAV", "audio/wav"),
+    MediaFormat("mp3", "audio", "mpeg", "MP3", "audio/mpeg"),
+    MediaFormat("m4a", "audio", "isobmff", "M4A", "audio/mp4"),
+    MediaFormat("ogg", "audio", "ogg", "Ogg", "audio/ogg"),
+    MediaFormat("mp4", "video", "isobmff", "MP4", "video/mp4"),
+    MediaFormat("webm", "video", "ebml", "WebM", "video/webm"),
 )}
 SUFFIXES: tuple[str, ...] = tuple(f".{e}" for e in FORMATS)
 

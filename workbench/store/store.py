@@ -88,7 +88,7 @@ class Store:
     def connect(cls, target: str | Path, *, create: bool) -> Store:
         """Open (and if needed create or migrate) the store at a folder, file or URL."""
         if is_url(target):
-            where = _safe_url(str(target))
+            where = safe_url(str(target))
         else:
             path = sqlite_path(target)
             where = str(path)
@@ -194,7 +194,7 @@ def row_of(conn: Connection, table: Table, row_id: int) -> dict[str, Any] | None
     return dict(row) if row is not None else None
 
 
-def _safe_url(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without its password, for messages and logs."""
     from sqlalchemy.engine import make_url
 
