@@ -13,7 +13,7 @@ from workbench.cli import main
 
 COMMANDS = ["init", "import", "codebook", "code", "extracts", "export", "demo", "verify",
             "history", "undo", "backup", "restore", "annex", "qdpx", "merge", "copy-for",
-            "agreement", "app"]
+            "agreement", "app", "media"]
 
 
 def run(*args: str, cwd: Path | None = None, ok: bool = True) -> subprocess.CompletedProcess:

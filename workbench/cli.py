@@ -381,6 +381,43 @@ def cmd_language(args: argparse.Namespace) -> None:
         print(f"{name} : {code or '—'} ({language_name(code)})")
 
 
+def cmd_media(args: argparse.Namespace) -> None:
+    """The recordings: list them (with the state of each file), attach, relink, remove,
+    a document's turn times, and whether the COPIL apps may play them."""
+    from workbench.media.playback import clock
+
+    project = _open(args)
+    media = project.media
+    if args.action == "add":
+        print(media.add(args.path, args.document, copy=args.copy))
+    elif args.action == "relink":
+        print(media.relink(args.document, args.path, force=args.force))
+    elif args.action == "remove":
+        media.remove(args.document)
+        print(f"Enregistrement détaché de « {args.document} » (le fichier reste sur le disque).")
+    elif args.action == "times":
+        for row in media.timeline(args.document).itertuples(index=False):
+            rough = " ≈" if row.interpolated else ""
+            span = (f"{clock(row.t_start)} – {clock(row.t_end)}{rough}"
+                    if row.t_start == row.t_start else "sans temps")
+            print(f"{row.turn:>4}  {span:<22} {row.speaker or '—'}")
+    elif args.action == "apps":
+        if args.state is None:
+            print("Les applications du COPIL " + ("font" if media.in_apps() else "ne font pas")
+                  + " écouter les enregistrements.")
+        else:
+            print(media.allow_in_apps(args.state == "oui"))
+    else:
+        frame = media.list(check=args.check)
+        if frame.empty:
+            print("Aucun enregistrement attaché.")
+        for row in frame.itertuples(index=False):
+            length = "durée inconnue" if row.duration != row.duration or row.duration is None \
+                else clock(row.duration)
+            print(f"{row.document} : {row.format}, {length}, {row.status}"
+                  f"{' (copie)' if row.copied else ''} — {row.path}")
+
+
 def cmd_backup(args: argparse.Namespace) -> None:
     from workbench.store.backup import backup
 
@@ -631,6 +668,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("document", nargs="?", help="nom du document (par défaut : tous les lister)")
     p.add_argument("code", nargs="?", help="nouveau code de langue (ISO 639-1 : fr, en, ar… ; und)")
     p.set_defaults(func=cmd_language)
+
+    p = sub.add_parser("media", help="les enregistrements des entretiens : lister (état de "
+                                     "chaque fichier), attacher, retrouver un fichier déplacé, "
+                                     "détacher, temps des tours, écoute dans les applis du COPIL")
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    p.set_defaults(func=cmd_media, action="list", check=False)
+    q = actions.add_parser("list", help="les enregistrements et l'état de leurs fichiers")
+    _project_arg(q)
+    q.add_argument("--check", action="store_true",
+                   help="relire chaque fichier pour vérifier son empreinte (lent)")
+    q = actions.add_parser("add", help="attacher un enregistrement à un document")
+    _project_arg(q)
+    q.add_argument("path", metavar="FICHIER", help="le son ou la vidéo (wav, mp3, m4a, ogg, "
+                                                  "mp4, webm)")
+    q.add_argument("document", nargs="?", help="le document (par défaut : celui que le nom du "
+                                               "fichier désigne)")
+    q.add_argument("--copy", action="store_true",
+                   help="copier le fichier dans le dossier media/ du projet, nommé par la "
+                        "référence du document")
+    q = actions.add_parser("relink", help="donner la nouvelle place d'un fichier déplacé")
+    _project_arg(q)
+    q.add_argument("document")
+    q.add_argument("path", metavar="FICHIER")
+    q.add_argument("--force", action="store_true",
+                   help="accepter un fichier différent (réencodé, coupé…)")
+    q = actions.add_parser("remove", help="détacher l'enregistrement d'un document")
+    _project_arg(q)
+    q.add_argument("document")
+    q = actions.add_parser("times", help="le temps de chaque tour d'un document (≈ : estimé)")
+    _project_arg(q)
+    q.add_argument("document")
+    q = actions.add_parser("apps", help="les applis du COPIL peuvent-elles faire écouter les "
+                                        "enregistrements ? (oui / non ; sans valeur : l'état)")
+    _project_arg(q)
+    q.add_argument("state", nargs="?", choices=["oui", "non"])
+    _project_arg(p)
 
     p = sub.add_parser("backup", help="une copie cohérente d'un projet SQLite, même pendant que "
                                       "d'autres codent (PostgreSQL : utilisez pg_dump)")
