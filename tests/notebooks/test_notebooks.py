@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from media_fixtures import synthesise
 from study_projects import DEMO_ATTRIBUTES
 
 from workbench import Project
@@ -107,6 +108,10 @@ def study(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         source = request.getfixturevalue("random_project_path")
     target = tmp_path_factory.mktemp("notebooks") / name
     shutil.copytree(source, target)
+    if name == "aleatoire":  # one interview has its recording (copied into the project)
+        sound = synthesise(tmp_path_factory.mktemp("son"), "enregistrement")
+        with Project.open(target) as p:
+            p.media.add(sound.path, str(p.documents()["name"].iloc[0]), copy=True)
     return name, target
 
 
@@ -152,6 +157,9 @@ def test_notebook_runs_on_any_study(path: Path, study: tuple[str, Path], tmp_pat
         assert missing("gender") not in shown and "themes_selon_genre.png" in figures
     if name == "demo" and path.stem.startswith("03"):  # models trained, their proposals shown
         assert "threshold" in shown and "score" in shown
+        assert "Aucun enregistrement dans ce projet" in shown
+    if name == "aleatoire" and path.stem.startswith("03"):  # a turn of the recording to hear
+        assert "workbench/media/" in shown and "<audio controls" in shown
     with Project.open(project) as p:  # examples undo what they do
         assert p.verify().ok
         if path.stem.startswith("03"):  # the learned proposals are undone
