@@ -3,12 +3,16 @@ reviews and undoes lands in the store, and bad input saves nothing."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
 
+from tests.media_fixtures import write_wav
 from workbench import Project
-from workbench.errors import CodingError, NotFoundError
+from workbench.errors import CodingError, MediaError, NotFoundError
+from workbench.media import grants
+from workbench.media.playback import NOT_SERVED
 from workbench.ui.coding_panel import CodingPanel
 from workbench.ui.coding_session import CodingSession
 
@@ -159,3 +163,117 @@ def test_session_errors_are_coding_errors(project: Project) -> None:
     with pytest.raises(CodingError, match="Aucun code choisi"):
         session.save(DOC, model, {"start": 60, "end": 62, "text": model["turns"][1]["pieces"][0]
                                   ["text"][:2]}, [])
+
+
+# -- listening ---------------------------------------------------------------------------------
+def _said(panel: CodingPanel) -> str:
+    """The status line as the reader sees it (the widget holds escaped HTML)."""
+    return html.unescape(panel.status.value)
+
+
+@pytest.fixture
+def served_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Grants in a private runtime folder, under a server that streams recordings."""
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    monkeypatch.setenv(grants.BASE_URL_VARIABLE, "/user/ana/")
+    grants._issued.clear()
+
+
+@pytest.fixture
+def recorded(project: Project, tmp_path: Path) -> Path:
+    """E01 with a silent 30-second recording (its text gives no time: all estimated)."""
+    sound = write_wav(tmp_path / "E01.wav", seconds=30.0)
+    project.media.add(sound, DOC)
+    return sound
+
+
+@pytest.mark.usefixtures("served_here")
+def test_a_recorded_document_shows_a_player_and_the_time_of_each_turn(
+        project: Project, recorded: Path) -> None:
+    panel = CodingPanel(project)
+    model = panel.view.doc
+    media = model["media"]
+    assert media["src"].startswith("/user/ana/workbench/media/")  # the server's route
+    assert (media["kind"], media["mime"], media["duration"]) == ("audio", "audio/wav", 30.0)
+    assert "E01" not in media["src"] and model["media_note"] == ""
+    timeline = project.media.timeline(DOC)
+    times = [t["time"] for t in model["turns"]]
+    assert [t["start"] for t in times] == [round(v, 3) for v in timeline["t_start"]]
+    assert all(t["estimated"] and t["label"].startswith("≈ ") for t in times)
+    assert panel.listen_button.layout.display is None and not panel.listen_button.disabled
+
+    start, end = _select(panel, "c'est ma mère")
+    panel._run(panel.listen)
+    t0, t1, estimated = project.media.span(DOC, start=start, end=end)
+    assert estimated and (panel.view.cue["start"], panel.view.cue["end"]) == (
+        round(t0, 3), round(t1, 3))
+    assert "Écoute de « c'est ma mère » : " in _said(panel)
+    assert "(temps estimé)" in _said(panel)
+    count = panel.view.cue["count"]
+    panel._run(panel.listen)  # the same passage again is a new cue
+    assert panel.view.cue["count"] == count + 1
+
+    panel.view.selection = {}
+    panel._run(panel.listen)
+    assert "Aucun passage sélectionné : sélectionnez à la souris le passage à écouter" in (
+        _said(panel))
+    # another document, without recording: no player, no times, the button is disabled
+    panel.chooser.value = "E02_youssef"
+    assert panel.view.doc["media"] is None
+    assert {t["time"] for t in panel.view.doc["turns"]} == {None}
+    assert panel.listen_button.disabled
+    assert "pas d'enregistrement" in panel.listen_button.tooltip
+    _select(panel, "Chaque été")
+    panel._run(panel.listen)
+    assert "« E02_youssef » n'a pas d'enregistrement" in _said(panel)
+
+
+@pytest.mark.usefixtures("served_here")
+def test_a_missing_recording_is_said_and_coding_goes_on(project: Project,
+                                                        recorded: Path) -> None:
+    recorded.unlink()
+    panel = CodingPanel(project)
+    model = panel.view.doc
+    assert model["media"] is None and {t["time"] for t in model["turns"]} == {None}
+    assert model["media_note"].startswith("Pas d'écoute possible. L'enregistrement de "
+                                          f"« {DOC} » est introuvable")
+    assert "p.media.relink" in model["media_note"]
+    assert panel.listen_button.disabled and "introuvable" in panel.listen_button.tooltip
+    start, end = _select(panel, "c'est ma mère")
+    panel._run(panel.listen)
+    assert "introuvable" in _said(panel)
+    panel.tree.selected = ["liens"]
+    panel._run(panel.save)
+    assert "Codage enregistré" in _said(panel)
+    assert (start, end) in set(zip(project.extracts("liens")["start"],
+                                   project.extracts("liens")["end"], strict=True))
+
+
+def test_a_pseudonymised_panel_plays_nothing(project: Project, recorded: Path,
+                                             tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    project.privacy.propose()
+    panel = CodingPanel(project, pseudonymise=True)
+    model = panel.view.doc
+    assert model["media"] is None and model["media_note"] == ""
+    assert {t["time"] for t in model["turns"]} == {None}
+    assert panel.listen_button.layout.display == "none"
+    with pytest.raises(MediaError, match="Pas d'écoute dans une vue pseudonymisée"):
+        panel.session.listen(DOC, model, {"start": 0, "end": 3, "text": "x"})
+    assert not (tmp_path / "runtime").exists()  # not even a grant was written
+
+
+def test_without_a_streaming_server_the_player_says_how_to_get_one(
+        project: Project, recorded: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    monkeypatch.delenv(grants.BASE_URL_VARIABLE, raising=False)
+    model = CodingSession(project).read(DOC).model
+    assert model["media"] is not None and model["media_note"] == NOT_SERVED
+
+
+def test_a_project_without_recordings_shows_no_listening_button(project: Project) -> None:
+    panel = CodingPanel(project)
+    assert panel.listen_button.layout.display == "none"
+    assert panel.view.doc["media"] is None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
 
@@ -15,9 +18,11 @@ from workbench.ui.coding_state import (
     document_model,
     filter_codes,
     memo_items,
+    player,
     shown_text,
     suggestion_options,
     turn_pieces,
+    turn_time,
 )
 
 TEXT = "A : Bonjour Fatima, ça va ?\nB : 😀 oui, très bien.\nA : السلام عليكم\n"
@@ -149,3 +154,60 @@ def test_suggestion_labels_and_memo_items() -> None:
     items = memo_items(codings, memos, 3)
     assert [(i["about"], i["text"]) for i in items] == [
         ("Document", "à relire"), (f"Liens · « {TEXT[4:26].strip()} »", "attachement")]
+
+
+# -- the recording ---------------------------------------------------------------------------
+LINK = SimpleNamespace(url="/workbench/media/tok", kind="audio", mime="audio/wav",
+                       duration=75.2)
+
+
+def _timeline(turns: pd.DataFrame, times: list[tuple[float, float, bool]]) -> pd.DataFrame:
+    """p.media.timeline rows for `turns` with these (t_start, t_end, interpolated)."""
+    return pd.DataFrame({"turn": range(1, len(turns) + 1), "speaker": turns["speaker"],
+                         "start": turns["start"], "end": turns["end"],
+                         "t_start": [t[0] for t in times], "t_end": [t[1] for t in times],
+                         "interpolated": [t[2] for t in times]})
+
+
+def test_each_turn_shows_its_start_time_and_says_when_it_is_estimated() -> None:
+    # the transcript times the first turn whole, the third by its start only (a [mm:ss]
+    # mark: its end is estimated), and leaves the second untimed
+    turns = _turns().assign(t_start=[3.4, math.nan, 62.0], t_end=[9.9, math.nan, math.nan])
+    timeline = _timeline(turns, [(3.4, 9.9, False), (9.9, 61.6, True), (62.0, 75.2, True)])
+    model = document_model(turns, _codings(), {}, media=player(LINK), timeline=timeline)
+    assert model["media"] == {"src": "/workbench/media/tok", "kind": "audio",
+                              "mime": "audio/wav", "duration": 75.2}
+    assert model["media_note"] == ""
+    first, second, third = (t["time"] for t in model["turns"])
+    assert (first["start"], first["end"], first["label"], first["estimated"]) == (
+        3.4, 9.9, "0:03", False)
+    assert first["title"] == "Écouter à partir de 0:03"
+    assert (second["start"], second["label"], second["estimated"]) == (9.9, "≈ 0:10", True)
+    assert second["title"] == "Écouter à partir de 0:10 (temps estimé)"
+    # its start is the mark's: not estimated, although the timeline estimated its end
+    assert (third["label"], third["estimated"], third["end"]) == ("1:02", False, 75.2)
+
+
+def test_times_need_a_player_and_a_time() -> None:
+    turns = _turns()
+    timeline = _timeline(turns, [(0.0, 1.0, False)] * 3)
+    # no player (no recording, a pseudonymised view, a missing file): no time is drawn
+    note = "Pas d'écoute possible. L'enregistrement de « E01 » est introuvable."
+    model = document_model(turns, _codings(), {}, timeline=timeline, media_note=note)
+    assert model["media"] is None and model["media_note"] == note
+    assert [t["time"] for t in model["turns"]] == [None, None, None]
+    assert document_model(turns, _codings(), {})["media"] is None
+    # a document without any time nor duration: the player, but no times to click
+    untimed = _timeline(turns, [(math.nan, math.nan, False)] * 3)
+    model = document_model(turns, _codings(), {}, media=player(LINK), timeline=untimed)
+    assert model["media"] is not None and [t["time"] for t in model["turns"]] == [None] * 3
+    assert turn_time(None, None, estimated=True) is None
+
+
+def test_a_turn_time_reads_like_a_clock_and_never_ends_before_it_starts() -> None:
+    assert turn_time(3725.4, 3724.0, estimated=False) == {
+        "start": 3725.4, "end": 3725.4, "label": "1:02:05", "estimated": False,
+        "title": "Écouter à partir de 1:02:05"}
+    assert (turn_time(5.0, float("nan"), estimated=True) or {})["end"] is None
+    video = player(SimpleNamespace(url="/m/v", kind="video", mime="video/mp4", duration=None))
+    assert (video["kind"], video["duration"]) == ("video", None)

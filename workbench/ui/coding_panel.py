@@ -1,7 +1,9 @@
 """The researcher's coding panel: select text with the mouse, tick codes, save.
 
 `CodingPanel(project)` composes a document chooser, the document view (real text
-selection), the searchable codebook tree, a memo box and "Enregistrer"; below,
+selection; with a recording, a player above the text and each turn's time to click),
+the searchable codebook tree, a memo box, "Enregistrer" and « Écouter la sélection »
+(the selected passage, from its start to its end); below,
 the passages like the selected one (« Trouver des passages semblables », then
 « Coder les passages choisis » with the ticked codes), the suggestions of the rules
 and of the learned models to accept or reject, the memos, and "Annuler la dernière
@@ -45,7 +47,10 @@ class CodingPanel(widgets.VBox):
 
     `document`: the document shown first (default: the first by name).
     `pseudonymise`: show pseudonyms for speakers and names in the text, documents,
-    quotes and memos; codings are still saved on the stored text.
+    quotes and memos; codings are still saved on the stored text. A pseudonymised panel
+    shows no player, no turn times and no « Écouter la sélection »: a voice identifies
+    a person. The button is shown only when the project has recordings (checked when
+    the panel is made), and is disabled on a document without a playable one.
     """
 
     def __init__(self, project: Project, document: str | None = None, *,
@@ -69,6 +74,10 @@ class CodingPanel(widgets.VBox):
         self.save_button = widgets.Button(description="Enregistrer", button_style="primary",
                                           icon="check")
         self.selection_label = widgets.HTML()
+        self.listen_button = widgets.Button(
+            description="Écouter la sélection", icon="volume-up",
+            layout=widgets.Layout(width="auto",
+                                  display=None if self.session.has_recordings() else "none"))
         self.status = widgets.HTML()
         self.similar_button = widgets.Button(description="Trouver des passages semblables",
                                              icon="search", layout=widgets.Layout(width="auto"),
@@ -96,6 +105,7 @@ class CodingPanel(widgets.VBox):
                              (self.accept_button, "wb-accept"),
                              (self.reject_button, "wb-reject"), (self.memos, "wb-memos"),
                              (self.selection_label, "wb-selection"),
+                             (self.listen_button, "wb-listen"),
                              (self.similar_button, "wb-similar"),
                              (self.similar_top, "wb-similar-top"),
                              (self.similar_list, "wb-similar-results"),
@@ -105,7 +115,8 @@ class CodingPanel(widgets.VBox):
         self._spans: dict[int, tuple[int, int]] = {}
 
         side = _box(_title("Codes"), self.tree, _title("Mémo"), self.memo, self.save_button,
-                    self.selection_label, widgets.HBox([self.similar_button, self.similar_top]),
+                    self.selection_label, widgets.HBox([self.listen_button]),
+                    widgets.HBox([self.similar_button, self.similar_top]),
                     flex="2 1 0", padding="0 6px 0 12px")
         similar = widgets.VBox([self.similar_title, self.similar_list,
                                 widgets.HBox([self.code_similar_button])],
@@ -129,6 +140,7 @@ class CodingPanel(widgets.VBox):
         self.accept_button.on_click(lambda _b: self._run(self.accept))
         self.reject_button.on_click(lambda _b: self._run(self.reject))
         self.undo_button.on_click(lambda _b: self._run(self.undo))
+        self.listen_button.on_click(lambda _b: self._run(self.listen))
         self.similar_button.on_click(lambda _b: self._run(self.find_similar))
         self.code_similar_button.on_click(lambda _b: self._run(self.code_similar))
         self.similar_list.observe(self._on_shown, names="shown")
@@ -148,6 +160,12 @@ class CodingPanel(widgets.VBox):
         self.tree.clear()
         self.refresh()
         return message
+
+    def listen(self) -> str:
+        """Play the selected passage of the recording, from its start to its end."""
+        heard = self.session.listen(self.document, self._model, self.view.selection)
+        self.view.play(heard.t_start, heard.t_end)
+        return heard.message
 
     def find_similar(self) -> str:
         """List the passages most like the selection (or, with nothing selected, like the
@@ -214,8 +232,17 @@ class CodingPanel(widgets.VBox):
             f"<b>{SUGGESTIONS} ({count})</b>" if count
             else f"<b>{SUGGESTIONS}</b> — aucune à valider pour ce document.")
         self.memos.value = _memos_html(state.memos)
+        self._listen_state()
 
     # -- wiring ---------------------------------------------------------------------------
+    def _listen_state(self) -> None:
+        playable = bool(self._model.get("media"))
+        self.listen_button.disabled = not playable
+        self.listen_button.tooltip = (
+            "Écouter le passage sélectionné, de son début à sa fin" if playable
+            else self._model.get("media_note")
+            or "Ce document n'a pas d'enregistrement (p.media.add pour en attacher un)")
+
     def _run(self, action: Callable[[], str]) -> None:
         try:
             self._say(action())

@@ -4,6 +4,12 @@ Besides coding a selection and reviewing suggestions (the rules' and the learned
 models'), the session finds passages like the selected one (``p.assist.similar``) and
 codes the chosen ones in one transaction (``p.code_many``).
 
+When a document has a recording, its render model carries the player (the server's
+media route, ``p.media.link``) and each turn's time (``p.media.timeline``), and
+`listen` gives the times of the selected passage (``p.media.span``). A pseudonymised
+session plays nothing and shows no time: a voice identifies a person, whatever the
+pseudonyms on the page.
+
 Everything goes through the Project's public calls, one store transaction each, so
 a saved coding is in the store at once and `undo` takes it back. Messages are in
 French: the panel shows them as they are.
@@ -17,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from workbench.errors import CodingError, NotFoundError, NothingToUndo
+from workbench.errors import CodingError, MediaError, NotFoundError, NothingToUndo
+from workbench.media.playback import NOT_SERVED, clock
 from workbench.ui.coding_state import (
     NameSpan,
     check_selection,
@@ -26,6 +33,7 @@ from workbench.ui.coding_state import (
     code_tree,
     document_model,
     memo_items,
+    player,
     short,
     shown_text,
     similar_items,
@@ -53,6 +61,22 @@ class DocumentState:
 
 
 SIMILAR_TOP = 10  # passages listed by « Trouver des passages semblables »
+NO_LISTENING_PSEUDONYMISED = (
+    "Pas d'écoute dans une vue pseudonymisée : une voix identifie la personne, quels que "
+    "soient les pseudonymes affichés. Ouvrez le panneau sans pseudonymes pour écouter.")
+
+
+@dataclass(frozen=True)
+class Listening:
+    """A passage to hear: its document offsets, its times in the recording (s) and
+    whether they were estimated, and the French message to show."""
+
+    start: int
+    end: int
+    t_start: float
+    t_end: float
+    estimated: bool
+    message: str
 
 
 @dataclass
@@ -73,7 +97,8 @@ class CodingSession:
     suggestions and undoes, for `project.coder`.
 
     `pseudonymise`: speaker labels, names in the text, document names, quotes and memos
-    show pseudonyms; codings still land on the stored (real) text.
+    show pseudonyms; codings still land on the stored (real) text. Such a session shows
+    no player and no turn times, and `listen` refuses: a voice identifies a person.
     """
 
     def __init__(self, project: Project, *, pseudonymise: bool = False) -> None:
@@ -132,12 +157,56 @@ class CodingSession:
             if len(memos):
                 memos = memos.assign(text=self.project.pseudonymise(memos[["text"]])["text"])
         pending = codings[codings["status"] == "suggested"]
+        media, timeline, note = self._recording(document)
         return DocumentState(
-            model=document_model(turns, codings, self.colors, names=names),
+            model=document_model(turns, codings, self.colors, names=names, media=media,
+                                 timeline=timeline, media_note=note),
             suggestions=suggestion_options(pending),
             spans={int(i): (int(a), int(b)) for i, a, b in
                    zip(pending["coding_id"], pending["start"], pending["end"], strict=True)},
             memos=memo_items(codings, memos, document_id))
+
+    def has_recordings(self) -> bool:
+        """Whether this session may play recordings and the project has at least one."""
+        return not self.pseudonymise and len(self.project.media.list()) > 0
+
+    def _recording(self, document: str) -> tuple[dict[str, Any] | None, pd.DataFrame | None,
+                                                 str]:
+        """The player of a document's recording, its turns' times and a French note (a
+        missing or changed file, a server that does not stream recordings); no player
+        for a document without recording, nor in a pseudonymised session."""
+        if self.pseudonymise:
+            return None, None, ""
+        try:
+            link = self.project.media.link(document)
+        except NotFoundError:
+            return None, None, ""
+        except MediaError as error:
+            return None, None, f"Pas d'écoute possible. {error}"
+        timeline = self.project.media.timeline(document)
+        return player(link), timeline, "" if link.served else NOT_SERVED
+
+    def listen(self, document: str, model: Mapping[str, Any],
+               selection: Mapping[str, Any]) -> Listening:
+        """The times of the selected passage in the document's recording
+        (``p.media.span``), to play it from its start and pause at its end. A French
+        error when nothing is selected, the document has no playable recording, or the
+        session is pseudonymised."""
+        if self.pseudonymise:
+            raise MediaError(NO_LISTENING_PSEUDONYMISED)
+        if not model.get("media"):
+            raise MediaError(model.get("media_note") or
+                             f"« {document} » n'a pas d'enregistrement : rien à écouter "
+                             "(attachez-en un avec p.media.add).")
+        if not selection:
+            raise CodingError("Aucun passage sélectionné : sélectionnez à la souris le passage "
+                              "à écouter, puis cliquez sur « Écouter la sélection ».")
+        start, end = check_selection(model, selection)
+        t0, t1, estimated = self.project.media.span(document, start=start, end=end)
+        rough = " (temps estimé)" if estimated else ""
+        return Listening(start, end, t0, t1, estimated,
+                         f"Écoute de « {short(shown_text(model, start, end), 60)} » : "
+                         f"{clock(t0)} – {clock(t1)}{rough}.")
 
     # -- writing --------------------------------------------------------------------------
     def save(self, document: str, model: Mapping[str, Any], selection: Mapping[str, Any],

@@ -10,6 +10,11 @@ a wrong conversion is refused instead of saved.
 In a pseudonymised view the speaker labels and every name inside the text show
 their pseudonyms; a name is one unbreakable piece that keeps the offsets of the
 real name, so a selection still maps to the stored text.
+
+When the document has a recording, the model also carries the player's source (the
+server's media route, never the sound itself) and each turn's start time as the
+researcher reads it (« 1:23 », « ≈ 1:23 » when estimated); the times are those of
+``p.media.timeline``, so the browser only seeks to what Python computed.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.errors import CodingError
+from workbench.media.playback import clock
 from workbench.privacy.forms import fold
 
 # Colours for top-level codes that have none in the codebook (ColorBrewer Dark2).
@@ -110,13 +116,71 @@ def turn_pieces(text: str, start: int, marks: Sequence[Mapping[str, Any]],
     return pieces
 
 
+def _seconds(value: Any) -> float | None:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    return seconds if math.isfinite(seconds) else None
+
+
+def turn_time(t_start: Any, t_end: Any, *, estimated: bool) -> dict[str, Any] | None:
+    """A turn's time control: where it starts playing (`start`, s), where the turn ends
+    (`end`, s, None when unknown), its label (« 1:23 », « ≈ 1:23 » when `estimated`) and
+    its tooltip; None when the turn has no time at all."""
+    start = _seconds(t_start)
+    if start is None:
+        return None
+    end = _seconds(t_end)
+    shown = clock(start)
+    return {"start": round(start, 3), "end": None if end is None else round(max(start, end), 3),
+            "label": f"≈ {shown}" if estimated else shown, "estimated": bool(estimated),
+            "title": f"Écouter à partir de {shown}"
+                     + (" (temps estimé)" if estimated else "")}
+
+
+def turn_times(turns: pd.DataFrame, timeline: pd.DataFrame) -> dict[int, dict[str, Any] | None]:
+    """Each turn's time control (`turn_time`), by turn `idx`.
+
+    `timeline`: ``p.media.timeline`` rows (times known or estimated, in turn order);
+    `turns`: ``Project.turns`` rows, whose ``t_start`` is the time the transcript gives
+    (NaN when none). A start is shown as estimated (« ≈ ») only when the transcript
+    does not give it: a turn of a text with ``[hh:mm:ss]`` marks starts exactly at its
+    mark even though its end is estimated.
+    """
+    by_offsets = {(int(r["start"]), int(r["end"])): r for r in timeline.to_dict("records")}
+    given = (turns["t_start"].tolist() if "t_start" in turns else [None] * len(turns))
+    out: dict[int, dict[str, Any] | None] = {}
+    for idx, a, b, stored in zip(turns["idx"].tolist(), turns["start"].tolist(),
+                                 turns["end"].tolist(), given, strict=True):
+        row = by_offsets.get((int(a), int(b)))
+        estimated = row is not None and bool(row["interpolated"]) and _seconds(stored) is None
+        out[int(idx)] = (turn_time(row["t_start"], row["t_end"], estimated=estimated)
+                         if row is not None else None)
+    return out
+
+
+def player(link: Any) -> dict[str, Any]:
+    """The player's part of a render model, from ``p.media.link``: the address the
+    browser streams from (the server's media route: no sound goes through the
+    widget), audio or video, the MIME type and the duration (s, None when unknown)."""
+    return {"src": str(link.url), "kind": "video" if link.kind == "video" else "audio",
+            "mime": str(link.mime), "duration": _seconds(link.duration)}
+
+
 def document_model(turns: pd.DataFrame, codings: pd.DataFrame, colors: Mapping[str, str], *,
-                   names: Iterable[NameSpan] = ()) -> dict[str, Any]:
-    """The render model of one document: its turns (speaker, role, `dir`, pieces) and its
-    drawn codings (id, code, path, colour, status, origin, memo, offsets).
+                   names: Iterable[NameSpan] = (), media: Mapping[str, Any] | None = None,
+                   timeline: pd.DataFrame | None = None,
+                   media_note: str = "") -> dict[str, Any]:
+    """The render model of one document: its turns (speaker, role, `dir`, pieces, time)
+    and its drawn codings (id, code, path, colour, status, origin, memo, offsets), with
+    the player (`media`, see `player`; None: no player) and a French line about the
+    recording (`media_note`: a missing file, a server that does not stream…).
 
     `turns`: Project.turns rows (speaker possibly pseudonymised); `codings`: extracts
-    rows of this document (rejected ones are left out); `names`: pseudonym spans.
+    rows of this document (rejected ones are left out); `names`: pseudonym spans;
+    `timeline`: ``p.media.timeline`` rows. A turn's `time` (see `turn_time`) is given
+    only with a player (a time is a control that plays the recording); else None.
     """
     shown = codings[codings["status"].isin(SHOWN_STATUSES)].sort_values(["start", "end"])
     marks = [{"id": int(r.coding_id), "code": r.code, "path": r.code_path,
@@ -126,6 +190,8 @@ def document_model(turns: pd.DataFrame, codings: pd.DataFrame, colors: Mapping[s
               "source": suggestion_source(r.origin, getattr(r, "score", None))}
              for r in shown.itertuples(index=False)]
     names = sorted(names)
+    times = (turn_times(turns, timeline) if media is not None and timeline is not None
+             else {})
     out = []
     for t in turns.itertuples(index=False):
         start, end = int(t.start), int(t.end)
@@ -137,8 +203,10 @@ def document_model(turns: pd.DataFrame, codings: pd.DataFrame, colors: Mapping[s
         out.append({"idx": int(t.idx), "start": start, "end": end,
                     "speaker": t.speaker if isinstance(t.speaker, str) else "",
                     "role": t.role if isinstance(t.role, str) else "",
-                    "dir": direction(t.script), "pieces": pieces})
-    return {"turns": out, "codings": marks}
+                    "dir": direction(t.script), "pieces": pieces,
+                    "time": times.get(int(t.idx))})
+    return {"turns": out, "codings": marks, "media": dict(media) if media is not None else None,
+            "media_note": media_note}
 
 
 def shown_text(model: Mapping[str, Any], start: int, end: int) -> str:

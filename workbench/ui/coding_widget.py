@@ -2,9 +2,11 @@
 
 `DocumentView` draws a document turn by turn from a render model
 (`coding_state.document_model`) and sends back the reader's real text selection,
-in code points of the stored text. `CodeTree` is the searchable codebook with
-check boxes. `SimilarList` lists passages like the selected one, each with a check
-box. Their JavaScript and CSS live in `static/`.
+in code points of the stored text; when the document has a recording it shows an
+HTML5 player streaming from the server, and each turn's time plays from there.
+`CodeTree` is the searchable codebook with check boxes. `SimilarList` lists passages
+like the selected one, each with a check box. Their JavaScript and CSS live in
+`static/`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ class DocumentView(anywidget.AnyWidget):
     `doc`: the render model. `selection`: {start, end, text} of the reader's last text
     selection (empty when there is none), set by the browser; clearing it from Python
     clears the mark in the page. `focus`: {start, end} to scroll to and flash.
+
+    With a player in the model (`doc["media"]`), an ``<audio>`` (or ``<video>``) element
+    with the browser's own controls stays above the text, its source the server's media
+    route (the browser streams it with range requests; no sound goes through the
+    widget). A click on a turn's time seeks there and plays, in the page alone. `cue`:
+    {start, end, count} (seconds) to play a passage from `start` and pause at `end`.
     """
 
     _esm = STATIC / "coding.js"
@@ -33,12 +41,19 @@ class DocumentView(anywidget.AnyWidget):
     doc = traitlets.Dict().tag(sync=True)
     selection = traitlets.Dict().tag(sync=True)
     focus = traitlets.Dict().tag(sync=True)
+    cue = traitlets.Dict().tag(sync=True)
     empty_text = traitlets.Unicode("Ce document n'a aucun tour de parole.").tag(sync=True)
 
     def show(self, start: int, end: int) -> None:
         """Scroll the page to [start, end) and flash it."""
         count = int(self.focus.get("count", 0)) + 1  # a new value even for the same span
         self.focus = {"start": int(start), "end": int(end), "count": count}
+
+    def play(self, start: float, end: float) -> None:
+        """Play the recording from `start` and pause at `end` (seconds)."""
+        count = int(self.cue.get("count", 0)) + 1  # a new value even for the same passage
+        self.cue = {"start": round(float(start), 3), "end": round(float(end), 3),
+                    "count": count}
 
 
 class CodeTree(anywidget.AnyWidget):

@@ -6,6 +6,12 @@
 // offsets are UTF-16 units, so an offset inside a piece is converted by counting
 // code points (a surrogate pair is one code point). A name shown as its pseudonym
 // (data-name) is whole: a selection touching it takes all of it.
+//
+// With a recording (doc.media), an <audio> or <video> element with the browser's own
+// controls stays above the text; its source is the server's media route, streamed with
+// range requests (no sound goes through the widget). Each turn's time (computed in
+// Python, p.media.timeline) is a button: a click seeks there and plays, in the page.
+// The `cue` trait {start, end, count} plays a passage and pauses at its end.
 
 const HIGHLIGHT = "wb-pending-selection";
 const MAX_BANDS = 4;
@@ -112,8 +118,22 @@ function legend(doc) {
   return box;
 }
 
+function timeButton(time) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "wb-time";
+  if (time.estimated) button.classList.add("wb-estimated");
+  button.textContent = time.label;
+  button.title = time.title;
+  button.setAttribute("aria-label", time.title);
+  button.dataset.t = time.start;
+  return button;
+}
+
 function drawTurns(container, doc, emptyText) {
   const marks = doc.codings || [];
+  const timed = Boolean(doc.media);
+  container.classList.toggle("wb-timed", timed);
   const frag = document.createDocumentFragment();
   for (const turn of doc.turns || []) {
     const row = document.createElement("div");
@@ -121,6 +141,16 @@ function drawTurns(container, doc, emptyText) {
     row.dataset.idx = turn.idx;
     row.dataset.start = turn.start;
     row.dataset.end = turn.end;
+    if (timed) {
+      const cell = document.createElement("div");
+      cell.className = "wb-time-cell";
+      if (turn.time) {
+        row.dataset.t0 = turn.time.start;
+        if (turn.time.end !== null) row.dataset.t1 = turn.time.end;
+        cell.append(timeButton(turn.time));
+      }
+      row.append(cell);
+    }
     const speaker = document.createElement("div");
     speaker.className = "wb-speaker";
     speaker.textContent = turn.speaker || "—";
@@ -155,11 +185,145 @@ function drawTurns(container, doc, emptyText) {
 function render({ model, el }) {
   const root = document.createElement("div");
   root.className = "wb-document";
+  const bar = document.createElement("div");
+  bar.className = "wb-media";
+  bar.hidden = true;
+  const note = document.createElement("div");
+  note.className = "wb-media-note";
+  bar.append(note);
   const head = document.createElement("div");
   const scroller = document.createElement("div");
   scroller.className = "wb-scroller";
-  root.append(head, scroller);
+  root.append(bar, head, scroller);
   el.append(root);
+
+  // -- the recording -------------------------------------------------------------------
+  let player = null; // the <audio>/<video> element of the document shown
+  let playerSrc = null;
+  let stopAt = null; // seconds: where a cue pauses
+  let cueStart = null;
+  let drawnNote = ""; // the model's French line about the recording
+
+  function say(text) {
+    note.textContent = text || "";
+    note.hidden = !text;
+  }
+
+  function stopPlayer() {
+    if (!player) return;
+    player.pause();
+    player.removeAttribute("src"); // stop streaming the former recording
+    player.load();
+    player = null;
+    stopAt = null;
+  }
+
+  function markPlaying() {
+    const t = player ? player.currentTime : -1;
+    for (const row of scroller.querySelectorAll(".wb-turn[data-t0]")) {
+      const t0 = Number(row.dataset.t0);
+      const t1 = row.dataset.t1 === undefined ? t0 : Number(row.dataset.t1);
+      row.classList.toggle("wb-playing", player !== null && t >= t0 && t < t1);
+    }
+  }
+
+  function checkStop() {
+    if (player && stopAt !== null && player.currentTime >= stopAt) {
+      stopAt = null;
+      player.pause();
+    }
+  }
+
+  function watch() {
+    // timeupdate comes every ~250 ms: look at each frame too, to pause close to the end
+    if (!player || stopAt === null || player.paused) return;
+    checkStop();
+    if (stopAt !== null) requestAnimationFrame(watch);
+  }
+
+  function playFrom(start, end) {
+    if (!player) return;
+    const element = player;
+    const go = () => {
+      if (element !== player) return;
+      stopAt = end === null || end === undefined ? null : Number(end);
+      cueStart = Number(start);
+      element.currentTime = Number(start);
+      say(drawnNote);
+      const started = element.play();
+      if (started && started.then) {
+        started.then(() => requestAnimationFrame(watch)).catch((error) => {
+          if (error && error.name === "AbortError") return; // another seek came first
+          say("Le navigateur n'a pas lancé la lecture : cliquez sur ▶ dans le lecteur.");
+        });
+      }
+    };
+    if (element.readyState >= 1) go(); // HAVE_METADATA: seeking is possible
+    else element.addEventListener("loadedmetadata", go, { once: true });
+  }
+
+  function makePlayer(media) {
+    const element = document.createElement(media.kind === "video" ? "video" : "audio");
+    element.className = "wb-player";
+    element.controls = true;
+    element.preload = "metadata";
+    element.src = media.src;
+    element.addEventListener("timeupdate", () => {
+      checkStop();
+      markPlaying();
+    });
+    element.addEventListener("seeking", () => {
+      // a seek of the reader's own (the controls) ends the cue
+      if (cueStart === null || Math.abs(element.currentTime - cueStart) > 0.05) stopAt = null;
+      cueStart = null;
+    });
+    element.addEventListener("seeked", markPlaying);
+    element.addEventListener("error", () => {
+      if (element === player) {
+        say("Le serveur ne donne pas cet enregistrement : rechargez la page (ou relancez "
+          + "JupyterLab avec `make lab`).");
+      }
+    });
+    return element;
+  }
+
+  function drawMedia(doc) {
+    const media = doc.media || null;
+    const src = media ? media.src : null;
+    if (src !== playerSrc) {
+      stopPlayer(); // switching documents stops the former recording
+      playerSrc = src;
+      bar.replaceChildren(note);
+      if (media) {
+        player = makePlayer(media);
+        const hint = document.createElement("span");
+        hint.className = "wb-media-hint";
+        hint.textContent = "Cliquez sur le temps d'un tour pour l'écouter à partir de là.";
+        note.before(player, hint);
+      }
+    }
+    drawnNote = doc.media_note || "";
+    say(drawnNote);
+    bar.hidden = !media && !drawnNote;
+  }
+
+  function onTimeClick(event) {
+    const button = event.target.closest(".wb-time");
+    if (!button || !scroller.contains(button)) return;
+    event.preventDefault();
+    playFrom(Number(button.dataset.t), null);
+  }
+
+  function keepSelection(event) {
+    // a click on a time must not drop the passage selected in the text
+    if (event.target.closest(".wb-time")) event.preventDefault();
+  }
+
+  function onCue() {
+    const cue = model.get("cue") || {};
+    if (cue.start === undefined) return;
+    playFrom(cue.start, cue.end);
+  }
 
   const canHighlight = typeof CSS !== "undefined" && CSS.highlights && typeof Highlight !== "undefined";
 
@@ -170,9 +334,11 @@ function render({ model, el }) {
   function draw() {
     const top = scroller.scrollTop;
     const doc = model.get("doc") || {};
+    drawMedia(doc);
     head.replaceChildren(legend(doc));
     drawTurns(scroller, doc, model.get("empty_text"));
     scroller.scrollTop = top;
+    markPlaying();
     clearMark();
   }
 
@@ -182,6 +348,9 @@ function render({ model, el }) {
   }
 
   function onRelease(event) {
+    // the player's controls and the turns' times leave the selection as it is
+    if (event.target instanceof Node && (bar.contains(event.target)
+        || (event.target.closest && event.target.closest(".wb-time")))) return;
     const selection = window.getSelection();
     if (!selection || selection.rangeCount === 0) return;
     const range = selection.getRangeAt(0);
@@ -222,14 +391,19 @@ function render({ model, el }) {
   model.on("change:doc", draw);
   model.on("change:focus", onFocus);
   model.on("change:selection", onSelection);
+  model.on("change:cue", onCue);
+  scroller.addEventListener("click", onTimeClick);
+  scroller.addEventListener("mousedown", keepSelection);
   document.addEventListener("mouseup", onRelease);
   document.addEventListener("keyup", onRelease);
   return () => {
     model.off("change:doc", draw);
     model.off("change:focus", onFocus);
     model.off("change:selection", onSelection);
+    model.off("change:cue", onCue);
     document.removeEventListener("mouseup", onRelease);
     document.removeEventListener("keyup", onRelease);
+    stopPlayer();
     clearMark();
   };
 }
