@@ -346,6 +346,12 @@ def span_times(store: Store, document: str | int, turn: int | None = None,
         end = int(holding["end"].iloc[-1]) if not holding.empty else start
     if end < start:
         raise MediaError(f"passage [{start}, {end}) : la fin précède le début.")
+    return passage_times(frame, start, end)
+
+
+def passage_times(frame: pd.DataFrame, start: int, end: int) -> tuple[float, float, bool]:
+    """(t_start, t_end, interpolated) of the passage [start, end) on a document's
+    `timeline` (one read of the timeline for many passages)."""
     t0, rough0 = time_at(frame, start, side="start")
     t1, rough1 = time_at(frame, end, side="end")
     return t0, max(t0, t1), rough0 or rough1

@@ -5,9 +5,10 @@ keeps only the accepted codings and the validated framework summaries; replaces 
 real name of the pseudonym table in texts (offsets of turns and codings moved with the
 text), speaker labels, case names, attribute values, memos, summaries and the codebook;
 names documents by their reference; drops the interviewer attributes, the audit log,
-the pseudonym table, the name reviews and the recordings (the turns keep their times);
-and records what it holds (name, date, codebook version, coders) in `meta`. The copy is
-checked like any pseudonymised output before it is kept, then refuses every write.
+the pseudonym table, the name reviews, the recordings (the turns keep their times) and
+the permission to play them in the apps; and records what it holds (name, date,
+codebook version, coders) in `meta`. The copy is checked like any pseudonymised output
+before it is kept, then refuses every write.
 The live project keeps moving; the committee's figures do not.
 """
 
@@ -25,6 +26,7 @@ from workbench.errors import WorkbenchError
 from workbench.privacy.matching import name_spans, pseudonymise_text
 from workbench.privacy.table import protected_values, stored_table
 from workbench.profile.stored import current_profile
+from workbench.recordings import APPS_KEY
 from workbench.refi.positions import replace_spans
 from workbench.store import Store
 from workbench.store import schema as s
@@ -140,7 +142,9 @@ def _pseudonymise(source: Connection, conn: Connection, name: str) -> SnapshotIn
                                                .select_from(s.documents)).scalar_one(),
                         codings=conn.execute(select(func.count())
                                              .select_from(s.codings)).scalar_one())
-    conn.execute(delete(s.meta).where(s.meta.c.key == SNAPSHOT_KEY))
+    # No recording, and no permission to play one (`recordings.APPS_KEY`): the server of
+    # a snapshot's apps streams nothing.
+    conn.execute(delete(s.meta).where(s.meta.c.key.in_((SNAPSHOT_KEY, APPS_KEY))))
     conn.execute(s.meta.insert().values(key=SNAPSHOT_KEY,
                                         value=info.to_json()))
     return info

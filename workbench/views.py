@@ -10,10 +10,18 @@ apps filter and cross by, how they are labelled, which one is the gender and whi
 are territories. Every number the apps show is computed from these frames by the
 same `analysis/` functions as ``project.analysis``, so a test can compute it
 again through the project.
+
+Recordings: a voice identifies a person, so the view says nothing about them unless the
+project lets its apps play them (``p.media.allow_in_apps()``). Then each extract of a
+document whose recording is present carries the address the browser plays it through
+(a grant of the media route: never a path nor a file name, which may name a person) and
+the extract's times (`MEDIA_COLUMNS`). A snapshot carries no recording, and its view no
+address.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -33,8 +41,9 @@ from workbench.analysis.population import ANALYSED, counted
 from workbench.analysis.words import tokens_in_spans
 from workbench.coding.extracts import apply_where, turn_table
 from workbench.coding.summaries import summaries_frame
-from workbench.errors import WorkbenchError
+from workbench.errors import MediaError, NotFoundError, WorkbenchError
 from workbench.export.annex import frame_texts, pseudonymised_codes
+from workbench.media.stored import recordings_frame
 from workbench.nlp.kwic import kwic
 from workbench.privacy.forms import PseudonymEntry, fold
 from workbench.privacy.matching import is_name_label
@@ -45,6 +54,7 @@ from workbench.profile.model import (
     MAX_FILTER_VALUES,
     StudyProfile,
 )
+from workbench.recordings import apps_may_play, media_link, passage_times, timeline
 from workbench.store import Store
 from workbench.store.snapshot_info import snapshot_info
 
@@ -67,6 +77,13 @@ CODE_COLUMNS = ("key", "name", "path", "depth", "parent")
 # case's attribute columns.
 SUMMARY_COLUMNS = ("case", "code", "text")
 SEPARATOR = cartography.SEPARATOR
+# What an extract carries when the apps may play its recording: the media route's address
+# (a grant, `recordings.media_link`), "audio" or "video", the extract's times in seconds
+# (as `recordings.span_times` gives them) and whether they were estimated. Absent when the
+# project does not let its apps play recordings.
+MEDIA_COLUMNS = ("media_url", "media_kind", "t_start", "t_end", "t_estimated")
+
+LOG = logging.getLogger(__name__)
 
 
 def _keep(frame: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd.DataFrame:
@@ -173,8 +190,9 @@ class CopilView:
     """The pseudonymised, read-only material of the COPIL apps (see module docstring).
 
     `extracts`: accepted codings (reference, case pseudonym, text, code and the
-    attribute columns of `attributes`); `respondents`: the population of persons
-    with the same columns; `organisations`: the organisation cases with their
+    attribute columns of `attributes`; and `MEDIA_COLUMNS` when the project lets its
+    apps play recordings and one of them can be played); `respondents`: the population
+    of persons with the same columns; `organisations`: the organisation cases with their
     territory columns; `words`: (coding_id, lemma, form) of the words of each
     extract, names left out (optional: only the explorer needs it); `profile`: the
     study profile; `attributes`: view column → profile key (they differ only for an
@@ -203,7 +221,9 @@ class CopilView:
     @classmethod
     def from_project(cls, project: ProjectData, *, words: bool = False) -> CopilView:
         """Load the view of an open project (a few seconds; refuses a project whose cases
-        have no pseudonym yet, since real names would show)."""
+        have no pseudonym yet, since real names would show). When the project lets its
+        apps play recordings (and is not a snapshot), the extracts of documents whose
+        recording is present carry a playable link (`MEDIA_COLUMNS`)."""
         with project.store.read() as conn:
             table, protect = stored_table(conn), protected_values(conn)
             speakers = set(turn_table(conn)["speaker"].dropna())
@@ -242,8 +262,17 @@ class CopilView:
                 "des pseudonymes (workbench names, p.privacy.candidates(), "
                 "p.privacy.set_pseudonym(nom, pseudonyme)) ou renommez le code, puis rouvrez "
                 "l'application.")
+        if project.snapshot_info() is None and apps_may_play(project.store):
+            # after the names check: an address is a random token, not a text anyone wrote
+            extracts = _with_media(extracts, _extract_media(project.store, raw))
         return cls(extracts, codes, respondents, organisations, lemmas, profile=profile,
                    attributes=kept, validated=validated)
+
+    @property
+    def playable(self) -> bool:
+        """Whether some extract of the view can be heard (see `MEDIA_COLUMNS`)."""
+        return "media_url" in self.extracts.columns and \
+            bool(self.extracts["media_url"].notna().any())
 
     # -- what the profile says ------------------------------------------------------------
     def label(self, column: str) -> str:
@@ -511,6 +540,52 @@ def _validated_summaries(project: ProjectData, summaries: pd.DataFrame, cases: p
     frame = _keep(of_cases, SUMMARY_COLUMNS).merge(people, on="case", how="left")
     frame = _texts(frame, profile, {c: k for c, k in columns.items() if c in frame.columns})
     return project.pseudonymise(frame.reset_index(drop=True), columns=["text"])
+
+
+def _extract_media(store: Store, raw: pd.DataFrame) -> pd.DataFrame:
+    """coding_id and `MEDIA_COLUMNS` of each extract of `raw` (the extracts before
+    pseudonymisation: document names as stored, offsets) whose document has a recording
+    the browser can play. A recording whose file is missing or changed gives no row (its
+    extracts have no player), said in the server log by document id only: a document's
+    or a file's name may name a person."""
+    columns = ["coding_id", *MEDIA_COLUMNS]
+    with store.read() as conn:
+        recorded = recordings_frame(conn)
+    ids = dict(zip(recorded["document"], recorded["document_id"], strict=True))
+    rows: list[dict[str, Any]] = []
+    for name, group in raw.groupby("document", sort=False):
+        if name not in ids:
+            continue
+        document = int(ids[name])
+        try:
+            link = media_link(store, document)
+            turns = timeline(store, document)
+        except (MediaError, NotFoundError, OSError) as exc:
+            LOG.warning("Recording of document #%d not playable in the COPIL apps (%s: file "
+                        "missing or changed, or no grant written): its extracts get no "
+                        "player.", document, type(exc).__name__)
+            continue
+        if turns.empty or turns["t_start"].isna().all():
+            LOG.warning("Document #%d has a recording but no times (no turn, unknown "
+                        "duration): its extracts get no player.", document)
+            continue
+        for coding_id, start, end in zip(group["coding_id"], group["start"], group["end"],
+                                         strict=True):
+            t0, t1, rough = passage_times(turns, int(start), int(end))
+            rows.append({"coding_id": coding_id, "media_url": link.url,
+                         "media_kind": link.kind, "t_start": t0, "t_end": t1,
+                         "t_estimated": rough})
+    return pd.DataFrame(rows, columns=columns).drop_duplicates("coding_id")
+
+
+def _with_media(extracts: pd.DataFrame, media: pd.DataFrame) -> pd.DataFrame:
+    """`extracts` with `MEDIA_COLUMNS` (missing for an extract without a recording), or
+    unchanged when no extract can be heard: the view then says nothing of recordings."""
+    if media.empty:
+        return extracts
+    out = extracts.merge(media, on="coding_id", how="left", validate="many_to_one")
+    out["t_estimated"] = out["t_estimated"].astype("boolean")
+    return out
 
 
 def _check_pseudonyms(table: list[PseudonymEntry], cases: pd.DataFrame,

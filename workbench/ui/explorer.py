@@ -1,23 +1,29 @@
 """The extract explorer: extracts by code, word (lemma) and attributes, with a KWIC view.
-Read-only; it holds a pseudonymised view only."""
+Read-only; it holds a pseudonymised view only. When the project lets its apps play
+recordings, each extract of a recorded interview can be heard (`tables.player`), and
+the header says that voices identify people."""
 
 from __future__ import annotations
 
+import html
+import logging
 from pathlib import Path
 
 import ipywidgets as widgets
 
 from workbench.notebook import load_view
-from workbench.ui.app import Notice, Progress, build_app, guarded
+from workbench.ui.app import Notice, Progress, build_app, guarded, server_log
 from workbench.ui.counts import Counts
 from workbench.ui.filters import Filters
 from workbench.ui.style import header, heading
 from workbench.ui.tables import ExtractPager, kwic_table
+from workbench.views import LOG as VIEW_LOG
 from workbench.views import CopilView
 
 COUNT_LABELS = {"extraits": "extraits", "documents": "entretiens et documents",
                 "personnes": "personnes citées", "occurrences": "occurrences du mot"}
 KWIC_ROWS = 200  # lines shown at most: beyond, narrow the search
+LISTENING = "Les extraits peuvent être écoutés : les voix identifient les personnes."
 
 
 class ExtractExplorer:
@@ -35,13 +41,18 @@ class ExtractExplorer:
         self.counts = Counts(COUNT_LABELS)
         self.kwic = widgets.HTML()
         self.kwic.add_class("wb-kwic-zone")
-        self.extracts = ExtractPager()
+        self.extracts = ExtractPager(listen=True)
         self.notice = Notice()
         self.progress = Progress()
+        intro = [header("Données pseudonymisées, codages validés. Cherchez par code, par mot "
+                        "(sa forme de dictionnaire : « aller » trouve « vais », « allons »…) "
+                        "et par profil.")]
+        if view.playable:
+            listening = widgets.HTML(f"<p class='wb-note'><b>{html.escape(LISTENING)}</b></p>")
+            listening.add_class("wb-ecoute-avis")
+            intro.append(listening)
         self.widget = widgets.VBox([
-            header("Données pseudonymisées, codages validés. Cherchez par code, par mot "
-                   "(sa forme de dictionnaire : « aller » trouve « vais », « allons »…) et par "
-                   "profil."),
+            *intro,
             self.filters.widget, self.notice.widget,
             widgets.HBox([self.word, self.search], layout=widgets.Layout(grid_gap="8px")),
             self.counts.widget,
@@ -79,6 +90,17 @@ class ExtractExplorer:
         self.progress.mark("graphiques")
 
 
+def view_log_to_server() -> logging.Logger:
+    """Send what the view logs (a recording that cannot be played) to the server's log,
+    as the apps' own messages: never to the page (Voila drops a kernel's stderr)."""
+    for handler in server_log().handlers:
+        if handler not in VIEW_LOG.handlers:
+            VIEW_LOG.addHandler(handler)
+    VIEW_LOG.propagate = False
+    return VIEW_LOG
+
+
 def explorateur(projet: str | Path | None = None) -> widgets.Widget:
     """The extract explorer of `projet` (else $WORKBENCH_PROJECT, else the demo project)."""
+    view_log_to_server()
     return build_app(lambda: ExtractExplorer(load_view(projet, words=True)).widget)

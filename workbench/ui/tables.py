@@ -1,18 +1,32 @@
 """Tables in the apps: escaped HTML (extracts with their references, KWIC, any frame),
-and a pager for long lists of extracts."""
+and a pager for long lists of extracts.
+
+An extract the view lets the COPIL hear (`views.MEDIA_COLUMNS`: only when the project
+allows its apps to play recordings) gets a compact player: an HTML5 ``<audio>`` (or
+``<video>``) element loading nothing until played, whose source is the media route with
+the extract's temporal fragment (``#t=83.4,101``): the browser starts at the extract and
+pauses at its end."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 
 from workbench.analysis.labels import column_label
+from workbench.media.playback import clock, fragment
 
 EXTRACT_COLUMNS = {"reference": "Référence", "case": "Personne (pseudonyme)",
                    "code_path": "Thème", "text": "Extrait"}
+LISTEN_COLUMN = "ecoute"  # the players' column, when some extract can be heard
+LISTEN_HEADER = "Écouter"
+ESTIMATED = "≈ temps estimé"
+ESTIMATED_HELP = ("Temps estimé d'après la longueur du texte : le passage peut commencer un "
+                  "peu avant ou après.")
 
 
 def _cell(value: object) -> str:
@@ -24,9 +38,11 @@ def _cell(value: object) -> str:
 
 
 def html_table(frame: pd.DataFrame, columns: Mapping[str, str] | Sequence[str] | None = None,
-               *, css_class: str = "", cell_classes: Mapping[str, str] | None = None) -> str:
+               *, css_class: str = "", cell_classes: Mapping[str, str] | None = None,
+               markup: Collection[str] = ()) -> str:
     """`frame` as an HTML table with French headers (`columns`: key → header, or keys);
-    every value escaped."""
+    every value escaped, except in the `markup` columns (HTML built here, its own
+    values escaped)."""
     if columns is None:
         columns = list(frame.columns)
     headers = (dict(columns) if isinstance(columns, Mapping)
@@ -35,17 +51,59 @@ def html_table(frame: pd.DataFrame, columns: Mapping[str, str] | Sequence[str] |
     head = "".join(f"<th>{html.escape(label)}</th>" for label in headers.values())
     rows = []
     for record in frame[list(headers)].itertuples(index=False):
-        cells = "".join(f"<td class='{classes.get(key, '')}'>{_cell(value)}</td>"
-                        for key, value in zip(headers, record, strict=True))
+        cells = "".join(f"<td class='{classes.get(key, '')}'>"
+                        f"{value if key in markup and isinstance(value, str) else _cell(value)}"
+                        "</td>" for key, value in zip(headers, record, strict=True))
         rows.append(f"<tr>{cells}</tr>")
     return (f"<table class='wb-table {css_class}'><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def extracts_table(extracts: pd.DataFrame) -> str:
-    """Extracts with their reference (E07-T34), pseudonym, theme and text."""
-    return html_table(extracts, EXTRACT_COLUMNS, css_class="wb-extraits",
-                      cell_classes={"reference": "wb-ref"})
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _flag(value: object) -> bool:
+    """True for a true flag; False for false or missing (None, NaN, pd.NA)."""
+    return value is not None and value is not pd.NA and value == value and bool(value)
+
+
+def player(row: Mapping[Any, object]) -> str:
+    """The player of one extract (`views.MEDIA_COLUMNS`), or "" when it has none: the
+    element, and its times (« 1:23 – 1:41 », « ≈ temps estimé » when estimated)."""
+    url, start, end = row.get("media_url"), _number(row.get("t_start")), _number(row.get("t_end"))
+    if not isinstance(url, str) or not url or start is None or end is None:
+        return ""
+    tag = "video" if row.get("media_kind") == "video" else "audio"
+    size = 'width="240"' if tag == "video" else 'style="width:230px;height:32px"'
+    reference = row.get("reference")
+    label = html.escape(f"Écouter l'extrait {reference if isinstance(reference, str) else ''}"
+                        .strip())
+    note = (f'<br><span class="wb-estime" title="{html.escape(ESTIMATED_HELP)}">'
+            f"{ESTIMATED}</span>" if _flag(row.get("t_estimated")) else "")
+    return (f'<{tag} class="wb-ecoute-lecteur" controls preload="none" {size} '
+            f'src="{html.escape(url + fragment(start, end))}" '
+            f'data-start="{start:.3f}" data-end="{end:.3f}" aria-label="{label}" '
+            f'title="{label}"></{tag}>'
+            f'<div class="wb-note wb-ecoute-temps">{clock(start)} – {clock(end)}{note}</div>')
+
+
+def extracts_table(extracts: pd.DataFrame, *, listen: bool = False) -> str:
+    """Extracts with their reference (E07-T34), pseudonym, theme and text; `listen`: and a
+    player for each extract that can be heard (a column « Écouter » when one can)."""
+    columns: dict[str, str] = dict(EXTRACT_COLUMNS)
+    frame = extracts
+    if listen and "media_url" in extracts.columns and extracts["media_url"].notna().any():
+        frame = extracts.assign(**{LISTEN_COLUMN: [player(row) for row in
+                                                   extracts.to_dict("records")]})
+        columns[LISTEN_COLUMN] = LISTEN_HEADER
+    return html_table(frame, columns, css_class="wb-extraits",
+                      cell_classes={"reference": "wb-ref", LISTEN_COLUMN: "wb-ecoute"},
+                      markup={LISTEN_COLUMN})
 
 
 def kwic_table(table: pd.DataFrame) -> str:
@@ -58,10 +116,12 @@ def kwic_table(table: pd.DataFrame) -> str:
 
 
 class ExtractPager:
-    """The extracts of a selection, `size` per page, with previous / next buttons."""
+    """The extracts of a selection, `size` per page, with previous / next buttons;
+    `listen`: with a player for each extract that can be heard (see `player`)."""
 
-    def __init__(self, *, size: int = 25, css_class: str = "wb-liste-extraits") -> None:
-        self.size, self.start = size, 0
+    def __init__(self, *, size: int = 25, css_class: str = "wb-liste-extraits",
+                 listen: bool = False) -> None:
+        self.size, self.start, self.listen = size, 0, listen
         self.extracts = pd.DataFrame()
         self.table = widgets.HTML()
         self.label = widgets.HTML()
@@ -91,7 +151,7 @@ class ExtractPager:
         total = len(self.extracts)
         page = self.extracts.iloc[self.start:self.start + self.size]
         if total:  # the table first: the label tells the browser the page is shown
-            self.table.value = extracts_table(page)
+            self.table.value = extracts_table(page, listen=self.listen)
             self.label.value = (f"<span class='wb-note'>Extraits {self.start + 1} à "
                                 f"{self.start + len(page)} sur {total}</span>")
         else:
