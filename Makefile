@@ -28,9 +28,16 @@ $(BIN)/python:
 	"$$py" -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 	$(PIP) install --quiet --upgrade pip
 
-# Reinstall when the pins or the package metadata change.
-$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+# Reinstall when the pins or the package metadata change. The file that makes JupyterLab load
+# the media route (playing recordings, workbench.media_server) is copied into .venv's config
+# by hand: a regular `pip install .` installs it (data-files in pyproject.toml), an editable
+# install does not (setuptools skips data files there), and `jupyter server extension
+# enable` refuses a module that no config file names yet.
+SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt jupyter-config/jupyter_server_config.d/workbench.json
 	$(PIP) install --quiet -c constraints.txt -e ".[test]"
+	mkdir -p $(SERVER_CONFIG)
+	cp jupyter-config/jupyter_server_config.d/workbench.json $(SERVER_CONFIG)/workbench.json
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -50,8 +57,9 @@ test: system-deps $(STAMP)
 test-fast: system-deps $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
+# The media route is named here too, so `make lab` plays recordings whatever the config says.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.jpserver_extensions="{'workbench.media_server': True}" notebooks/
 
 # The COPIL apps (notebooks/apps) with Voila; the demo project unless PROJECT is given
 # (HOST and PORT are set on the command line only: `make app HOST=0.0.0.0`).

@@ -30,8 +30,8 @@ def fragment(start: float, end: float | None = None) -> str:
 
 
 NOT_SERVED = ("Ce noyau ne tourne pas sous un serveur qui diffuse les enregistrements : "
-              "lancez JupyterLab avec `make lab` (ou activez l'extension : `jupyter server "
-              "extension enable workbench.media_server`), puis redémarrez le noyau.")
+              "lancez JupyterLab avec `make lab` (qui charge l'extension "
+              "workbench.media_server), puis rouvrez ce carnet.")
 
 
 @dataclass(frozen=True)
