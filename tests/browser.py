@@ -1,7 +1,7 @@
 """Driving the apps in a real browser: Voila on a free loopback port, Debian's chromium
 through Python playwright (which downloads no browser), screenshots under outputs/
 
-API kept stable for other UI tests: free_port(), voila_server(), launch_browser(),
+API kept stable for other UI tests: free_port(), voila_server(), stop_process(), launch_browser(),
 save_screenshot(), and the `browser_page` fixture (tests/ui/conftest.py).
 """
 
@@ -83,10 +83,10 @@ def voila_server(notebook_path_or_dir: str | Path, *, env: Mapping[str, str] | N
             print(log.read()[-20_000:])
             raise
         finally:
-            _stop(process)
+            stop_process(process)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_process(process: subprocess.Popen) -> None:
     """Terminate the process group, then kill it if it lingers."""
     try:
         os.killpg(process.pid, signal.SIGTERM)

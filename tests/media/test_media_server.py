@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import ROOT, START_TIMEOUT, free_port, voila_server
+from tests.browser import ROOT, START_TIMEOUT, free_port, stop_process, voila_server
 from workbench import Project
 from workbench.media import grants
 from workbench.media.formats import FORMATS
@@ -96,19 +96,6 @@ class Server:
         return self.request(f"workbench/media/{token}", **kwargs)
 
 
-def _stop(process: subprocess.Popen) -> None:
-    import signal
-
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
 def media_route_enabled() -> bool:
     """Whether the installed Jupyter configuration (not a flag) enables the route."""
     from jupyter_core.paths import jupyter_config_path
@@ -165,7 +152,7 @@ def jupyter_server(root: Path, runtime: Path, *, app: str = "jupyter_server",
             print(f"--- {app} log ---\n{log_path.read_text(encoding='utf-8')[-20_000:]}")
             raise
         finally:
-            _stop(process)
+            stop_process(process)
             shutil.rmtree(home, ignore_errors=True)
 
 
