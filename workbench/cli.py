@@ -384,7 +384,7 @@ def cmd_language(args: argparse.Namespace) -> None:
 def cmd_media(args: argparse.Namespace) -> None:
     """The recordings: list them (with the state of each file), attach, relink, remove,
     a document's turn times, and whether the COPIL apps may play them."""
-    from workbench.media.playback import clock
+    from workbench.media.playback import clock, seconds
 
     project = _open(args)
     media = project.media
@@ -397,10 +397,11 @@ def cmd_media(args: argparse.Namespace) -> None:
         print(f"Enregistrement détaché de « {args.document} » (le fichier reste sur le disque).")
     elif args.action == "times":
         for row in media.timeline(args.document).itertuples(index=False):
-            rough = " ≈" if row.interpolated else ""
-            span = (f"{clock(row.t_start)} – {clock(row.t_end)}{rough}"
-                    if row.t_start == row.t_start else "sans temps")
-            print(f"{row.turn:>4}  {span:<22} {row.speaker or '—'}")
+            rough = "≈ " if row.start_interpolated else ""
+            span = (f"{rough}{clock(row.t_start)} – {clock(row.t_end)}"
+                    if seconds(row.t_start) is not None else "sans temps")
+            speaker = row.speaker if isinstance(row.speaker, str) and row.speaker else "—"
+            print(f"{row.turn:>4}  {span:<22} {speaker}")
     elif args.action == "apps":
         if args.state is None:
             print("Les applications du COPIL " + ("font" if media.in_apps() else "ne font pas")
@@ -412,8 +413,7 @@ def cmd_media(args: argparse.Namespace) -> None:
         if frame.empty:
             print("Aucun enregistrement attaché.")
         for row in frame.itertuples(index=False):
-            length = "durée inconnue" if row.duration != row.duration or row.duration is None \
-                else clock(row.duration)
+            length = "durée inconnue" if seconds(row.duration) is None else clock(row.duration)
             print(f"{row.document} : {row.format}, {length}, {row.status}"
                   f"{' (copie)' if row.copied else ''} — {row.path}")
 

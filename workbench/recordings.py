@@ -27,7 +27,7 @@ from workbench.media.files import MediaFile, digest, probe
 from workbench.media.formats import FORMATS
 from workbench.media.playback import Playback
 from workbench.media.timeline import fill_times, time_at
-from workbench.store import Store
+from workbench.store import Store, row_of
 from workbench.store import schema as s
 from workbench.store.queries import find_document
 from workbench.text import fold
@@ -36,7 +36,8 @@ MEDIA_FOLDER = "media"  # copies live in <project folder>/media/, named by refer
 PRESENT, MISSING, CHANGED, TO_CHECK = "présent", "introuvable", "modifié", "à vérifier"
 LIST_COLUMNS = ["document", "reference", "kind", "format", "file_name", "size", "duration",
                 "copied", "status", "path", "added_at", "added_by"]
-TIMELINE_COLUMNS = ["turn", "speaker", "start", "end", "t_start", "t_end", "interpolated"]
+TIMELINE_COLUMNS = ["turn", "speaker", "start", "end", "t_start", "t_end", "interpolated",
+                    "start_interpolated", "end_interpolated"]
 _SEPARATORS = "_- .,"  # what may follow a file stem that begins a document's name
 
 
@@ -302,7 +303,8 @@ def remove_recording(store: Store, coder: str, document: str | int) -> None:
 def timeline(store: Store, document: str | int) -> pd.DataFrame:
     """One row per turn of a document, in order: turn (from 1), speaker, start, end
     (character offsets), t_start, t_end (seconds, estimated where the transcript gives
-    none, see `media.timeline`), interpolated."""
+    none, see `media.timeline`), interpolated (either time estimated),
+    start_interpolated, end_interpolated."""
     with store.read() as conn:
         doc = find_target(conn, document)
         rows = conn.execute(select(s.turns.c.idx, s.turns.c.speaker, s.turns.c.start,
@@ -376,10 +378,19 @@ class MediaLink:
     served: bool
 
 
-def project_key(store: Store) -> str:
-    """The project's identity in a grant and on the server: its SQLite file (absolute)
-    or its database URL without password."""
-    return str(Path(store.where).resolve()) if store.is_sqlite else store.where
+def project_key(target: Store | str | Path) -> str:
+    """A project's identity in a grant and on the server, from its store or from where
+    it is (a folder, a .sqlite file, a URL): its SQLite file (absolute) or its database
+    URL without password."""
+    from workbench.store.engine import is_url, sqlite_path
+    from workbench.store.store import safe_url
+
+    where = target.where if isinstance(target, Store) else str(target)
+    return safe_url(where) if is_url(where) else str(sqlite_path(where).resolve())
+
+
+def _apps_setting(conn: Connection) -> str | None:
+    return conn.execute(select(s.meta.c.value).where(s.meta.c.key == APPS_KEY)).scalar()
 
 
 def media_link(store: Store, document: str | int) -> MediaLink:
@@ -426,16 +437,14 @@ def apps_may_play(store: Store) -> bool:
     """Whether the project lets its COPIL apps play the recordings (off unless the lead
     turned it on: a voice identifies a person)."""
     with store.read() as conn:
-        value = conn.execute(select(s.meta.c.value).where(s.meta.c.key == APPS_KEY)).scalar()
-    return value == "oui"
+        return _apps_setting(conn) == "oui"
 
 
 def set_apps_may_play(store: Store, coder: str, allowed: bool) -> bool:
     """Let the COPIL apps play the recordings, or stop them; audited ("media-apps").
     Returns the former setting."""
     with store.write(coder) as w:
-        before = w.conn.execute(select(s.meta.c.value).where(s.meta.c.key == APPS_KEY)
-                                ).scalar()
+        before = _apps_setting(w.conn)
         w.conn.execute(s.meta.delete().where(s.meta.c.key == APPS_KEY))
         if allowed:
             w.conn.execute(s.meta.insert().values(key=APPS_KEY, value="oui"))
@@ -448,31 +457,25 @@ def set_apps_may_play(store: Store, coder: str, allowed: bool) -> bool:
 def coding_span(store: Store, coding_id: int) -> tuple[int, int, int]:
     """(document id, start, end) of a coding, to hear an extract; NotFoundError else."""
     with store.read() as conn:
-        row = conn.execute(select(s.codings.c.document_id, s.codings.c.start, s.codings.c.end)
-                           .where(s.codings.c.id == int(coding_id))).first()
+        row = row_of(conn, s.codings, int(coding_id))
     if row is None:
-        raise NotFoundError(f"aucun codage n° {coding_id} dans ce projet.")
-    return int(row[0]), int(row[1]), int(row[2])
+        raise NotFoundError(f"aucun codage n'a l'identifiant {coding_id}.")
+    return int(row["document_id"]), int(row["start"]), int(row["end"])
 
 
 def served_project(target: str | Path) -> tuple[str, bool]:
     """(identity, whether its apps may play recordings) of the project a server shows,
     read without migrating nor writing anything: for the server's media route, which
     streams only that project's recordings, and only when the project allows it."""
-    from workbench.store.engine import is_url, make_engine, sqlite_path
-    from workbench.store.store import safe_url
+    from workbench.store.engine import is_url, make_engine
 
-    if is_url(str(target)):
-        key = safe_url(str(target))
-    else:
-        path = sqlite_path(target)
-        key = str(path.resolve())
-        if not path.is_file():
-            return key, False
+    key = project_key(target)
+    if not is_url(str(target)) and not Path(key).is_file():
+        return key, False
     engine = make_engine(target)
     try:
         with engine.connect() as conn:
-            value = conn.execute(select(s.meta.c.value).where(s.meta.c.key == APPS_KEY)).scalar()
+            value = _apps_setting(conn)
     except Exception:  # an unreadable project allows nothing
         return key, False
     finally:

@@ -208,7 +208,8 @@ def test_an_untimed_document_is_spread_over_its_recording(project: Project,
     project.media.add(write_wav(tmp_path / "E01.wav", seconds=60.0))
     timeline = project.media.timeline("E01_fatima")
     assert list(timeline.columns) == ["turn", "speaker", "start", "end", "t_start", "t_end",
-                                      "interpolated"]
+                                      "interpolated", "start_interpolated",
+                                      "end_interpolated"]
     assert timeline["turn"].tolist() == list(range(1, len(timeline) + 1))
     assert timeline["interpolated"].all()
     assert timeline["t_start"].iloc[0] == 0.0

@@ -53,6 +53,11 @@ def test_a_turn_timed_by_its_start_only_gets_its_end_estimated() -> None:
     assert out.loc[0, "t_end"] == pytest.approx(8.0)  # 40/50 of the way to 10 s
     assert out.loc[1, "t_end"] == pytest.approx(20.0)  # the end of the recording
     assert out["interpolated"].all()  # each row has an estimated time
+    # ... but each start is the mark's: only the ends are estimates
+    assert not out["start_interpolated"].any() and out["end_interpolated"].all()
+    # a passage from a marked start is measured at its start, estimated at its end
+    assert time_at(out, 50, side="start") == (10.0, False)
+    assert time_at(out, 90, side="end") == (pytest.approx(20.0), True)
 
 
 def test_before_the_first_and_after_the_last_timed_turn_with_a_duration() -> None:

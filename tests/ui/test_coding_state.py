@@ -161,19 +161,24 @@ LINK = SimpleNamespace(url="/workbench/media/tok", kind="audio", mime="audio/wav
                        duration=75.2)
 
 
-def _timeline(turns: pd.DataFrame, times: list[tuple[float, float, bool]]) -> pd.DataFrame:
-    """p.media.timeline rows for `turns` with these (t_start, t_end, interpolated)."""
+def _timeline(turns: pd.DataFrame,
+              times: list[tuple[float, float, bool, bool]]) -> pd.DataFrame:
+    """p.media.timeline rows for `turns` with these (t_start, t_end, start_interpolated,
+    end_interpolated)."""
     return pd.DataFrame({"turn": range(1, len(turns) + 1), "speaker": turns["speaker"],
                          "start": turns["start"], "end": turns["end"],
                          "t_start": [t[0] for t in times], "t_end": [t[1] for t in times],
-                         "interpolated": [t[2] for t in times]})
+                         "interpolated": [t[2] or t[3] for t in times],
+                         "start_interpolated": [t[2] for t in times],
+                         "end_interpolated": [t[3] for t in times]})
 
 
 def test_each_turn_shows_its_start_time_and_says_when_it_is_estimated() -> None:
     # the transcript times the first turn whole, the third by its start only (a [mm:ss]
     # mark: its end is estimated), and leaves the second untimed
     turns = _turns().assign(t_start=[3.4, math.nan, 62.0], t_end=[9.9, math.nan, math.nan])
-    timeline = _timeline(turns, [(3.4, 9.9, False), (9.9, 61.6, True), (62.0, 75.2, True)])
+    timeline = _timeline(turns, [(3.4, 9.9, False, False), (9.9, 61.6, True, True),
+                                 (62.0, 75.2, False, True)])
     model = document_model(turns, _codings(), {}, media=player(LINK), timeline=timeline)
     assert model["media"] == {"src": "/workbench/media/tok", "kind": "audio",
                               "mime": "audio/wav", "duration": 75.2}
@@ -190,7 +195,7 @@ def test_each_turn_shows_its_start_time_and_says_when_it_is_estimated() -> None:
 
 def test_times_need_a_player_and_a_time() -> None:
     turns = _turns()
-    timeline = _timeline(turns, [(0.0, 1.0, False)] * 3)
+    timeline = _timeline(turns, [(0.0, 1.0, False, False)] * 3)
     # no player (no recording, a pseudonymised view, a missing file): no time is drawn
     note = "Pas d'écoute possible. L'enregistrement de « E01 » est introuvable."
     model = document_model(turns, _codings(), {}, timeline=timeline, media_note=note)
@@ -198,7 +203,7 @@ def test_times_need_a_player_and_a_time() -> None:
     assert [t["time"] for t in model["turns"]] == [None, None, None]
     assert document_model(turns, _codings(), {})["media"] is None
     # a document without any time nor duration: the player, but no times to click
-    untimed = _timeline(turns, [(math.nan, math.nan, False)] * 3)
+    untimed = _timeline(turns, [(math.nan, math.nan, False, False)] * 3)
     model = document_model(turns, _codings(), {}, media=player(LINK), timeline=untimed)
     assert model["media"] is not None and [t["time"] for t in model["turns"]] == [None] * 3
     assert turn_time(None, None, estimated=True) is None

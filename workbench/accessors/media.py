@@ -72,9 +72,11 @@ class Media:
 
     def timeline(self, document: str | int) -> pd.DataFrame:
         """One row per turn: turn (from 1), speaker, start, end (characters), t_start,
-        t_end (seconds) and interpolated (True where a time was estimated: a turn the
+        t_end (seconds), interpolated (True where a time was estimated: a turn the
         transcript leaves untimed gets a time in proportion to the characters between
-        its timed neighbours, or over the recording's duration)."""
+        its timed neighbours, or over the recording's duration), and start_interpolated,
+        end_interpolated for each time (a ``[hh:mm:ss]`` mark gives a start, not an
+        end)."""
         return ops.timeline(self._data.store, document)
 
     def span(self, document: str | int, turn: int | None = None, start: int | None = None,

@@ -23,6 +23,31 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def seconds(value: object) -> float | None:
+    """A time in seconds as a finite float, or None (missing, NaN, not a number)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def media_element(kind: str, url: str, start: float, end: float | None, *, preload: str,
+                  width: int, label: str = "", css_class: str = "") -> str:
+    """An HTML5 ``<audio>`` (``<video>`` for a video) with the browser's controls whose
+    source is `url` with the passage's fragment, so it starts at `start` and pauses at
+    `end`; the bounds are also data attributes. `preload`: "metadata", or "none" for a
+    list of players that load nothing until played; `width` in pixels (narrower only
+    when the page is); `label`: its accessible name."""
+    tag = "video" if kind == "video" else "audio"
+    size = f'width="{width}"' if tag == "video" else f'style="width:{width}px;max-width:100%"'
+    css = f' class="{html.escape(css_class)}"' if css_class else ""
+    named = f' aria-label="{html.escape(label)}" title="{html.escape(label)}"' if label else ""
+    bounds = f'data-start="{start:.3f}"' + (f' data-end="{end:.3f}"' if end is not None else "")
+    return (f'<{tag}{css} controls preload="{preload}" {size} '
+            f'src="{html.escape(url + fragment(start, end))}" {bounds}{named}></{tag}>')
+
+
 def fragment(start: float, end: float | None = None) -> str:
     """The temporal media fragment (W3C Media Fragments) of [start, end] in seconds."""
     first = f"{max(0.0, start):.3f}"
@@ -53,7 +78,7 @@ class Playback:
     @property
     def src(self) -> str:
         """The element's source: the route and the passage's media fragment."""
-        return self.url + fragment(self.start, self.end if math.isfinite(self.end) else None)
+        return self.url + fragment(self.start, seconds(self.end))
 
     def caption(self) -> str:
         """« E03, tour 12 : 1:23 – 1:41 (temps estimé) »."""
@@ -64,12 +89,10 @@ class Playback:
         return self.caption() if self.served else f"{self.caption()}\n{NOT_SERVED}"
 
     def _repr_html_(self) -> str:
-        tag = "video" if self.kind == "video" else "audio"
-        size = ' width="480"' if tag == "video" else ' style="width:100%;max-width:480px"'
         note = (f'<div style="color:#8a1b1b">{html.escape(NOT_SERVED)}</div>'
                 if not self.served else "")
+        player = media_element(self.kind, self.url, self.start, seconds(self.end),
+                               preload="metadata", width=480)
         return (f'<div class="wb-playback">'
                 f'<div class="wb-playback-caption">{html.escape(self.caption())}</div>'
-                f'<{tag} controls preload="metadata"{size} src="{html.escape(self.src)}" '
-                f'data-start="{self.start:.3f}" data-end="{self.end:.3f}"></{tag}>'
-                f'{note}</div>')
+                f'{player}{note}</div>')

@@ -24,6 +24,8 @@ import pandas as pd
 # The pace assumed when nothing else gives one: French read or spoken aloud runs at
 # about 150-180 words a minute, some 13-17 characters a second with spaces.
 CHARS_PER_SECOND = 15.0
+# Each time column and the flag that says it was estimated.
+FLAGS = {"t_start": "start_interpolated", "t_end": "end_interpolated"}
 
 
 def _known(value: object) -> bool:
@@ -73,12 +75,16 @@ def fill_times(turns: pd.DataFrame, *, duration: float | None = None) -> pd.Data
     kept. `duration`: the recording's length in seconds, None when unknown.
 
     Returns a copy in the same order with ``t_start`` and ``t_end`` as floats (NaN only
-    for a document with no time and no duration) and ``interpolated``: True where a time
-    of the row was estimated.
+    for a document with no time and no duration), ``start_interpolated`` and
+    ``end_interpolated`` (True where that time was estimated: a turn of a text with
+    ``[hh:mm:ss]`` marks starts at its mark but ends at an estimate) and
+    ``interpolated``: either of them.
     """
     out = turns.copy()
     for column in ("t_start", "t_end"):
         out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
+    for column in FLAGS.values():
+        out[column] = False
     out["interpolated"] = False
     if out.empty:
         return out
@@ -116,10 +122,12 @@ def fill_times(turns: pd.DataFrame, *, duration: float | None = None) -> pd.Data
         if missing.any():
             estimated = np.interp(out.loc[missing, offsets].astype(float), at, times)
             out.loc[missing, column] = estimated
-            out.loc[missing, "interpolated"] = True
+            out.loc[missing, FLAGS[column]] = True
     # An estimated end never precedes its own start (a turn timed by its start only).
     flip = out["t_end"] < out["t_start"]
     out.loc[flip, "t_end"] = out.loc[flip, "t_start"]
+    out.loc[flip, "end_interpolated"] = True
+    out["interpolated"] = out["start_interpolated"] | out["end_interpolated"]
     return out
 
 
@@ -143,15 +151,21 @@ def time_at(timeline: pd.DataFrame, offset: int, *, side: str) -> tuple[float, b
         a, b = int(row["start"]), int(row["end"])
         t0, t1 = float(row["t_start"]), float(row["t_end"])
         if offset == a:
-            return t0, bool(row["interpolated"])
+            return t0, _estimated(row, "t_start")
         if offset == b:
-            return t1, bool(row["interpolated"])
+            return t1, _estimated(row, "t_end")
         share = (offset - a) / (b - a) if b > a else 0.0
         return t0 + share * (t1 - t0), True
     after = np.flatnonzero(starts > offset)
     before = np.flatnonzero(ends < offset)
     if (side == "start" and len(after)) or not len(before):
         row = rows.iloc[int(after[0])]
-        return float(row["t_start"]), bool(row["interpolated"])
+        return float(row["t_start"]), _estimated(row, "t_start")
     row = rows.iloc[int(before[-1])]
-    return float(row["t_end"]), bool(row["interpolated"])
+    return float(row["t_end"]), _estimated(row, "t_end")
+
+
+def _estimated(row: pd.Series, column: str) -> bool:
+    """Whether a filled row's `column` time was estimated (its own flag when the row has
+    one, else the row's)."""
+    return bool(row.get(FLAGS[column], row["interpolated"]))

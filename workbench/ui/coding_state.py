@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.errors import CodingError
-from workbench.media.playback import clock
+from workbench.media.playback import clock, seconds
 from workbench.privacy.forms import fold
 
 # Colours for top-level codes that have none in the codebook (ColorBrewer Dark2).
@@ -116,22 +116,14 @@ def turn_pieces(text: str, start: int, marks: Sequence[Mapping[str, Any]],
     return pieces
 
 
-def _seconds(value: Any) -> float | None:
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        return None
-    return seconds if math.isfinite(seconds) else None
-
-
 def turn_time(t_start: Any, t_end: Any, *, estimated: bool) -> dict[str, Any] | None:
     """A turn's time control: where it starts playing (`start`, s), where the turn ends
     (`end`, s, None when unknown), its label (« 1:23 », « ≈ 1:23 » when `estimated`) and
     its tooltip; None when the turn has no time at all."""
-    start = _seconds(t_start)
+    start = seconds(t_start)
     if start is None:
         return None
-    end = _seconds(t_end)
+    end = seconds(t_end)
     shown = clock(start)
     return {"start": round(start, 3), "end": None if end is None else round(max(start, end), 3),
             "label": f"≈ {shown}" if estimated else shown, "estimated": bool(estimated),
@@ -142,20 +134,18 @@ def turn_time(t_start: Any, t_end: Any, *, estimated: bool) -> dict[str, Any] | 
 def turn_times(turns: pd.DataFrame, timeline: pd.DataFrame) -> dict[int, dict[str, Any] | None]:
     """Each turn's time control (`turn_time`), by turn `idx`.
 
-    `timeline`: ``p.media.timeline`` rows (times known or estimated, in turn order);
-    `turns`: ``Project.turns`` rows, whose ``t_start`` is the time the transcript gives
-    (NaN when none). A start is shown as estimated (« ≈ ») only when the transcript
-    does not give it: a turn of a text with ``[hh:mm:ss]`` marks starts exactly at its
-    mark even though its end is estimated.
+    `timeline`: ``p.media.timeline`` rows (times known or estimated, in turn order). A
+    start is shown as estimated (« ≈ ») only when it is (``start_interpolated``): a turn
+    of a text with ``[hh:mm:ss]`` marks starts exactly at its mark even though its end
+    is estimated.
     """
     by_offsets = {(int(r["start"]), int(r["end"])): r for r in timeline.to_dict("records")}
-    given = (turns["t_start"].tolist() if "t_start" in turns else [None] * len(turns))
     out: dict[int, dict[str, Any] | None] = {}
-    for idx, a, b, stored in zip(turns["idx"].tolist(), turns["start"].tolist(),
-                                 turns["end"].tolist(), given, strict=True):
+    for idx, a, b in zip(turns["idx"].tolist(), turns["start"].tolist(),
+                         turns["end"].tolist(), strict=True):
         row = by_offsets.get((int(a), int(b)))
-        estimated = row is not None and bool(row["interpolated"]) and _seconds(stored) is None
-        out[int(idx)] = (turn_time(row["t_start"], row["t_end"], estimated=estimated)
+        out[int(idx)] = (turn_time(row["t_start"], row["t_end"],
+                                   estimated=bool(row["start_interpolated"]))
                          if row is not None else None)
     return out
 
@@ -165,7 +155,7 @@ def player(link: Any) -> dict[str, Any]:
     browser streams from (the server's media route: no sound goes through the
     widget), audio or video, the MIME type and the duration (s, None when unknown)."""
     return {"src": str(link.url), "kind": "video" if link.kind == "video" else "audio",
-            "mime": str(link.mime), "duration": _seconds(link.duration)}
+            "mime": str(link.mime), "duration": seconds(link.duration)}
 
 
 def document_model(turns: pd.DataFrame, codings: pd.DataFrame, colors: Mapping[str, str], *,

@@ -65,6 +65,7 @@ table.wb-table th { text-align: left; background: #eef3f5; padding: 5px 6px;
 table.wb-table td { padding: 5px 6px; border-bottom: 1px solid #edf1f3;
                     vertical-align: top; }
 table.wb-table td.wb-ref { white-space: nowrap; font-family: monospace; }
+audio.wb-ecoute-lecteur { height: 32px; }
 table.wb-kwic td.wb-kwic-gauche { text-align: right; color: #444; width: 42%; }
 table.wb-kwic td.wb-kwic-mot { font-weight: 700; color: #b3475d; text-align: center;
                                white-space: nowrap; }

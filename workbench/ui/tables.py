@@ -10,7 +10,6 @@ pauses at its end."""
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -18,7 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from workbench.analysis.labels import column_label
-from workbench.media.playback import clock, fragment
+from workbench.media.playback import clock, media_element, seconds
 
 EXTRACT_COLUMNS = {"reference": "Référence", "case": "Personne (pseudonyme)",
                    "code_path": "Thème", "text": "Extrait"}
@@ -59,14 +58,6 @@ def html_table(frame: pd.DataFrame, columns: Mapping[str, str] | Sequence[str] |
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def _number(value: object) -> float | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _flag(value: object) -> bool:
     """True for a true flag; False for false or missing (None, NaN, pd.NA)."""
     return value is not None and value is not pd.NA and value == value and bool(value)
@@ -75,20 +66,16 @@ def _flag(value: object) -> bool:
 def player(row: Mapping[Any, object]) -> str:
     """The player of one extract (`views.MEDIA_COLUMNS`), or "" when it has none: the
     element, and its times (« 1:23 – 1:41 », « ≈ temps estimé » when estimated)."""
-    url, start, end = row.get("media_url"), _number(row.get("t_start")), _number(row.get("t_end"))
+    url, start, end = row.get("media_url"), seconds(row.get("t_start")), seconds(row.get("t_end"))
     if not isinstance(url, str) or not url or start is None or end is None:
         return ""
-    tag = "video" if row.get("media_kind") == "video" else "audio"
-    size = 'width="240"' if tag == "video" else 'style="width:230px;height:32px"'
     reference = row.get("reference")
-    label = html.escape(f"Écouter l'extrait {reference if isinstance(reference, str) else ''}"
-                        .strip())
+    label = f"Écouter l'extrait {reference if isinstance(reference, str) else ''}".strip()
     note = (f'<br><span class="wb-estime" title="{html.escape(ESTIMATED_HELP)}">'
             f"{ESTIMATED}</span>" if _flag(row.get("t_estimated")) else "")
-    return (f'<{tag} class="wb-ecoute-lecteur" controls preload="none" {size} '
-            f'src="{html.escape(url + fragment(start, end))}" '
-            f'data-start="{start:.3f}" data-end="{end:.3f}" aria-label="{label}" '
-            f'title="{label}"></{tag}>'
+    element = media_element(str(row.get("media_kind")), url, start, end, preload="none",
+                            width=240, label=label, css_class="wb-ecoute-lecteur")
+    return (f'{element}'
             f'<div class="wb-note wb-ecoute-temps">{clock(start)} – {clock(end)}{note}</div>')
 
 
